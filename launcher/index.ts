@@ -1,0 +1,192 @@
+// Runs a bundled JavaScript action the way the GitHub runner does — a clean runner-like environment, INPUT_*
+// variables, file commands, workflow commands on stdout — for end-to-end tests, the demo and the benchmark.
+import { spawn } from 'node:child_process'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { loadActionMetadata } from './action-metadata.ts'
+import { parseKeyValueFile, parsePathFile } from './file-commands.ts'
+import { node24Path, repoRoot } from './node24.ts'
+import { inheritedVariables, inputEnv, pushEvent, runnerVariables } from './runner-env.ts'
+import type { RunnerDirs } from './runner-env.ts'
+import { parseWorkflowCommands } from './workflow-commands.ts'
+import type { WorkflowCommand } from './workflow-commands.ts'
+
+export type { WorkflowCommand } from './workflow-commands.ts'
+
+export interface LaunchOptions {
+  inputs: Record<string, string>
+  /** on top of the runner's variables (e.g. the sandbox's actionEnv()) */
+  env?: Record<string, string>
+  /** only when the job has `permissions: id-token: write` */
+  idToken?: { requestUrl: string; requestToken: string }
+  /** default: the repository root */
+  actionDir?: string
+  /** default 10 minutes; the action is killed with SIGKILL after it */
+  timeoutMs?: number
+  /** Node binary; default Node 24 (see node24.ts) */
+  node?: string
+}
+
+export interface LaunchResult {
+  exitCode: number | null
+  signal: string | null
+  stdout: string
+  stderr: string
+  durationMs: number
+  outputs: Record<string, string>
+  commands: WorkflowCommand[]
+  errors: WorkflowCommand[]
+  warnings: WorkflowCommand[]
+  notices: WorkflowCommand[]
+  masks: string[]
+  summary: string
+  exportedEnv: Record<string, string>
+  paths: string[]
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000
+
+export async function runAction(o: LaunchOptions): Promise<LaunchResult> {
+  const actionDir = resolve(o.actionDir ?? repoRoot)
+  const metadata = await loadActionMetadata(actionDir)
+  if (metadata.using !== 'node24') {
+    throw new Error(
+      `${actionDir}/action.yml has runs.using '${metadata.using}'; this launcher runs node24 actions`
+    )
+  }
+  const base = await mkdtemp(join(tmpdir(), 'runner-'))
+  try {
+    const dirs = await prepareRunnerDirs(base, actionDir)
+    const env = {
+      ...inheritedVariables(),
+      ...runnerVariables(dirs, o.idToken),
+      ...inputEnv(metadata.inputs, o.inputs),
+      ...o.env
+    }
+    const run = await runNode(
+      o.node ?? node24Path(),
+      join(actionDir, metadata.main),
+      dirs.workspace,
+      env,
+      o.timeoutMs
+    )
+    return { ...run, ...(await collectResults(run.stdout, dirs)) }
+  } finally {
+    await rm(base, { recursive: true, force: true })
+  }
+}
+
+/** The runner's layout: _temp (RUNNER_TEMP) with the file commands and the event, _tool, the workspace. */
+async function prepareRunnerDirs(base: string, actionDir: string): Promise<RunnerDirs> {
+  const temp = join(base, '_temp')
+  const commands = join(temp, '_runner_file_commands')
+  const dirs: RunnerDirs = {
+    temp,
+    toolCache: join(base, '_tool'),
+    workspace: join(base, 'octo-repo', 'octo-repo'),
+    actionDir,
+    files: {
+      output: join(commands, 'set_output'),
+      env: join(commands, 'set_env'),
+      path: join(commands, 'add_path'),
+      state: join(commands, 'save_state'),
+      summary: join(commands, 'step_summary'),
+      event: join(temp, '_github_workflow', 'event.json')
+    }
+  }
+  for (const dir of [commands, dirs.toolCache, dirs.workspace, join(temp, '_github_workflow')]) {
+    await mkdir(dir, { recursive: true })
+  }
+  for (const file of [
+    dirs.files.output,
+    dirs.files.env,
+    dirs.files.path,
+    dirs.files.state,
+    dirs.files.summary
+  ]) {
+    await writeFile(file, '')
+  }
+  await writeFile(dirs.files.event, JSON.stringify(pushEvent(), null, 2))
+  return dirs
+}
+
+interface ProcessRun {
+  exitCode: number | null
+  signal: string | null
+  stdout: string
+  stderr: string
+  durationMs: number
+}
+
+function runNode(
+  node: string,
+  main: string,
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs = DEFAULT_TIMEOUT_MS
+): Promise<ProcessRun> {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now()
+    const child = spawn(node, [main], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const stdout: Buffer[] = []
+    const stderr: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.once('error', err => {
+      clearTimeout(timer)
+      reject(new Error(`could not start ${node}: ${err.message}`))
+    })
+    // 'close' rather than 'exit': it waits for the pipes, so no output is lost.
+    child.once('close', (exitCode, signal) => {
+      clearTimeout(timer)
+      resolvePromise({
+        exitCode,
+        signal,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        durationMs: performance.now() - started
+      })
+    })
+  })
+}
+
+type Collected = Omit<LaunchResult, keyof ProcessRun>
+
+/** What the runner does after the step: workflow commands from stdout, then the file commands. */
+async function collectResults(stdout: string, dirs: RunnerDirs): Promise<Collected> {
+  const commands = parseWorkflowCommands(stdout)
+  const byName = (name: string): WorkflowCommand[] => commands.filter(c => c.command === name)
+  const errors = byName('error')
+  const outputs: Record<string, string> = {}
+  for (const c of byName('set-output')) if (c.properties.name) outputs[c.properties.name] = c.message
+
+  // A malformed file fails the step in the runner with an error annotation; report it the same way.
+  const fileCommand = async <T>(
+    kind: string,
+    path: string,
+    parse: (text: string) => T,
+    empty: T
+  ): Promise<T> => {
+    try {
+      return parse(await readFile(path, 'utf8'))
+    } catch (err) {
+      const message = `Unable to process file command '${kind}' successfully. ${(err as Error).message}`
+      errors.push({ command: 'error', properties: {}, message })
+      return empty
+    }
+  }
+  Object.assign(outputs, await fileCommand('output', dirs.files.output, parseKeyValueFile, {}))
+  return {
+    outputs,
+    commands,
+    errors,
+    warnings: byName('warning'),
+    notices: byName('notice'),
+    masks: byName('add-mask').map(c => c.message),
+    summary: await readFile(dirs.files.summary, 'utf8'),
+    exportedEnv: await fileCommand('env', dirs.files.env, parseKeyValueFile, {}),
+    paths: await fileCommand('add-path', dirs.files.path, parsePathFile, [])
+  }
+}

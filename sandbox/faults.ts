@@ -1,0 +1,83 @@
+// Fault injection (status / connection reset / delay for matching requests) and the latency profile.
+
+export interface LatencyProfile {
+  /** added to every ARM request */
+  armRequestMs: number
+  /** LRO duration of a container app PATCH that changes only identity */
+  identityUpdateMs: number
+  /** LRO duration of a container app PATCH/PUT that changes the template */
+  appUpdateMs: number
+  /** from revision creation to Provisioned/Running/Healthy */
+  revisionReadyMs: number
+  /** LRO duration of an access policy assignment PUT/DELETE */
+  assignmentMs: number
+  /** LRO duration of a cache PATCH (aad toggle: ConfiguringAAD) */
+  cacheUpdateMs: number
+}
+
+export const noLatency: LatencyProfile = {
+  armRequestMs: 0,
+  identityUpdateMs: 0,
+  appUpdateMs: 0,
+  revisionReadyMs: 0,
+  assignmentMs: 0,
+  cacheUpdateMs: 0
+}
+
+export interface FaultSpec {
+  method?: string
+  /** a string matches when the request path (without query) contains it */
+  path: RegExp | string
+  kind: 'status' | 'reset' | 'delay'
+  status?: number
+  code?: string
+  message?: string
+  headers?: Record<string, string>
+  delayMs?: number
+  /** how many matching requests get the fault (default 1) */
+  times?: number
+}
+
+export interface InjectedFault {
+  method: string
+  path: string
+  kind: string
+  status?: number
+}
+
+export interface Faults {
+  /** Inject a fault into requests that match; `times` (default 1) matching requests get it, then it is spent. */
+  add(f: FaultSpec): void
+  clear(): void
+  injected: InjectedFault[]
+}
+
+export interface FaultInjector extends Faults {
+  /** Takes (and spends one use of) the first fault matching the request. */
+  take(method: string, path: string): FaultSpec | undefined
+}
+
+export function createFaults(): FaultInjector {
+  const pending: { spec: FaultSpec; left: number }[] = []
+  const injected: InjectedFault[] = []
+  const matches = (f: FaultSpec, method: string, path: string): boolean =>
+    (f.method === undefined || f.method.toUpperCase() === method.toUpperCase()) &&
+    (typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path))
+  return {
+    injected,
+    add(f) {
+      pending.push({ spec: f, left: f.times ?? 1 })
+    },
+    clear() {
+      pending.length = 0
+    },
+    take(method, path) {
+      const hit = pending.find(p => p.left > 0 && matches(p.spec, method, path))
+      if (!hit) return undefined
+      hit.left--
+      if (hit.left === 0) pending.splice(pending.indexOf(hit), 1)
+      injected.push({ method, path, kind: hit.spec.kind, status: hit.spec.status })
+      return hit.spec
+    }
+  }
+}

@@ -1,0 +1,174 @@
+// The in-memory model of the sandbox's Azure: directory principals, resource groups and resources.
+import { randomBytes, randomUUID } from 'node:crypto'
+import { noLatency } from './faults.ts'
+import type { LatencyProfile } from './faults.ts'
+
+/** ARM JSON is dynamic by nature; the sandbox handles it the way the services do, as loose documents. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any
+
+export interface FederatedCredential {
+  issuer: string
+  subject: string
+  audiences: string[]
+}
+
+export type RoleName =
+  | 'Owner'
+  | 'Contributor'
+  | 'Reader'
+  | 'Container Apps Contributor'
+  | 'Redis Cache Contributor'
+  | 'Managed Identity Operator'
+
+export interface RoleAssignment {
+  role: RoleName
+  scope: string
+}
+
+export interface Principal {
+  objectId: string
+  clientId: string
+  kind: 'application' | 'userAssigned' | 'systemAssigned'
+  displayName: string
+  /** ms epoch; principals younger than the replication delay are unknown to the Redis RP */
+  createdAt: number
+  federatedCredentials: FederatedCredential[]
+  roles: RoleAssignment[]
+}
+
+export interface UserAssignedIdentityState {
+  id: string
+  rg: string
+  name: string
+  principalId: string
+  clientId: string
+}
+
+export interface RevisionState {
+  name: string
+  createdAt: number
+  template: Json
+  /** ms epoch when provisioning ends */
+  readyAt: number
+  /** set when the revision fails to provision */
+  failReason?: string
+}
+
+export interface ContainerAppState {
+  id: string
+  rg: string
+  name: string
+  tags: Record<string, string>
+  /** identity as requested: { type, userAssignedIdentities? } with the type normalised */
+  identity?: { type: string; userAssignedIdentities?: Record<string, Json> }
+  systemPrincipalId?: string
+  /** properties as written by clients, secret values included (the truth) */
+  properties: Json
+  revisions: RevisionState[]
+  failRevisions?: { reason: string }
+  /** the running write, if any: other writes get 409 until it ends */
+  pending?: { operationId: string; doneAt: number }
+  provisioningState: 'Succeeded' | 'InProgress' | 'Failed'
+}
+
+export interface AssignmentState {
+  name: string
+  objectId: string
+  objectIdAlias: string
+  accessPolicyName: string
+  provisioningState: 'Updating' | 'Succeeded' | 'Deleting'
+}
+
+export interface CacheState {
+  id: string
+  rg: string
+  name: string
+  tags: Record<string, string>
+  /** writable properties (sku, redisConfiguration, enableNonSslPort, ...) */
+  properties: Json
+  provisioningState: string
+  customPolicies: Record<string, string>
+  /** keyed by lower-cased assignment name */
+  assignments: Map<string, AssignmentState>
+  busyUntil: number
+  /** operations running on the cache or its children */
+  inFlight: Set<string>
+}
+
+export const builtInPolicies: Record<string, string> = {
+  'Data Owner': '+@all allkeys',
+  'Data Contributor': '+@all -@dangerous allkeys',
+  'Data Reader': '+@read +@connection allkeys'
+}
+
+export const REGION = 'eastus'
+export const REGION_DISPLAY = 'East US'
+
+export interface SandboxState {
+  tenantId: string
+  subscriptionId: string
+  latency: LatencyProfile
+  replicationDelayMs: number
+  resourceGroups: Set<string>
+  principals: Map<string, Principal>
+  identities: Map<string, UserAssignedIdentityState>
+  apps: Map<string, ContainerAppState>
+  caches: Map<string, CacheState>
+}
+
+export function createState(): SandboxState {
+  return {
+    tenantId: randomUUID(),
+    subscriptionId: randomUUID(),
+    latency: { ...noLatency },
+    replicationDelayMs: 0,
+    resourceGroups: new Set(),
+    principals: new Map(),
+    identities: new Map(),
+    apps: new Map(),
+    caches: new Map()
+  }
+}
+
+/** Map key of a resource inside a resource group; ARM names are case-insensitive. */
+export const resourceKey = (rg: string, name: string): string => `${rg}/${name}`.toLowerCase()
+
+export const rgId = (s: SandboxState, rg: string): string => `/subscriptions/${s.subscriptionId}/resourceGroups/${rg}`
+
+export function addPrincipal(
+  s: SandboxState,
+  p: Partial<Principal> & Pick<Principal, 'kind' | 'displayName'>
+): Principal {
+  const principal: Principal = {
+    objectId: p.objectId ?? randomUUID(),
+    clientId: p.clientId ?? randomUUID(),
+    createdAt: p.createdAt ?? Date.now(),
+    federatedCredentials: p.federatedCredentials ?? [],
+    roles: p.roles ?? [],
+    kind: p.kind,
+    displayName: p.displayName
+  }
+  s.principals.set(principal.objectId, principal)
+  return principal
+}
+
+export function findPrincipal(s: SandboxState, objectIdOrClientId: string): Principal | undefined {
+  const id = objectIdOrClientId.toLowerCase()
+  return s.principals.get(id) ?? [...s.principals.values()].find(p => p.clientId.toLowerCase() === id)
+}
+
+export function findIdentityById(s: SandboxState, id: string): UserAssignedIdentityState | undefined {
+  return s.identities.get(id.toLowerCase())
+}
+
+/** Container Apps' random revision suffix: 7 lower-case alphanumerics starting with a letter. */
+export function randomRevisionSuffix(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'
+  const bytes = randomBytes(7)
+  let out = alphabet[bytes[0] % 26]
+  for (let i = 1; i < 7; i++) out += alphabet[bytes[i] % alphabet.length]
+  return out
+}
+
+export const clone = <T>(v: T): T => (v === undefined ? v : (structuredClone(v) as T))

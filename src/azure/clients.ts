@@ -1,0 +1,37 @@
+import { ContainerAppsAPIClient } from '@azure/arm-appcontainers'
+import { ManagedServiceIdentityClient } from '@azure/arm-msi'
+import { RedisManagementClient } from '@azure/arm-rediscache'
+import type { TokenCredential } from '@azure/identity'
+import type { Cloud } from '../credential/clouds.js'
+import { requestLoggingPolicy } from './debug-policy.js'
+
+export interface AzureClients {
+  apps: ContainerAppsAPIClient
+  redis: RedisManagementClient
+  /** Identities can live in another subscription than the app. */
+  identitiesIn(subscriptionId: string): ManagedServiceIdentityClient
+}
+
+const USER_AGENT = 'gh-connect-container-app-redis/1'
+
+/** SDK clients with an explicit endpoint and scope, so sovereign clouds and emulators work alike. */
+export function createClients(credential: TokenCredential, subscriptionId: string, cloud: Cloud): AzureClients {
+  const shared = {
+    endpoint: cloud.resourceManagerEndpoint,
+    credentialScopes: [cloud.resourceManagerScope],
+    userAgentOptions: { userAgentPrefix: USER_AGENT },
+    retryOptions: { maxRetries: 4, retryDelayInMs: 800, maxRetryDelayInMs: 30_000 }
+  }
+  const logging = { policy: requestLoggingPolicy(), position: 'perRetry' as const }
+  return {
+    // The modular Container Apps client takes its scope as credentials.scopes, not credentialScopes.
+    apps: new ContainerAppsAPIClient(credential, subscriptionId, {
+      ...shared,
+      credentials: { scopes: [cloud.resourceManagerScope] },
+      additionalPolicies: [logging]
+    }),
+    redis: new RedisManagementClient(credential, subscriptionId, { ...shared, additionalPolicies: [logging] }),
+    identitiesIn: (identitySubscriptionId: string) =>
+      new ManagedServiceIdentityClient(credential, identitySubscriptionId, { ...shared, additionalPolicies: [logging] })
+  }
+}

@@ -1,0 +1,34 @@
+import * as core from '@actions/core'
+import type { PipelinePolicy } from '@azure/core-rest-pipeline'
+
+const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504])
+
+/**
+ * Logs every request with its correlation ids when RUNNER_DEBUG is on, and every answer the SDK's own retry
+ * policy will retry, always. Never logs headers or bodies, so no token can leak through it.
+ */
+export function requestLoggingPolicy(): PipelinePolicy {
+  return {
+    name: 'connectRedisRequestLogging',
+    async sendRequest(request, next) {
+      const started = Date.now()
+      const path = new URL(request.url).pathname
+      try {
+        const response = await next(request)
+        const correlation = response.headers.get('x-ms-correlation-request-id') ?? '-'
+        if (core.isDebug()) {
+          core.debug(`${request.method} ${path} → ${response.status} in ${Date.now() - started} ms (client-request-id ${request.requestId}, correlation ${correlation})`)
+        }
+        if (RETRIED_STATUSES.has(response.status)) {
+          const retryAfter = response.headers.get('retry-after')
+          core.info(`Azure answered ${response.status} to ${request.method} ${path}${retryAfter ? ` (Retry-After ${retryAfter})` : ''}; retrying (correlation ${correlation}).`)
+        }
+        return response
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? (error as Error).name
+        core.info(`${request.method} ${path} failed with ${code}; retrying if attempts remain.`)
+        throw error
+      }
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import * as core from '@actions/core'
+import { InputError } from '../inputs/input-error.js'
+
+export interface PresentedClaims {
+  iss?: string
+  sub?: string
+  aud?: string | string[]
+  exp?: number
+  job_workflow_ref?: string
+}
+
+export function decodeJwtClaims(jwt: string): PresentedClaims {
+  try {
+    return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as PresentedClaims
+  } catch {
+    return {}
+  }
+}
+
+/** Fails early, before any token request, when the job cannot get a GitHub OIDC token at all. */
+export function assertOidcAvailable(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) return
+  throw new InputError([
+    'GitHub did not give this job an OIDC token request (ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). ' +
+      'Add `permissions: id-token: write` to the workflow or the job (with `contents: read` if you also check out code). ' +
+      'Workflows triggered from a fork get no OIDC token: run this step on pushes and same-repository pull requests, ' +
+      'or use auth: azure-cli after azure/login.'
+  ])
+}
+
+export type IdTokenSource = (audience: string) => Promise<string>
+
+/**
+ * Supplies GitHub OIDC tokens as client assertions. MSAL asks for an assertion on every token request, even
+ * on cache hits, and a GitHub token lives five minutes: reuse one until a minute before it expires, then mint
+ * a new one, so a long run never presents an expired assertion (AADSTS700024).
+ */
+export class GitHubAssertionProvider {
+  private cached?: { jwt: string; exp: number }
+  private readonly audience: string
+  private readonly fetchToken: IdTokenSource
+  private readonly now: () => number
+  /** Claims of the last assertion presented, for diagnosing a mismatch with the federated credential. */
+  lastClaims?: PresentedClaims
+
+  constructor(audience: string, fetchToken: IdTokenSource = aud => core.getIDToken(aud), now = () => Date.now()) {
+    this.audience = audience
+    this.fetchToken = fetchToken
+    this.now = now
+  }
+
+  readonly getAssertion = async (): Promise<string> => {
+    const nowSeconds = this.now() / 1000
+    if (!this.cached || this.cached.exp - nowSeconds < 60) {
+      const jwt = await this.fetchToken(this.audience)
+      core.setSecret(jwt)
+      const claims = decodeJwtClaims(jwt)
+      this.cached = { jwt, exp: claims.exp ?? nowSeconds + 300 }
+      this.lastClaims = claims
+    }
+    return this.cached.jwt
+  }
+}

@@ -1,0 +1,106 @@
+import type { Mode } from '../inputs/types.js'
+
+export type StepId = 'sign-in' | 'read' | 'identity' | 'assignment' | 'variables' | 'revision' | 'cache'
+export type StepStatus = 'created' | 'updated' | 'unchanged' | 'planned' | 'failed' | 'skipped' | 'done'
+export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'warning'
+
+export interface StepRecord {
+  id: StepId
+  title: string
+  status: StepStatus
+  before?: string
+  after?: string
+  detail?: string
+  durationMs?: number
+  /** For failures: the cause and how to fix it. */
+  error?: string
+  fix?: string
+}
+
+export interface CheckRecord {
+  id: string
+  title: string
+  status: CheckStatus
+  evidence: string
+  fix?: string
+}
+
+export interface ResourceLinks {
+  app?: string
+  cache?: string
+  identity?: string
+}
+
+export interface RunOutputs {
+  'principal-id': string
+  'client-id': string
+  'redis-host': string
+  'redis-port': string
+  'assignment-name': string
+  revision: string
+  changed: boolean
+  verified: boolean
+}
+
+/** Everything the run did and found; rendered into the outputs, the annotations and the job summary. */
+export class RunReport {
+  mode: Mode | 'unknown' = 'unknown'
+  target?: { app: string; resourceGroup: string; cache: string; cacheResourceGroup: string; subscriptionId: string }
+  readonly steps: StepRecord[] = []
+  readonly checks: CheckRecord[] = []
+  readonly links: ResourceLinks = {}
+  readonly variablesSet: { container: string; name: string; before?: string; after: string }[] = []
+  readonly warnings: string[] = []
+  variableNames?: { host: string; port: string; objectId: string; clientId: string; usesClientId: boolean }
+  traffic?: string
+  failure?: { title: string; message: string; fix?: string }
+  outputs: RunOutputs = {
+    'principal-id': '',
+    'client-id': '',
+    'redis-host': '',
+    'redis-port': '',
+    'assignment-name': '',
+    revision: '',
+    changed: false,
+    verified: false
+  }
+  readonly startedAt = Date.now()
+  finishedAt?: number
+
+  step(record: StepRecord): StepRecord {
+    const existing = this.steps.findIndex(s => s.id === record.id)
+    if (existing >= 0) this.steps[existing] = record
+    else this.steps.push(record)
+    if (record.status === 'created' || record.status === 'updated') this.outputs.changed = true
+    return record
+  }
+
+  check(record: CheckRecord): void {
+    this.checks.push(record)
+  }
+
+  fail(title: string, message: string, fix?: string): void {
+    this.failure ??= { title, message, fix }
+  }
+
+  get succeeded(): boolean {
+    return !this.failure && !this.steps.some(s => s.status === 'failed') && !this.checks.some(c => c.status === 'failed')
+  }
+
+  toJSON(): object {
+    return {
+      schemaVersion: 1,
+      mode: this.mode,
+      succeeded: this.succeeded,
+      target: this.target,
+      outputs: this.outputs,
+      steps: this.steps,
+      checks: this.checks,
+      variables: this.variablesSet,
+      traffic: this.traffic,
+      warnings: this.warnings,
+      failure: this.failure,
+      durationMs: (this.finishedAt ?? Date.now()) - this.startedAt
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { RunReport } from './run-report.js'
+
+/** Short client code for each language, reading the variable names this run set. */
+export function usageSnippets(report: RunReport): { language: string; code: string }[] {
+  const v = report.variableNames
+  if (!v) return []
+  const node = [
+    "import { createClient } from 'redis'",
+    "import { DefaultAzureCredential } from '@azure/identity'",
+    "import { EntraIdCredentialsProviderFactory, REDIS_SCOPE_DEFAULT } from '@redis/entraid'",
+    '',
+    'const provider = EntraIdCredentialsProviderFactory.createForDefaultAzureCredential({',
+    v.usesClientId ? `  credential: new DefaultAzureCredential({ managedIdentityClientId: process.env.${v.clientId} }),` : '  credential: new DefaultAzureCredential(),',
+    '  scopes: REDIS_SCOPE_DEFAULT,',
+    '  tokenManagerConfig: { expirationRefreshRatio: 0.8 }',
+    '})',
+    'const client = createClient({',
+    `  socket: { host: process.env.${v.host}, port: Number(process.env.${v.port}), tls: true },`,
+    '  credentialsProvider: provider',
+    '})',
+    'await client.connect()'
+  ].join('\n')
+  const python = [
+    'import os, redis',
+    'from azure.identity import DefaultAzureCredential',
+    '',
+    v.usesClientId ? `credential = DefaultAzureCredential(managed_identity_client_id=os.environ["${v.clientId}"])` : 'credential = DefaultAzureCredential()',
+    'token = credential.get_token("https://redis.azure.com/.default")',
+    'client = redis.Redis(',
+    `    host=os.environ["${v.host}"], port=int(os.environ["${v.port}"]), ssl=True,`,
+    `    username=os.environ["${v.objectId}"],  # the object id, not the client id`,
+    '    password=token.token,  # refresh before token.expires_on and AUTH again',
+    ')',
+    'client.ping()'
+  ].join('\n')
+  const dotnet = [
+    'using Azure.Identity;',
+    'using StackExchange.Redis;',
+    '',
+    `var options = ConfigurationOptions.Parse($"{Environment.GetEnvironmentVariable("${v.host}")}:{Environment.GetEnvironmentVariable("${v.port}")}");`,
+    'options.Ssl = true;',
+    v.usesClientId
+      ? `await options.ConfigureForAzureWithUserAssignedManagedIdentityAsync(Environment.GetEnvironmentVariable("${v.clientId}"));`
+      : 'await options.ConfigureForAzureWithSystemAssignedManagedIdentityAsync();',
+    'var redis = await ConnectionMultiplexer.ConnectAsync(options); // Microsoft.Azure.StackExchangeRedis refreshes tokens'
+  ].join('\n')
+  return [
+    { language: 'Node.js (redis + @redis/entraid)', code: node },
+    { language: 'Python (redis-py + azure-identity)', code: python },
+    { language: '.NET (Microsoft.Azure.StackExchangeRedis)', code: dotnet }
+  ]
+}

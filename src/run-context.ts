@@ -1,0 +1,19 @@
+import type { TokenCredential } from '@azure/identity'
+import type { AzureClients } from './azure/clients.js'
+import type { Sleep } from './azure/retry.js'
+import type { Cloud } from './credential/clouds.js'
+import type { Deadline } from './deadline.js'
+import type { Inputs } from './inputs/types.js'
+
+/** What every step of a run shares. */
+export interface RunContext {
+  inputs: Inputs
+  cloud: Cloud
+  clients: AzureClients
+  /** The workflow identity, for data-plane tokens. */
+  credential: TokenCredential
+  deadline: Deadline
+  sleep: Sleep
+  /** Poll interval of the action's own waits (revision readiness): small, so a wait overshoots by < 1 s. */
+  pollIntervalMs: number
+}
