@@ -95351,7 +95351,7 @@ function readInputs(get = name => getInput(name)) {
             problems.push(`Input "${name}" is ${quote(value)}, which is not valid: ${rule}.`);
     };
     const oneOf = (name, allowed) => {
-        const value = text(name).toLowerCase();
+        const value = (text(name) || allowed[0]).toLowerCase();
         if (!allowed.includes(value)) {
             problems.push(`Input "${name}" is ${quote(text(name))}; use one of: ${allowed.join(', ')}.`);
             return allowed[0];
@@ -95445,8 +95445,8 @@ function readInputs(get = name => getInput(name)) {
     const wait = boolean('wait');
     const timeoutText = text('timeout-minutes') || '20';
     const timeoutMinutes = Number(timeoutText);
-    if (!/^\d+(\.\d+)?$/.test(timeoutText) || !(timeoutMinutes >= 1 && timeoutMinutes <= 360)) {
-        problems.push(`Input "timeout-minutes" is ${quote(timeoutText)}; use a number of minutes from 1 to 360.`);
+    if (!/^\d+(\.\d+)?$/.test(timeoutText) || !(timeoutMinutes >= 0.1 && timeoutMinutes <= 360)) {
+        problems.push(`Input "timeout-minutes" is ${quote(timeoutText)}; use a number of minutes from 0.1 to 360.`);
     }
     const probeRedis = boolean('probe-redis');
     const healthUrl = httpsUrl('health-url', { allowHttp: true });
@@ -96084,11 +96084,15 @@ function usageSnippets(report) {
 const STEP_ICON = { created: '🆕', updated: '✏️', unchanged: '✅', planned: '📝', failed: '❌', skipped: '⏭️', done: '✅' };
 const CHECK_ICON = { passed: '✅', failed: '❌', skipped: '⏭️', warning: '⚠️' };
 const MAX_BYTES = 1024 * 1024 - 4096;
+/** Keeps the line breaks of a multi-line message (a list of input problems) in HTML. */
+function multiline(text) {
+    return escapeHtml(text).replace(/\n\s*/g, '<br>');
+}
 function seconds(ms) {
     return ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`;
 }
 function verdict(report) {
-    const target = report.target ? ` <code>${escapeHtml(report.target.app)}</code> → <code>${escapeHtml(report.target.cache)}</code>` : '';
+    const target = report.target ? ` <code>${escapeHtml(report.target.app)}</code> → <code>${escapeHtml(report.target.cache)}</code>` : ' the run did not start';
     if (report.failure || !report.succeeded) {
         const what = report.failure?.title ?? report.checks.find(c => c.status === 'failed')?.title ?? report.steps.find(s => s.status === 'failed')?.title ?? 'the run';
         return `❌ Not connected:${target}. Failed: ${escapeHtml(what)}`;
@@ -96127,7 +96131,7 @@ function renderSummary(report) {
     ];
     if (problems.length) {
         parts.push('### What went wrong and how to fix it\n');
-        parts.push(`<ul>${problems.map(p => `<li><b>${escapeHtml(p.title)}</b>: ${escapeHtml(p.message)}${p.fix ? `<br>👉 <b>Fix:</b> ${escapeHtml(p.fix)}` : ''}</li>`).join('')}</ul>\n`);
+        parts.push(`<ul>${problems.map(p => `<li><b>${escapeHtml(p.title)}</b>: ${multiline(p.message)}${p.fix ? `<br>👉 <b>Fix:</b> ${escapeHtml(p.fix)}` : ''}</li>`).join('')}</ul>\n`);
     }
     if (report.steps.length) {
         parts.push('### Steps\n');
