@@ -11,5 +11,7 @@ export default {
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/dist/', '/node_modules/'],
-  clearMocks: true
+  clearMocks: true,
+  testTimeout: 120000,
+  maxWorkers: 2
 }

@@ -40483,7 +40483,8 @@ function readAzureError(error) {
     let code = e.code;
     let message = e.message ?? String(error);
     const fromBody = parseArmError(e.response?.bodyAsText);
-    const details = e.details?.error ?? e.details;
+    const details = e.details?.error ??
+        e.details;
     const armCode = fromBody?.code ?? details?.code;
     if (armCode)
         code = armCode;
@@ -40512,7 +40513,14 @@ function parseArmError(body) {
 }
 
 ;// CONCATENATED MODULE: ./src/azure/classify.ts
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'REQUEST_SEND_ERROR']);
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'ECONNREFUSED',
+    'EPIPE',
+    'EAI_AGAIN',
+    'REQUEST_SEND_ERROR'
+]);
 /**
  * Sorts a failure into what to do about it. `principalIsNew` says the principal was created in this run, so
  * "principal not found" means Entra has not replicated it to the resource provider yet.
@@ -40521,11 +40529,13 @@ function classifyFailure(info, context = {}) {
     const text = `${info.code ?? ''} ${info.message}`;
     if (info.status === 429)
         return 'throttled';
-    if (info.status === 409 && /busy processing|OperationInProgress|another operation|in progress|Conflict/i.test(text))
+    if (info.status === 409 &&
+        /busy processing|OperationInProgress|another operation|in progress|Conflict/i.test(text))
         return 'busy';
     if (/ContainerAppOperationInProgress|AnotherOperationInProgress/i.test(text))
         return 'busy';
-    if (context.principalIsNew && /PrincipalNotFound|does not exist in the directory|replication delay/i.test(text))
+    if (context.principalIsNew &&
+        /PrincipalNotFound|does not exist in the directory|replication delay/i.test(text))
         return 'not-replicated';
     if (info.status !== undefined && info.status >= 500)
         return 'transient';
@@ -40598,11 +40608,13 @@ function planAssignment(o) {
     if (!policy?.name) {
         const names = o.policies.map(p => `"${p.name}"`).join(', ') || 'none';
         return {
-            blockers: [{
+            blockers: [
+                {
                     step: 'assignment',
                     message: `Access policy "${o.wantedPolicy}" does not exist on the cache. Policies on the cache: ${names}.`,
                     fix: 'Set access-policy to one of those, or create the custom policy on the cache first (az redis access-policy create).'
-                }]
+                }
+            ]
         };
     }
     const existing = o.objectId ? findAssignmentFor(o.assignments, o.objectId) : undefined;
@@ -40610,10 +40622,27 @@ function planAssignment(o) {
         const healthy = existing.provisioningState === undefined || sameText(existing.provisioningState, 'Succeeded');
         if (sameText(existing.accessPolicyName, policy.name) && healthy) {
             const text = `${existing.name}: ${existing.accessPolicyName}`;
-            return { plan: { action: 'unchanged', name: existing.name, policy: policy.name, objectId: o.objectId, before: text, after: text }, blockers: [] };
+            return {
+                plan: {
+                    action: 'unchanged',
+                    name: existing.name,
+                    policy: policy.name,
+                    objectId: o.objectId,
+                    before: text,
+                    after: text
+                },
+                blockers: []
+            };
         }
         return {
-            plan: { action: 'update', name: existing.name, policy: policy.name, objectId: o.objectId, before: `${existing.name}: ${existing.accessPolicyName ?? '?'} (${existing.provisioningState ?? '?'})`, after: `${existing.name}: ${policy.name}` },
+            plan: {
+                action: 'update',
+                name: existing.name,
+                policy: policy.name,
+                objectId: o.objectId,
+                before: `${existing.name}: ${existing.accessPolicyName ?? '?'} (${existing.provisioningState ?? '?'})`,
+                after: `${existing.name}: ${policy.name}`
+            },
             blockers: []
         };
     }
@@ -40621,15 +40650,24 @@ function planAssignment(o) {
     const taken = name ? o.assignments.find(a => sameText(a.name, name)) : undefined;
     if (taken && name) {
         return {
-            blockers: [{
+            blockers: [
+                {
                     step: 'assignment',
                     message: `Assignment name "${name}" is already used on the cache by object id ${taken.objectId}; writing it would take that principal's access away.`,
                     fix: 'Choose another assignment-name, or leave it empty to name the assignment after the object id.'
-                }]
+                }
+            ]
         };
     }
     return {
-        plan: { action: 'create', name: name ?? '(the new object id)', policy: policy.name, objectId: o.objectId, before: 'none', after: `${name ?? '(object id)'}: ${policy.name} for ${o.alias}` },
+        plan: {
+            action: 'create',
+            name: name ?? '(the new object id)',
+            policy: policy.name,
+            objectId: o.objectId,
+            before: 'none',
+            after: `${name ?? '(object id)'}: ${policy.name} for ${o.alias}`
+        },
         blockers: []
     };
 }
@@ -40648,7 +40686,12 @@ async function applyAssignment(ctx, plan, principalIsNew) {
     const { inputs, clients, deadline } = ctx;
     const put = (name) => clients.redis.accessPolicyAssignment.beginCreateUpdateAndWait(inputs.redisResourceGroup, inputs.redisName, name, { accessPolicyName: plan.policy, objectId: plan.objectId, objectIdAlias: inputs.containerApp }, { abortSignal: deadline.signal, updateIntervalInMs: ctx.pollIntervalMs });
     try {
-        return await withRetry(() => put(plan.name), { deadline, sleep: ctx.sleep, what: `write access policy assignment ${plan.name}`, principalIsNew });
+        return await withRetry(() => put(plan.name), {
+            deadline,
+            sleep: ctx.sleep,
+            what: `write access policy assignment ${plan.name}`,
+            principalIsNew
+        });
     }
     catch (error) {
         if (!DUPLICATE.test(readAzureError(error).message))
@@ -40661,7 +40704,12 @@ async function applyAssignment(ctx, plan, principalIsNew) {
             throw error;
         if (existing.accessPolicyName?.toLowerCase() === plan.policy.toLowerCase())
             return existing;
-        return withRetry(() => put(existing.name), { deadline, sleep: ctx.sleep, what: `update access policy assignment ${existing.name}`, principalIsNew });
+        return withRetry(() => put(existing.name), {
+            deadline,
+            sleep: ctx.sleep,
+            what: `update access policy assignment ${existing.name}`,
+            principalIsNew
+        });
     }
 }
 
@@ -40678,7 +40726,9 @@ async function applyIdentity(ctx, app, plan) {
     if (updated?.identity?.principalId || plan.patch?.type === 'UserAssigned')
         return updated;
     // Some final LRO responses carry no body: read the app to learn the new principal id.
-    return clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, { abortSignal: deadline.signal });
+    return clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, {
+        abortSignal: deadline.signal
+    });
 }
 function principalOf(app, choice) {
     if (choice.kind === 'system')
@@ -40731,7 +40781,9 @@ function revisionFailed(r) {
     return undefined;
 }
 function revisionReady(r) {
-    return /Provisioned/i.test(r.provisioningState ?? '') && /^Running/i.test(r.runningState ?? '') && /Healthy/i.test(r.healthState ?? '');
+    return (/Provisioned/i.test(r.provisioningState ?? '') &&
+        /^Running/i.test(r.runningState ?? '') &&
+        /Healthy/i.test(r.healthState ?? ''));
 }
 /**
  * Waits until the new revision is provisioned, running and healthy, and is the app's latest ready revision.
@@ -73625,8 +73677,14 @@ function createClients(credential, subscriptionId, cloud) {
             credentials: { scopes: [cloud.resourceManagerScope] },
             additionalPolicies: [logging]
         }),
-        redis: new RedisManagementClient(credential, subscriptionId, { ...shared, additionalPolicies: [logging] }),
-        identitiesIn: (identitySubscriptionId) => new ManagedServiceIdentityClient(credential, identitySubscriptionId, { ...shared, additionalPolicies: [logging] })
+        redis: new RedisManagementClient(credential, subscriptionId, {
+            ...shared,
+            additionalPolicies: [logging]
+        }),
+        identitiesIn: (identitySubscriptionId) => new ManagedServiceIdentityClient(credential, identitySubscriptionId, {
+            ...shared,
+            additionalPolicies: [logging]
+        })
     };
 }
 
@@ -95161,11 +95219,20 @@ function createCredential(inputs, cloud, fetchIdToken) {
 
 /** Least-privilege built-in roles that grant each action this action performs. */
 const ROLE_FOR_ACTION = [
-    [/^Microsoft\.App\/containerApps\/(read|write|listSecrets\/action|revisions\/read)/i, 'Container Apps Contributor (or Contributor) on the container app'],
+    [
+        /^Microsoft\.App\/containerApps\/(read|write|listSecrets\/action|revisions\/read)/i,
+        'Container Apps Contributor (or Contributor) on the container app'
+    ],
     [/^Microsoft\.App\/jobs\//i, 'Container Apps Jobs Contributor (or Contributor) on the job'],
     [/^Microsoft\.Cache\/redis\//i, 'Redis Cache Contributor (or Contributor) on the cache'],
-    [/^Microsoft\.ManagedIdentity\/userAssignedIdentities\/assign\/action/i, 'Managed Identity Operator on the user-assigned identity'],
-    [/^Microsoft\.ManagedIdentity\/userAssignedIdentities\/read/i, 'Managed Identity Operator (or Reader) on the user-assigned identity']
+    [
+        /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/assign\/action/i,
+        'Managed Identity Operator on the user-assigned identity'
+    ],
+    [
+        /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/read/i,
+        'Managed Identity Operator (or Reader) on the user-assigned identity'
+    ]
 ];
 /** Turns an Azure failure into a sentence naming what failed, why, and what to change. */
 function explainAzureError(error, doing) {
@@ -95183,12 +95250,23 @@ function explainAzureError(error, doing) {
         };
     }
     if (info.status === 401) {
-        return { ...base, message: `Could not ${doing}: Azure refused the access token (${info.code ?? '401'}): ${info.message}${correlation}`, fix: 'Check that tenant-id and subscription-id belong together and that the workflow identity exists in that tenant.' };
+        return {
+            ...base,
+            message: `Could not ${doing}: Azure refused the access token (${info.code ?? '401'}): ${info.message}${correlation}`,
+            fix: 'Check that tenant-id and subscription-id belong together and that the workflow identity exists in that tenant.'
+        };
     }
     if (info.status === 404 || /NotFound/i.test(info.code ?? '')) {
-        return { ...base, message: `Could not ${doing}: ${info.message}${correlation}`, fix: 'Check the names, the resource groups and the subscription-id inputs; names of Azure resources are exact.' };
+        return {
+            ...base,
+            message: `Could not ${doing}: ${info.message}${correlation}`,
+            fix: 'Check the names, the resource groups and the subscription-id inputs; names of Azure resources are exact.'
+        };
     }
-    return { ...base, message: `Could not ${doing}: ${info.message}${info.code ? ` (${info.code})` : ''}${correlation}` };
+    return {
+        ...base,
+        message: `Could not ${doing}: ${info.message}${info.code ? ` (${info.code})` : ''}${correlation}`
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/credential/sign-in-hints.ts
@@ -95262,8 +95340,14 @@ async function readState(clients, inputs, deadline) {
         reading(`the access policy assignments of ${cache}`, () => read_state_all(clients.redis.accessPolicyAssignment.list(inputs.redisResourceGroup, inputs.redisName, options))),
         identity.kind === 'user'
             ? reading(`user-assigned identity ${identity.name} in resource group ${identity.resourceGroup}`, async () => {
-                const found = await clients.identitiesIn(identity.subscriptionId).userAssignedIdentities.get(identity.resourceGroup, identity.name, options);
-                return { id: identity.resourceId, principalId: found.principalId ?? '', clientId: found.clientId ?? '' };
+                const found = await clients
+                    .identitiesIn(identity.subscriptionId)
+                    .userAssignedIdentities.get(identity.resourceGroup, identity.name, options);
+                return {
+                    id: identity.resourceId,
+                    principalId: found.principalId ?? '',
+                    clientId: found.clientId ?? ''
+                };
             })
             : Promise.resolve(undefined)
     ]);
@@ -95278,26 +95362,46 @@ async function readState(clients, inputs, deadline) {
 
 function isSignInFailure(error) {
     const e = error;
-    return /AuthenticationError|CredentialUnavailableError|AuthenticationRequiredError/.test(e?.name ?? '') || /AADSTS\d+/.test(e?.message ?? '');
+    return (/AuthenticationError|CredentialUnavailableError|AuthenticationRequiredError/.test(e?.name ?? '') ||
+        /AADSTS\d+/.test(e?.message ?? ''));
 }
 /** One place that turns any failure into a title, a cause and a fix, without a stack trace. */
 function explainFailure(error, doing, context) {
     if (error instanceof InputError)
-        return { title: 'Invalid input', message: error.message, fix: 'Fix the inputs of this step in the workflow file; nothing was written to Azure.' };
+        return {
+            title: 'Invalid input',
+            message: error.message,
+            fix: 'Fix the inputs of this step in the workflow file; nothing was written to Azure.'
+        };
     if (error instanceof DeadlineExceededError)
         return { title: 'Timed out', message: error.message };
     const cause = error instanceof ReadError ? error.cause : error;
     const what = error instanceof ReadError ? `read ${error.what}` : doing;
     const name = cause?.name ?? '';
     if (name === 'AbortError' || /aborted/i.test(cause?.message ?? '')) {
-        return { title: 'Timed out', message: `timeout-minutes ran out while trying to ${what}${context.lastSeen ? `; last seen: ${context.lastSeen}` : ''}.`, fix: 'Raise timeout-minutes, or rerun: the action continues where it stopped.' };
+        return {
+            title: 'Timed out',
+            message: `timeout-minutes ran out while trying to ${what}${context.lastSeen ? `; last seen: ${context.lastSeen}` : ''}.`,
+            fix: 'Raise timeout-minutes, or rerun: the action continues where it stopped.'
+        };
     }
     if (isSignInFailure(cause)) {
-        const message = (cause.message ?? String(cause)).split('\n')[0].replace(/Trace ID:.*$/, '').trim();
+        const message = (cause.message ?? String(cause))
+            .split('\n')[0]
+            .replace(/Trace ID:.*$/, '')
+            .trim();
         if (context.signIn?.assertions && context.cloud) {
-            return { title: 'Sign-in to Microsoft Entra ID failed', message, fix: explainSignInFailure(message, context.signIn.assertions.lastClaims, context.cloud, context.clientId) };
+            return {
+                title: 'Sign-in to Microsoft Entra ID failed',
+                message,
+                fix: explainSignInFailure(message, context.signIn.assertions.lastClaims, context.cloud, context.clientId)
+            };
         }
-        return { title: 'Sign-in to Azure failed', message, fix: 'For auth: azure-cli, run azure/login earlier in the job (with the same tenant), or set client-id and tenant-id to sign in with OIDC.' };
+        return {
+            title: 'Sign-in to Azure failed',
+            message,
+            fix: 'For auth: azure-cli, run azure/login earlier in the job (with the same tenant), or set client-id and tenant-id to sign in with OIDC.'
+        };
     }
     const explained = explainAzureError(cause, what);
     return { title: `Could not ${what}`, message: explained.message, fix: explained.fix };
@@ -95420,7 +95524,12 @@ function readInputs(get = name => getInput(name)) {
     const identity = readIdentity(text('identity') || 'system', problems);
     const containersText = get('containers');
     const containers = containersText.trim()
-        ? [...new Set(containersText.split(/[\n,]/).map(s => s.trim()).filter(Boolean))]
+        ? [
+            ...new Set(containersText
+                .split(/[\n,]/)
+                .map(s => s.trim())
+                .filter(Boolean))
+        ]
         : undefined;
     for (const name of containers ?? []) {
         matching('containers', name, CONTAINER_NAME, 'container names are lower-case letters, digits and inner hyphens; separate several with commas or new lines');
@@ -95431,7 +95540,12 @@ function readInputs(get = name => getInput(name)) {
         objectId: text('object-id-variable') || 'REDIS_OBJECT_ID',
         clientId: text('client-id-variable') || 'AZURE_CLIENT_ID'
     };
-    const variableInputs = { 'host-variable': variables.host, 'port-variable': variables.port, 'object-id-variable': variables.objectId, 'client-id-variable': variables.clientId };
+    const variableInputs = {
+        'host-variable': variables.host,
+        'port-variable': variables.port,
+        'object-id-variable': variables.objectId,
+        'client-id-variable': variables.clientId
+    };
     for (const [name, value] of Object.entries(variableInputs)) {
         matching(name, value, ENV_VAR_NAME, 'a variable name has letters, digits, "_", "-" or "." and does not start with a digit');
     }
@@ -95455,9 +95569,28 @@ function readInputs(get = name => getInput(name)) {
     if (problems.length)
         throw new InputError(problems);
     return {
-        subscriptionId, tenantId, clientId, audience, auth, environment, resourceManagerEndpoint, authorityHost,
-        resourceGroup, containerApp, redisName, redisResourceGroup, accessPolicy, identity, containers, variables,
-        assignmentName, mode, wait, timeoutMinutes, probeRedis, healthUrl
+        subscriptionId,
+        tenantId,
+        clientId,
+        audience,
+        auth,
+        environment,
+        resourceManagerEndpoint,
+        authorityHost,
+        resourceGroup,
+        containerApp,
+        redisName,
+        redisResourceGroup,
+        accessPolicy,
+        identity,
+        containers,
+        variables,
+        assignmentName,
+        mode,
+        wait,
+        timeoutMinutes,
+        probeRedis,
+        healthUrl
     };
 }
 function readIdentity(value, problems) {
@@ -95484,7 +95617,12 @@ function describeIdentity(identity) {
     if (!identity || identity.type === 'None')
         return 'no managed identity';
     const users = Object.keys(identity.userAssignedIdentities ?? {}).map(id => id.split('/').pop());
-    return [hasSystem(identity) ? 'system-assigned' : '', users.length ? `user-assigned ${users.join(', ')}` : ''].filter(Boolean).join(' + ');
+    return [
+        hasSystem(identity) ? 'system-assigned' : '',
+        users.length ? `user-assigned ${users.join(', ')}` : ''
+    ]
+        .filter(Boolean)
+        .join(' + ');
 }
 function hasSystem(identity) {
     return /SystemAssigned/i.test(identity?.type ?? '');
@@ -95511,16 +95649,35 @@ function planIdentity(current, choice, userIdentity) {
         if (hasSystem(current) && current?.principalId)
             return { change: 'none', before, after: before, principalId: current.principalId };
         const users = userAssignedKeys(current);
-        const patch = { type: identityType(true, Object.keys(users).length), ...(Object.keys(users).length ? { userAssignedIdentities: users } : {}) };
+        const patch = {
+            type: identityType(true, Object.keys(users).length),
+            ...(Object.keys(users).length ? { userAssignedIdentities: users } : {})
+        };
         return { change: 'add', before, after: describeIdentity(patch), patch };
     }
     const attached = findUserAssigned(current, choice.resourceId);
     if (attached) {
-        return { change: 'none', before, after: before, principalId: attached[1].principalId ?? userIdentity?.principalId, clientId: attached[1].clientId ?? userIdentity?.clientId };
+        return {
+            change: 'none',
+            before,
+            after: before,
+            principalId: attached[1].principalId ?? userIdentity?.principalId,
+            clientId: attached[1].clientId ?? userIdentity?.clientId
+        };
     }
     const users = userAssignedKeys(current, choice.resourceId);
-    const patch = { type: identityType(hasSystem(current), Object.keys(users).length), userAssignedIdentities: users };
-    return { change: 'add', before, after: describeIdentity(patch), patch, principalId: userIdentity?.principalId, clientId: userIdentity?.clientId };
+    const patch = {
+        type: identityType(hasSystem(current), Object.keys(users).length),
+        userAssignedIdentities: users
+    };
+    return {
+        change: 'add',
+        before,
+        after: describeIdentity(patch),
+        patch,
+        principalId: userIdentity?.principalId,
+        clientId: userIdentity?.clientId
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/variables-plan.ts
@@ -95532,7 +95689,9 @@ function shown(variable) {
 }
 /** Azure returns a variable whose value is "" without a value; send it back as "" so it is kept as it was. */
 function normalized(variable) {
-    return variable.secretRef === undefined && variable.value === undefined ? { ...variable, value: '' } : variable;
+    return variable.secretRef === undefined && variable.value === undefined
+        ? { ...variable, value: '' }
+        : variable;
 }
 function desiredVariables(names, values) {
     const wanted = [
@@ -95550,11 +95709,13 @@ function planVariables(o) {
     const missing = selected.filter(name => !appContainers.includes(name));
     if (missing.length) {
         return {
-            blockers: [{
+            blockers: [
+                {
                     step: 'variables',
                     message: `Input "containers" names ${missing.map(m => `"${m}"`).join(', ')}, which the app does not have. Its containers are: ${appContainers.map(c => `"${c}"`).join(', ') || 'none'}.`,
                     fix: 'Name containers of the app (init containers are never changed), or leave containers empty to set the variables in all of them.'
-                }]
+                }
+            ]
         };
     }
     const wanted = desiredVariables(o.names, o.values);
@@ -95611,20 +95772,48 @@ function controlPlaneChecks(ctx, e) {
     const { inputs } = ctx;
     const checks = [];
     const identity = principalOf(e.app, inputs.identity);
-    const who = inputs.identity.kind === 'system' ? 'system-assigned identity' : `user-assigned identity ${inputs.identity.name}`;
+    const who = inputs.identity.kind === 'system'
+        ? 'system-assigned identity'
+        : `user-assigned identity ${inputs.identity.name}`;
     checks.push(identity.principalId && (!e.expectedPrincipalId || identity.principalId === e.expectedPrincipalId)
-        ? { id: 'identity', title: 'App has the managed identity', status: 'passed', evidence: `${who}, principal id ${identity.principalId}` }
+        ? {
+            id: 'identity',
+            title: 'App has the managed identity',
+            status: 'passed',
+            evidence: `${who}, principal id ${identity.principalId}`
+        }
         : {
-            id: 'identity', title: 'App has the managed identity', status: 'failed',
-            evidence: identity.principalId ? `${who} has principal id ${identity.principalId}, expected ${e.expectedPrincipalId}` : `the app has no ${who}`,
+            id: 'identity',
+            title: 'App has the managed identity',
+            status: 'failed',
+            evidence: identity.principalId
+                ? `${who} has principal id ${identity.principalId}, expected ${e.expectedPrincipalId}`
+                : `the app has no ${who}`,
             fix: 'Run the action with mode: apply to add the identity.'
         });
     checks.push(aadEnabled(e.cache)
-        ? { id: 'entra-auth', title: 'Cache accepts Microsoft Entra authentication', status: 'passed', evidence: 'redisConfiguration aad-enabled = true' }
-        : { id: 'entra-auth', title: 'Cache accepts Microsoft Entra authentication', status: 'failed', evidence: `redisConfiguration aad-enabled = ${String(e.cache.redisConfiguration?.aadEnabled ?? 'unset')}`, fix: entraFix(inputs.redisName, inputs.redisResourceGroup) });
+        ? {
+            id: 'entra-auth',
+            title: 'Cache accepts Microsoft Entra authentication',
+            status: 'passed',
+            evidence: 'redisConfiguration aad-enabled = true'
+        }
+        : {
+            id: 'entra-auth',
+            title: 'Cache accepts Microsoft Entra authentication',
+            status: 'failed',
+            evidence: `redisConfiguration aad-enabled = ${String(e.cache.redisConfiguration?.aadEnabled ?? 'unset')}`,
+            fix: entraFix(inputs.redisName, inputs.redisResourceGroup)
+        });
     const assignment = identity.principalId ? findAssignmentFor(e.assignments, identity.principalId) : undefined;
     if (!assignment) {
-        checks.push({ id: 'assignment', title: 'Identity has a Redis data access policy', status: 'failed', evidence: `no access policy assignment on ${inputs.redisName} for object id ${identity.principalId ?? '(none)'}`, fix: 'Run the action with mode: apply to create the assignment.' });
+        checks.push({
+            id: 'assignment',
+            title: 'Identity has a Redis data access policy',
+            status: 'failed',
+            evidence: `no access policy assignment on ${inputs.redisName} for object id ${identity.principalId ?? '(none)'}`,
+            fix: 'Run the action with mode: apply to create the assignment.'
+        });
     }
     else {
         const problems = [];
@@ -95633,17 +95822,32 @@ function controlPlaneChecks(ctx, e) {
         if ((assignment.accessPolicyName ?? '').toLowerCase() !== e.policy.toLowerCase())
             problems.push(`policy ${assignment.accessPolicyName}, not ${e.policy}`);
         checks.push({
-            id: 'assignment', title: 'Identity has a Redis data access policy', status: problems.length ? 'failed' : 'passed',
+            id: 'assignment',
+            title: 'Identity has a Redis data access policy',
+            status: problems.length ? 'failed' : 'passed',
             evidence: `assignment ${assignment.name}: object id ${assignment.objectId}, policy ${assignment.accessPolicyName}, ${assignment.provisioningState ?? 'state unknown'}${problems.length ? ` (${problems.join('; ')})` : ''}`,
-            fix: problems.length ? 'Run the action with mode: apply; it updates the assignment in place.' : undefined
+            fix: problems.length
+                ? 'Run the action with mode: apply; it updates the assignment in place.'
+                : undefined
         });
     }
-    const values = { host: e.cache.hostName ?? '', port: String(e.cache.sslPort ?? ''), objectId: identity.principalId, clientId: inputs.identity.kind === 'user' ? identity.clientId : undefined };
+    const values = {
+        host: e.cache.hostName ?? '',
+        port: String(e.cache.sslPort ?? ''),
+        objectId: identity.principalId,
+        clientId: inputs.identity.kind === 'user' ? identity.clientId : undefined
+    };
     const wanted = desiredVariables(inputs.variables, values);
     const template = e.revision?.template ?? (inputs.wait ? undefined : e.app.template);
     const where = e.revision ? `revision ${e.revision.name}` : 'the app template (wait is false)';
     if (!template) {
-        checks.push({ id: 'variables', title: 'Latest ready revision has the Redis variables', status: 'failed', evidence: 'the app has no ready revision', fix: 'Check the revision in the portal (Revisions and replicas) for why it is not ready.' });
+        checks.push({
+            id: 'variables',
+            title: 'Latest ready revision has the Redis variables',
+            status: 'failed',
+            evidence: 'the app has no ready revision',
+            fix: 'Check the revision in the portal (Revisions and replicas) for why it is not ready.'
+        });
     }
     else {
         const containers = (template.containers ?? []).filter(c => !inputs.containers || inputs.containers.includes(c.name ?? ''));
@@ -95656,21 +95860,45 @@ function controlPlaneChecks(ctx, e) {
             }
         }
         checks.push(wrong.length
-            ? { id: 'variables', title: 'Latest ready revision has the Redis variables', status: 'failed', evidence: `in ${where}: ${wrong.join('; ')}`, fix: 'Run the action with mode: apply to set them.' }
-            : { id: 'variables', title: 'Latest ready revision has the Redis variables', status: 'passed', evidence: `in ${where}, containers ${containers.map(c => c.name).join(', ')}: ${wanted.map(([n, v]) => `${n}=${v}`).join(', ')}` });
+            ? {
+                id: 'variables',
+                title: 'Latest ready revision has the Redis variables',
+                status: 'failed',
+                evidence: `in ${where}: ${wrong.join('; ')}`,
+                fix: 'Run the action with mode: apply to set them.'
+            }
+            : {
+                id: 'variables',
+                title: 'Latest ready revision has the Redis variables',
+                status: 'passed',
+                evidence: `in ${where}, containers ${containers.map(c => c.name).join(', ')}: ${wanted.map(([n, v]) => `${n}=${v}`).join(', ')}`
+            });
     }
     if (!inputs.wait) {
-        checks.push({ id: 'revision', title: 'Revision is provisioned, running and healthy', status: 'skipped', evidence: 'wait is false' });
+        checks.push({
+            id: 'revision',
+            title: 'Revision is provisioned, running and healthy',
+            status: 'skipped',
+            evidence: 'wait is false'
+        });
     }
     else if (!e.revision) {
-        checks.push({ id: 'revision', title: 'Revision is provisioned, running and healthy', status: 'failed', evidence: `latest revision ${e.app.latestRevisionName ?? 'none'} is not ready`, fix: 'Check the revision in the portal (Revisions and replicas) and the app logs.' });
+        checks.push({
+            id: 'revision',
+            title: 'Revision is provisioned, running and healthy',
+            status: 'failed',
+            evidence: `latest revision ${e.app.latestRevisionName ?? 'none'} is not ready`,
+            fix: 'Check the revision in the portal (Revisions and replicas) and the app logs.'
+        });
     }
     else {
         const failure = revisionFailed(e.revision);
         const current = e.app.latestRevisionName === e.revision.name;
         const ok = !failure && revisionReady(e.revision) && current;
         checks.push({
-            id: 'revision', title: 'Revision is provisioned, running and healthy', status: ok ? 'passed' : 'failed',
+            id: 'revision',
+            title: 'Revision is provisioned, running and healthy',
+            status: ok ? 'passed' : 'failed',
             evidence: `${e.revision.name}: ${describeRevision(e.revision)}${current ? '' : `; the latest revision is ${e.app.latestRevisionName}, which is not ready`}${failure ? `; ${failure}` : ''}`,
             fix: ok ? undefined : 'Check the revision in the portal (Revisions and replicas) and the app logs.'
         });
@@ -95683,16 +95911,34 @@ function trafficCheck(e) {
     const traffic = e.app.configuration?.ingress?.traffic ?? [];
     const ready = e.revision?.name;
     if (!e.app.configuration?.ingress)
-        return { id: 'traffic', title: 'Traffic reaches the revision', status: 'skipped', evidence: 'the app has no ingress' };
+        return {
+            id: 'traffic',
+            title: 'Traffic reaches the revision',
+            status: 'skipped',
+            evidence: 'the app has no ingress'
+        };
     if (/single/i.test(mode)) {
-        return { id: 'traffic', title: 'Traffic reaches the revision', status: ready ? 'passed' : 'failed', evidence: `Single revision mode: 100% to ${ready ?? 'no ready revision'}` };
+        return {
+            id: 'traffic',
+            title: 'Traffic reaches the revision',
+            status: ready ? 'passed' : 'failed',
+            evidence: `Single revision mode: 100% to ${ready ?? 'no ready revision'}`
+        };
     }
-    const split = traffic.map(t => `${t.latestRevision ? `latest (${ready})` : t.revisionName}: ${t.weight ?? 0}%`).join(', ') || 'no traffic rules';
-    const toReady = traffic.filter(t => t.latestRevision || t.revisionName === ready).reduce((sum, t) => sum + (t.weight ?? 0), 0);
+    const split = traffic
+        .map(t => `${t.latestRevision ? `latest (${ready})` : t.revisionName}: ${t.weight ?? 0}%`)
+        .join(', ') || 'no traffic rules';
+    const toReady = traffic
+        .filter(t => t.latestRevision || t.revisionName === ready)
+        .reduce((sum, t) => sum + (t.weight ?? 0), 0);
     return {
-        id: 'traffic', title: 'Traffic reaches the revision', status: toReady >= 100 ? 'passed' : 'warning',
+        id: 'traffic',
+        title: 'Traffic reaches the revision',
+        status: toReady >= 100 ? 'passed' : 'warning',
         evidence: `Multiple revision mode: ${split}; ${toReady}% reaches the revision with the variables`,
-        fix: toReady >= 100 ? undefined : 'Revisions without the variables still serve traffic; shift traffic when you are ready (az containerapp ingress traffic set).'
+        fix: toReady >= 100
+            ? undefined
+            : 'Revisions without the variables still serve traffic; shift traffic when you are ready (az containerapp ingress traffic set).'
     };
 }
 function entraFix(cache, group) {
@@ -95708,11 +95954,19 @@ async function checkHealthUrl(ctx, url, fetchImpl = fetch) {
     for (let attempt = 1;; attempt++) {
         const remaining = ctx.deadline.remainingMs();
         try {
-            const response = await fetchImpl(url, { redirect: 'manual', signal: AbortSignal.timeout(Math.max(1, Math.min(10_000, remaining))) });
+            const response = await fetchImpl(url, {
+                redirect: 'manual',
+                signal: AbortSignal.timeout(Math.max(1, Math.min(10_000, remaining)))
+            });
             await response.body?.cancel();
             seen.push(String(response.status));
             if (response.status >= 200 && response.status < 300) {
-                return { id: 'health-url', title: 'Health URL answers 2xx', status: 'passed', evidence: `${url} answered ${response.status} after ${attempt} attempt${attempt > 1 ? 's' : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s (statuses seen: ${compact(seen)})` };
+                return {
+                    id: 'health-url',
+                    title: 'Health URL answers 2xx',
+                    status: 'passed',
+                    evidence: `${url} answered ${response.status} after ${attempt} attempt${attempt > 1 ? 's' : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s (statuses seen: ${compact(seen)})`
+                };
             }
         }
         catch (error) {
@@ -95721,7 +95975,9 @@ async function checkHealthUrl(ctx, url, fetchImpl = fetch) {
         }
         if (ctx.deadline.remainingMs() <= delay) {
             return {
-                id: 'health-url', title: 'Health URL answers 2xx', status: 'failed',
+                id: 'health-url',
+                title: 'Health URL answers 2xx',
+                status: 'failed',
                 evidence: `${url} did not answer 2xx in ${attempt} attempts over ${((Date.now() - started) / 1000).toFixed(1)} s (statuses seen: ${compact(seen)})`,
                 fix: 'Open the app logs: the revision with the Redis variables is running but the app reports unhealthy, often because it cannot authenticate to Redis (check that it uses the object id as the username and a token for https://redis.azure.com/.default).'
             };
@@ -95751,12 +96007,21 @@ const TITLE = 'Data plane: the workflow identity can use Redis';
 /** Tells apart why the data plane refused us, and says what to do. */
 function explainProbeFailure(message, who) {
     if (/WRONGPASS/i.test(message)) {
-        return { evidence: `AUTH as ${who} failed: ${message}`, fix: `WRONGPASS means the cache does not accept this identity's token: give the workflow identity (object id ${who}) an access policy assignment on the cache, check that Microsoft Entra authentication is on, and use the object id (not the client id) as the username.` };
+        return {
+            evidence: `AUTH as ${who} failed: ${message}`,
+            fix: `WRONGPASS means the cache does not accept this identity's token: give the workflow identity (object id ${who}) an access policy assignment on the cache, check that Microsoft Entra authentication is on, and use the object id (not the client id) as the username.`
+        };
     }
     if (/NOPERM/i.test(message)) {
-        return { evidence: `signed in as ${who}, but: ${message}`, fix: "NOPERM means the workflow identity's access policy lacks SET/GET/DEL: assign it Data Contributor or a custom policy that allows them." };
+        return {
+            evidence: `signed in as ${who}, but: ${message}`,
+            fix: "NOPERM means the workflow identity's access policy lacks SET/GET/DEL: assign it Data Contributor or a custom policy that allows them."
+        };
     }
-    return { evidence: `could not reach the cache: ${message}`, fix: 'A TLS or network failure: if the cache is behind a private endpoint or a firewall, the runner cannot reach it; use a self-hosted runner in the virtual network or turn probe-redis off and rely on health-url.' };
+    return {
+        evidence: `could not reach the cache: ${message}`,
+        fix: 'A TLS or network failure: if the cache is behind a private endpoint or a firewall, the runner cannot reach it; use a self-hosted runner in the virtual network or turn probe-redis off and rely on health-url.'
+    };
 }
 /** Connects from the runner with the workflow identity's Entra token and does SET/GET/DEL on a temporary key. */
 async function probeRedis(ctx, host, port) {
@@ -95767,7 +96032,11 @@ async function probeRedis(ctx, host, port) {
     const username = decodeJwtClaims(token.token).oid ?? '';
     // Loaded only when probing, to keep start-up cheap for every other run.
     const { createClient } = await __nccwpck_require__.e(/* import() */ 672).then(__nccwpck_require__.t.bind(__nccwpck_require__, 31672, 23));
-    const client = createClient({ socket: { host, port, tls: true, servername: host, connectTimeout: 10_000, reconnectStrategy: false }, username, password: token.token });
+    const client = createClient({
+        socket: { host, port, tls: true, servername: host, connectTimeout: 10_000, reconnectStrategy: false },
+        username,
+        password: token.token
+    });
     client.on('error', () => undefined);
     const key = `connect-redis-probe:${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
     const started = Date.now();
@@ -95779,7 +96048,12 @@ async function probeRedis(ctx, host, port) {
         await client.del(key);
         if (read !== value)
             throw new Error(`GET returned ${JSON.stringify(read)} instead of the value just SET`);
-        return { id: 'probe-redis', title: TITLE, status: 'passed', evidence: `TLS to ${host}:${port}, AUTH as object id ${username}, SET/GET/DEL of a temporary key (TTL 60 s) in ${Date.now() - started} ms` };
+        return {
+            id: 'probe-redis',
+            title: TITLE,
+            status: 'passed',
+            evidence: `TLS to ${host}:${port}, AUTH as object id ${username}, SET/GET/DEL of a temporary key (TTL 60 s) in ${Date.now() - started} ms`
+        };
     }
     catch (error) {
         const { evidence, fix } = explainProbeFailure(error.message ?? String(error), username);
@@ -95836,27 +96110,65 @@ function planAll(state, inputs, identity) {
     };
     const blockers = [];
     if (!aadEnabled(state.cache)) {
-        blockers.push({ step: 'cache', message: `Microsoft Entra authentication is off on cache ${inputs.redisName} (aad-enabled is ${String(state.cache.redisConfiguration?.aadEnabled ?? 'unset')}), so it cannot accept access policy assignments or tokens.`, fix: entraFix(inputs.redisName, inputs.redisResourceGroup) });
+        blockers.push({
+            step: 'cache',
+            message: `Microsoft Entra authentication is off on cache ${inputs.redisName} (aad-enabled is ${String(state.cache.redisConfiguration?.aadEnabled ?? 'unset')}), so it cannot accept access policy assignments or tokens.`,
+            fix: entraFix(inputs.redisName, inputs.redisResourceGroup)
+        });
     }
     if (!state.cache.sslPort || !state.cache.hostName) {
-        blockers.push({ step: 'cache', message: `Cache ${inputs.redisName} reports no host name or TLS port (provisioning state ${state.cache.provisioningState ?? 'unknown'}).`, fix: 'Wait until the cache is provisioned, then rerun.' });
+        blockers.push({
+            step: 'cache',
+            message: `Cache ${inputs.redisName} reports no host name or TLS port (provisioning state ${state.cache.provisioningState ?? 'unknown'}).`,
+            fix: 'Wait until the cache is provisioned, then rerun.'
+        });
     }
-    const assignment = planAssignment({ assignments: state.assignments, policies: state.policies, wantedPolicy: inputs.accessPolicy, objectId: identity.principalId, requestedName: inputs.assignmentName, alias: inputs.containerApp });
-    const variables = planVariables({ containers: state.app.template?.containers ?? [], selected: inputs.containers, names: inputs.variables, values });
-    return { identity, assignment: assignment.plan, variables: variables.plan, values, blockers: [...blockers, ...assignment.blockers, ...variables.blockers] };
+    const assignment = planAssignment({
+        assignments: state.assignments,
+        policies: state.policies,
+        wantedPolicy: inputs.accessPolicy,
+        objectId: identity.principalId,
+        requestedName: inputs.assignmentName,
+        alias: inputs.containerApp
+    });
+    const variables = planVariables({
+        containers: state.app.template?.containers ?? [],
+        selected: inputs.containers,
+        names: inputs.variables,
+        values
+    });
+    return {
+        identity,
+        assignment: assignment.plan,
+        variables: variables.plan,
+        values,
+        blockers: [...blockers, ...assignment.blockers, ...variables.blockers]
+    };
 }
 async function timed(report, base, work, explain) {
     const started = Date.now();
     try {
         const { status, after, detail, value } = await work();
-        report.step({ ...base, status, after: after ?? base.after, detail: detail ?? base.detail, durationMs: Date.now() - started });
+        report.step({
+            ...base,
+            status,
+            after: after ?? base.after,
+            detail: detail ?? base.detail,
+            durationMs: Date.now() - started
+        });
         return value;
     }
     catch (error) {
         if (error instanceof StepFailed)
             throw error;
         const explained = explain(error);
-        report.step({ ...base, status: 'failed', durationMs: Date.now() - started, error: explained.message, fix: explained.fix });
+        report.step({
+            ...base,
+            status: 'failed',
+            durationMs: Date.now() - started,
+            error: explained.message,
+            fix: explained.fix
+        });
         throw new StepFailed(explained.message);
     }
 }
@@ -95872,9 +96184,19 @@ async function connect(report, deps) {
         return;
     }
     report.mode = inputs.mode;
-    report.target = { app: inputs.containerApp, resourceGroup: inputs.resourceGroup, cache: inputs.redisName, cacheResourceGroup: inputs.redisResourceGroup, subscriptionId: inputs.subscriptionId };
+    report.target = {
+        app: inputs.containerApp,
+        resourceGroup: inputs.resourceGroup,
+        cache: inputs.redisName,
+        cacheResourceGroup: inputs.redisResourceGroup,
+        subscriptionId: inputs.subscriptionId
+    };
     report.variableNames = { ...inputs.variables, usesClientId: inputs.identity.kind === 'user' };
-    const cloud = resolveCloud(inputs.environment, { resourceManagerEndpoint: inputs.resourceManagerEndpoint, authorityHost: inputs.authorityHost, audience: inputs.audience });
+    const cloud = resolveCloud(inputs.environment, {
+        resourceManagerEndpoint: inputs.resourceManagerEndpoint,
+        authorityHost: inputs.authorityHost,
+        audience: inputs.audience
+    });
     report.links.app = portalLink(cloud.portal, appResourceId(inputs.subscriptionId, inputs.resourceGroup, inputs.containerApp));
     report.links.cache = portalLink(cloud.portal, cacheResourceId(inputs.subscriptionId, inputs.redisResourceGroup, inputs.redisName));
     if (inputs.identity.kind === 'user')
@@ -95886,14 +96208,28 @@ async function connect(report, deps) {
         signIn = await timed(report, { id: 'sign-in', title: 'Sign in to Azure' }, async () => {
             const created = createCredential(inputs, cloud, deps.fetchIdToken);
             signIn = created;
-            const token = await created.credential.getToken(cloud.resourceManagerScope, { abortSignal: deadline.signal });
+            const token = await created.credential.getToken(cloud.resourceManagerScope, {
+                abortSignal: deadline.signal
+            });
             if (!token)
                 throw new Error('the credential returned no access token');
             setSecret(token.token);
             const claims = decodeJwtClaims(token.token);
-            return { status: 'done', detail: `${created.describe}; workflow identity object id ${claims.oid ?? 'unknown'}`, value: created };
+            return {
+                status: 'done',
+                detail: `${created.describe}; workflow identity object id ${claims.oid ?? 'unknown'}`,
+                value: created
+            };
         }, explain('sign in to Azure'));
-        const ctx = { inputs, cloud, clients: createClients(signIn.credential, inputs.subscriptionId, cloud), credential: signIn.credential, deadline, sleep: deps.sleep ?? realSleep, pollIntervalMs: deps.pollIntervalMs ?? 1000 };
+        const ctx = {
+            inputs,
+            cloud,
+            clients: createClients(signIn.credential, inputs.subscriptionId, cloud),
+            credential: signIn.credential,
+            deadline,
+            sleep: deps.sleep ?? realSleep,
+            pollIntervalMs: deps.pollIntervalMs ?? 1000
+        };
         const state = await readState(ctx.clients, inputs, deadline).catch(error => {
             const e = explainFailure(error, 'read the current state', { cloud, signIn, clientId: inputs.clientId });
             report.fail(e.title, e.message, e.fix);
@@ -95906,7 +96242,9 @@ async function connect(report, deps) {
         recordKnownPrincipal(report, planned.identity);
         if (planned.blockers.length) {
             const [first, ...rest] = planned.blockers;
-            report.fail(first.step === 'cache' ? 'Cache is not ready for Microsoft Entra ID' : `Cannot ${first.step === 'assignment' ? 'assign the access policy' : 'set the variables'}`, [first.message, ...rest.map(b => b.message)].join(' '), [first.fix, ...rest.map(b => b.fix)].join(' '));
+            report.fail(first.step === 'cache'
+                ? 'Cache is not ready for Microsoft Entra ID'
+                : `Cannot ${first.step === 'assignment' ? 'assign the access policy' : 'set the variables'}`, [first.message, ...rest.map(b => b.message)].join(' '), [first.fix, ...rest.map(b => b.fix)].join(' '));
             return;
         }
         if (inputs.mode === 'plan')
@@ -95928,19 +96266,46 @@ function recordKnownPrincipal(report, identity) {
 }
 function recordPlan(report, planned) {
     const { identity, assignment, variables } = planned;
-    report.step({ id: 'identity', title: 'Managed identity', status: identity.change === 'add' ? 'planned' : 'unchanged', before: identity.before, after: identity.after });
+    report.step({
+        id: 'identity',
+        title: 'Managed identity',
+        status: identity.change === 'add' ? 'planned' : 'unchanged',
+        before: identity.before,
+        after: identity.after
+    });
     if (assignment)
-        report.step({ id: 'assignment', title: 'Redis access policy assignment', status: assignment.action === 'unchanged' ? 'unchanged' : 'planned', before: assignment.before, after: assignment.after });
+        report.step({
+            id: 'assignment',
+            title: 'Redis access policy assignment',
+            status: assignment.action === 'unchanged' ? 'unchanged' : 'planned',
+            before: assignment.before,
+            after: assignment.after
+        });
     if (variables) {
         report.variablesSet.push(...variables.changes);
-        report.step({ id: 'variables', title: 'App variables', status: variables.changes.length ? 'planned' : 'unchanged', detail: variables.changes.length ? `${variables.changes.length} to set in ${variables.selected.join(', ')}` : `all set in ${variables.selected.join(', ')}`, ...(variables.changes.length ? { before: `${variables.changes.length} missing or different`, after: 'set; makes a new revision' } : {}) });
+        report.step({
+            id: 'variables',
+            title: 'App variables',
+            status: variables.changes.length ? 'planned' : 'unchanged',
+            detail: variables.changes.length
+                ? `${variables.changes.length} to set in ${variables.selected.join(', ')}`
+                : `all set in ${variables.selected.join(', ')}`,
+            ...(variables.changes.length
+                ? { before: `${variables.changes.length} missing or different`, after: 'set; makes a new revision' }
+                : {})
+        });
     }
     report.outputs['assignment-name'] = assignment?.name ?? '';
 }
 async function apply(ctx, report, state, planned) {
     const { inputs } = ctx;
     const explain = (doing) => (error) => explainFailure(error, doing, { cloud: ctx.cloud, clientId: inputs.clientId });
-    const app = await timed(report, { id: 'identity', title: 'Managed identity', before: planned.identity.before, after: planned.identity.after }, async () => {
+    const app = await timed(report, {
+        id: 'identity',
+        title: 'Managed identity',
+        before: planned.identity.before,
+        after: planned.identity.after
+    }, async () => {
         if (planned.identity.change === 'none')
             return { status: 'unchanged', value: state.app };
         const updated = await applyIdentity(ctx, state.app, planned.identity);
@@ -95967,27 +96332,44 @@ async function apply(ctx, report, state, planned) {
     report.outputs['assignment-name'] = assignmentPlan.name;
     // The assignment and the variables both need only the principal id: do them at once.
     const [assignment, revision] = await Promise.allSettled([
-        timed(report, { id: 'assignment', title: 'Redis access policy assignment', before: assignmentPlan.before, after: assignmentPlan.after }, async () => {
+        timed(report, {
+            id: 'assignment',
+            title: 'Redis access policy assignment',
+            before: assignmentPlan.before,
+            after: assignmentPlan.after
+        }, async () => {
             if (assignmentPlan.action === 'unchanged')
                 return { status: 'unchanged', value: undefined };
             const written = await applyAssignment(ctx, assignmentPlan, principalIsNew);
             report.outputs['assignment-name'] = written.name ?? assignmentPlan.name;
-            return { status: assignmentPlan.action === 'create' ? 'created' : 'updated', after: `${written.name}: ${written.accessPolicyName} (${written.provisioningState ?? 'Succeeded'})`, value: written };
+            return {
+                status: assignmentPlan.action === 'create' ? 'created' : 'updated',
+                after: `${written.name}: ${written.accessPolicyName} (${written.provisioningState ?? 'Succeeded'})`,
+                value: written
+            };
         }, explain('write the access policy assignment')),
         applyVariablesAndWait(ctx, report, app, variablesPlan)
     ]);
     if (assignment.status === 'rejected' || revision.status === 'rejected')
         return;
     const fresh = revision.value?.app;
-    const assignments = assignment.value ? [assignment.value, ...state.assignments.filter(a => a.name !== assignment.value?.name)] : state.assignments;
+    const assignments = assignment.value
+        ? [assignment.value, ...state.assignments.filter(a => a.name !== assignment.value?.name)]
+        : state.assignments;
     await verify(ctx, report, state, fresh, assignments, principalId, revision.value);
 }
 async function applyVariablesAndWait(ctx, report, app, plan) {
     const explain = (doing) => (error) => explainFailure(error, doing, { cloud: ctx.cloud, clientId: ctx.inputs.clientId });
     const changed = plan.changes.length > 0;
     const updated = await timed(report, {
-        id: 'variables', title: 'App variables',
-        ...(changed ? { before: `${plan.changes.length} missing or different`, after: `set in ${plan.selected.join(', ')}` } : { detail: `all set in ${plan.selected.join(', ')}` })
+        id: 'variables',
+        title: 'App variables',
+        ...(changed
+            ? {
+                before: `${plan.changes.length} missing or different`,
+                after: `set in ${plan.selected.join(', ')}`
+            }
+            : { detail: `all set in ${plan.selected.join(', ')}` })
     }, async () => {
         if (!changed)
             return { status: 'unchanged', value: app };
@@ -96004,13 +96386,30 @@ async function applyVariablesAndWait(ctx, report, app, plan) {
         if (!outcome.ready)
             throw new Error(`Revision ${name} failed: ${outcome.failure}`);
         return { status: 'created', detail: 'provisioned, running and healthy', value: outcome };
-    }, error => ({ message: explainFailure(error, `wait for revision ${name}`, {}).message, fix: 'Check the revision in the portal (Revisions and replicas) and its logs: the new revision only adds the Redis variables, so the image or its configuration fails to start.' }));
+    }, error => ({
+        message: explainFailure(error, `wait for revision ${name}`, {}).message,
+        fix: 'Check the revision in the portal (Revisions and replicas) and its logs: the new revision only adds the Redis variables, so the image or its configuration fails to start.'
+    }));
 }
 async function verify(ctx, report, state, freshApp, assignments, expectedPrincipalId, revision) {
-    const app = freshApp ?? (report.outputs.changed ? await ctx.clients.apps.containerApps.get(ctx.inputs.resourceGroup, ctx.inputs.containerApp, { abortSignal: ctx.deadline.signal }) : state.app);
-    const readyRevision = revision?.revision && revision.revision.name === app.latestReadyRevisionName ? revision.revision : await readRevisionEvidence(ctx, app);
+    const app = freshApp ??
+        (report.outputs.changed
+            ? await ctx.clients.apps.containerApps.get(ctx.inputs.resourceGroup, ctx.inputs.containerApp, {
+                abortSignal: ctx.deadline.signal
+            })
+            : state.app);
+    const readyRevision = revision?.revision && revision.revision.name === app.latestReadyRevisionName
+        ? revision.revision
+        : await readRevisionEvidence(ctx, app);
     report.outputs.revision = app.latestReadyRevisionName ?? '';
-    const checks = controlPlaneChecks(ctx, { app, cache: state.cache, assignments, revision: readyRevision, policy: ctx.inputs.accessPolicy, expectedPrincipalId });
+    const checks = controlPlaneChecks(ctx, {
+        app,
+        cache: state.cache,
+        assignments,
+        revision: readyRevision,
+        policy: ctx.inputs.accessPolicy,
+        expectedPrincipalId
+    });
     for (const check of checks)
         report.check(check);
     for (const check of await runDataPlaneChecks(ctx, report))
@@ -96019,7 +96418,15 @@ async function verify(ctx, report, state, freshApp, assignments, expectedPrincip
 }
 
 ;// CONCATENATED MODULE: ./src/report/escape.ts
-const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;', '|': '&#124;' };
+const ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '`': '&#96;',
+    '|': '&#124;'
+};
 /** Escapes a value from the user or from Azure for the job summary (HTML and Markdown tables). */
 function escapeHtml(value) {
     return String(value ?? '').replace(/[&<>"'`|]/g, c => ENTITIES[c]);
@@ -96037,7 +96444,9 @@ function usageSnippets(report) {
         "import { EntraIdCredentialsProviderFactory, REDIS_SCOPE_DEFAULT } from '@redis/entraid'",
         '',
         'const provider = EntraIdCredentialsProviderFactory.createForDefaultAzureCredential({',
-        v.usesClientId ? `  credential: new DefaultAzureCredential({ managedIdentityClientId: process.env.${v.clientId} }),` : '  credential: new DefaultAzureCredential(),',
+        v.usesClientId
+            ? `  credential: new DefaultAzureCredential({ managedIdentityClientId: process.env.${v.clientId} }),`
+            : '  credential: new DefaultAzureCredential(),',
         '  scopes: REDIS_SCOPE_DEFAULT,',
         '  tokenManagerConfig: { expirationRefreshRatio: 0.8 }',
         '})',
@@ -96051,7 +96460,9 @@ function usageSnippets(report) {
         'import os, redis',
         'from azure.identity import DefaultAzureCredential',
         '',
-        v.usesClientId ? `credential = DefaultAzureCredential(managed_identity_client_id=os.environ["${v.clientId}"])` : 'credential = DefaultAzureCredential()',
+        v.usesClientId
+            ? `credential = DefaultAzureCredential(managed_identity_client_id=os.environ["${v.clientId}"])`
+            : 'credential = DefaultAzureCredential()',
         'token = credential.get_token("https://redis.azure.com/.default")',
         'client = redis.Redis(',
         `    host=os.environ["${v.host}"], port=int(os.environ["${v.port}"]), ssl=True,`,
@@ -96081,7 +96492,15 @@ function usageSnippets(report) {
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 
-const STEP_ICON = { created: '🆕', updated: '✏️', unchanged: '✅', planned: '📝', failed: '❌', skipped: '⏭️', done: '✅' };
+const STEP_ICON = {
+    created: '🆕',
+    updated: '✏️',
+    unchanged: '✅',
+    planned: '📝',
+    failed: '❌',
+    skipped: '⏭️',
+    done: '✅'
+};
 const CHECK_ICON = { passed: '✅', failed: '❌', skipped: '⏭️', warning: '⚠️' };
 const MAX_BYTES = 1024 * 1024 - 4096;
 /** Keeps the line breaks of a multi-line message (a list of input problems) in HTML. */
@@ -96092,9 +96511,14 @@ function seconds(ms) {
     return ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`;
 }
 function verdict(report) {
-    const target = report.target ? ` <code>${escapeHtml(report.target.app)}</code> → <code>${escapeHtml(report.target.cache)}</code>` : ' the run did not start';
+    const target = report.target
+        ? ` <code>${escapeHtml(report.target.app)}</code> → <code>${escapeHtml(report.target.cache)}</code>`
+        : ' the run did not start';
     if (report.failure || !report.succeeded) {
-        const what = report.failure?.title ?? report.checks.find(c => c.status === 'failed')?.title ?? report.steps.find(s => s.status === 'failed')?.title ?? 'the run';
+        const what = report.failure?.title ??
+            report.checks.find(c => c.status === 'failed')?.title ??
+            report.steps.find(s => s.status === 'failed')?.title ??
+            'the run';
         return `❌ Not connected:${target}. Failed: ${escapeHtml(what)}`;
     }
     if (report.mode === 'plan') {
@@ -96103,10 +96527,14 @@ function verdict(report) {
     }
     if (report.mode === 'verify')
         return `✅ Verified:${target} is connected with Microsoft Entra ID`;
-    return report.outputs.changed ? `✅ Connected:${target} (changes applied and verified)` : `✅ Already connected:${target} (nothing to change, verified)`;
+    return report.outputs.changed
+        ? `✅ Connected:${target} (changes applied and verified)`
+        : `✅ Already connected:${target} (nothing to change, verified)`;
 }
 function stepRow(s) {
-    const change = s.before !== undefined || s.after !== undefined ? `${escapeHtml(s.before ?? '')} → ${escapeHtml(s.after ?? '')}` : escapeHtml(s.detail ?? '');
+    const change = s.before !== undefined || s.after !== undefined
+        ? `${escapeHtml(s.before ?? '')} → ${escapeHtml(s.after ?? '')}`
+        : escapeHtml(s.detail ?? '');
     return [`${STEP_ICON[s.status]} ${escapeHtml(s.title)}`, escapeHtml(s.status), change, seconds(s.durationMs)];
 }
 function checkRow(c) {
@@ -96120,14 +96548,23 @@ function table(header, rows) {
 function renderSummary(report) {
     const parts = [];
     parts.push(`## ${verdict(report)}\n`);
-    const meta = [`mode <code>${escapeHtml(report.mode)}</code>`, `duration ${seconds((report.finishedAt ?? Date.now()) - report.startedAt)}`];
+    const meta = [
+        `mode <code>${escapeHtml(report.mode)}</code>`,
+        `duration ${seconds((report.finishedAt ?? Date.now()) - report.startedAt)}`
+    ];
     if (report.outputs.revision)
         meta.push(`revision <code>${escapeHtml(report.outputs.revision)}</code>`);
     parts.push(`<p>${meta.join(' · ')}</p>\n`);
     const problems = [
-        ...(report.failure ? [{ title: report.failure.title, message: report.failure.message, fix: report.failure.fix }] : []),
-        ...report.steps.filter(s => s.status === 'failed' && s.error && s.error !== report.failure?.message).map(s => ({ title: s.title, message: s.error ?? '', fix: s.fix })),
-        ...report.checks.filter(c => c.status === 'failed').map(c => ({ title: c.title, message: c.evidence, fix: c.fix }))
+        ...(report.failure
+            ? [{ title: report.failure.title, message: report.failure.message, fix: report.failure.fix }]
+            : []),
+        ...report.steps
+            .filter(s => s.status === 'failed' && s.error && s.error !== report.failure?.message)
+            .map(s => ({ title: s.title, message: s.error ?? '', fix: s.fix })),
+        ...report.checks
+            .filter(c => c.status === 'failed')
+            .map(c => ({ title: c.title, message: c.evidence, fix: c.fix }))
     ];
     if (problems.length) {
         parts.push('### What went wrong and how to fix it\n');
@@ -96139,7 +96576,12 @@ function renderSummary(report) {
     }
     if (report.variablesSet.length) {
         parts.push(`<details><summary>Variables ${report.mode === 'plan' ? 'to set' : 'set'} (${report.variablesSet.length})</summary>\n\n`);
-        parts.push(table(['Container', 'Variable', 'Before', 'After'], report.variablesSet.map(v => [escapeHtml(v.container), `<code>${escapeHtml(v.name)}</code>`, escapeHtml(v.before ?? '(unset)'), escapeHtml(v.after)])));
+        parts.push(table(['Container', 'Variable', 'Before', 'After'], report.variablesSet.map(v => [
+            escapeHtml(v.container),
+            `<code>${escapeHtml(v.name)}</code>`,
+            escapeHtml(v.before ?? '(unset)'),
+            escapeHtml(v.after)
+        ])));
         parts.push('</details>\n');
     }
     if (report.checks.length) {
@@ -96184,12 +96626,16 @@ async function publish(report) {
             notice(`${step.before ?? ''} → ${step.after ?? ''}`, { title: `${step.title}: ${step.status}` });
     }
     if (report.failure)
-        error(`${report.failure.message}${report.failure.fix ? `\nFix: ${report.failure.fix}` : ''}`, { title: report.failure.title });
+        error(`${report.failure.message}${report.failure.fix ? `\nFix: ${report.failure.fix}` : ''}`, {
+            title: report.failure.title
+        });
     for (const step of report.steps.filter(s => s.status === 'failed' && s.error && s.error !== report.failure?.message)) {
         error(`${step.error}${step.fix ? `\nFix: ${step.fix}` : ''}`, { title: step.title });
     }
     for (const check of report.checks.filter(c => c.status === 'failed')) {
-        error(`${check.evidence}${check.fix ? `\nFix: ${check.fix}` : ''}`, { title: `Check failed: ${check.title}` });
+        error(`${check.evidence}${check.fix ? `\nFix: ${check.fix}` : ''}`, {
+            title: `Check failed: ${check.title}`
+        });
     }
     for (const warning of report.warnings)
         core_warning(warning);
@@ -96245,7 +96691,9 @@ class RunReport {
         this.failure ??= { title, message, fix };
     }
     get succeeded() {
-        return !this.failure && !this.steps.some(s => s.status === 'failed') && !this.checks.some(c => c.status === 'failed');
+        return (!this.failure &&
+            !this.steps.some(s => s.status === 'failed') &&
+            !this.checks.some(c => c.status === 'failed'));
     }
     toJSON() {
         return {
@@ -96279,7 +96727,8 @@ async function run(deps = {}) {
         report.fail('Unexpected error', error?.message ?? String(error), 'Rerun with debug logging on (re-run jobs > enable debug logging) and report the log if it persists.');
     }
     finally {
-        report.outputs.verified = report.succeeded && report.checks.length > 0 && report.checks.every(c => c.status !== 'failed');
+        report.outputs.verified =
+            report.succeeded && report.checks.length > 0 && report.checks.every(c => c.status !== 'failed');
         await publish(report);
         if (!report.succeeded)
             process.exitCode = 1;

@@ -17,7 +17,9 @@ for (const name of [...packages].sort()) {
   if (!existsSync(join(dir, 'package.json'))) continue
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
   const licenseFile = readdirSync(dir).find(f => /^(licen[cs]e|copying)(\.|$)/i.test(f))
-  const text = licenseFile ? readFileSync(join(dir, licenseFile), 'utf8').trim() : '(no license file in the package)'
+  const text = licenseFile
+    ? readFileSync(join(dir, licenseFile), 'utf8').trim()
+    : '(no license file in the package)'
   sections.push(`${name}@${pkg.version}\n${pkg.license ?? 'UNKNOWN'}\n${text}`)
 }
 writeFileSync(join(dist, 'licenses.txt'), sections.join('\n\n') + '\n')

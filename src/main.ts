@@ -8,9 +8,14 @@ export async function run(deps: RunDependencies = {}): Promise<void> {
   try {
     await connect(report, deps)
   } catch (error) {
-    report.fail('Unexpected error', (error as Error)?.message ?? String(error), 'Rerun with debug logging on (re-run jobs > enable debug logging) and report the log if it persists.')
+    report.fail(
+      'Unexpected error',
+      (error as Error)?.message ?? String(error),
+      'Rerun with debug logging on (re-run jobs > enable debug logging) and report the log if it persists.'
+    )
   } finally {
-    report.outputs.verified = report.succeeded && report.checks.length > 0 && report.checks.every(c => c.status !== 'failed')
+    report.outputs.verified =
+      report.succeeded && report.checks.length > 0 && report.checks.every(c => c.status !== 'failed')
     await publish(report)
     if (!report.succeeded) process.exitCode = 1
   }

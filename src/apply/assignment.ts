@@ -26,14 +26,29 @@ export async function applyAssignment(
       { abortSignal: deadline.signal, updateIntervalInMs: ctx.pollIntervalMs }
     )
   try {
-    return await withRetry(() => put(plan.name), { deadline, sleep: ctx.sleep, what: `write access policy assignment ${plan.name}`, principalIsNew })
+    return await withRetry(() => put(plan.name), {
+      deadline,
+      sleep: ctx.sleep,
+      what: `write access policy assignment ${plan.name}`,
+      principalIsNew
+    })
   } catch (error) {
     if (!DUPLICATE.test(readAzureError(error).message)) throw error
     const current: RedisCacheAccessPolicyAssignment[] = []
-    for await (const a of clients.redis.accessPolicyAssignment.list(inputs.redisResourceGroup, inputs.redisName, { abortSignal: deadline.signal })) current.push(a)
+    for await (const a of clients.redis.accessPolicyAssignment.list(
+      inputs.redisResourceGroup,
+      inputs.redisName,
+      { abortSignal: deadline.signal }
+    ))
+      current.push(a)
     const existing = findAssignmentFor(current, plan.objectId)
     if (!existing?.name) throw error
     if (existing.accessPolicyName?.toLowerCase() === plan.policy.toLowerCase()) return existing
-    return withRetry(() => put(existing.name!), { deadline, sleep: ctx.sleep, what: `update access policy assignment ${existing.name}`, principalIsNew })
+    return withRetry(() => put(existing.name!), {
+      deadline,
+      sleep: ctx.sleep,
+      what: `update access policy assignment ${existing.name}`,
+      principalIsNew
+    })
   }
 }

@@ -8,7 +8,11 @@ import type { RunContext } from '../run-context.js'
  * secrets (whose values a GET hides) and registries are never part of the request and cannot be lost; no
  * `template` is sent, so no revision is made.
  */
-export async function applyIdentity(ctx: RunContext, app: ContainerApp, plan: IdentityPlan): Promise<ContainerApp> {
+export async function applyIdentity(
+  ctx: RunContext,
+  app: ContainerApp,
+  plan: IdentityPlan
+): Promise<ContainerApp> {
   const { inputs, clients, deadline } = ctx
   const updated = await withRetry(
     () =>
@@ -22,11 +26,18 @@ export async function applyIdentity(ctx: RunContext, app: ContainerApp, plan: Id
   )
   if (updated?.identity?.principalId || plan.patch?.type === 'UserAssigned') return updated
   // Some final LRO responses carry no body: read the app to learn the new principal id.
-  return clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, { abortSignal: deadline.signal })
+  return clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, {
+    abortSignal: deadline.signal
+  })
 }
 
-export function principalOf(app: ContainerApp, choice: RunContext['inputs']['identity']): { principalId?: string; clientId?: string } {
+export function principalOf(
+  app: ContainerApp,
+  choice: RunContext['inputs']['identity']
+): { principalId?: string; clientId?: string } {
   if (choice.kind === 'system') return { principalId: app.identity?.principalId }
-  const entry = Object.entries(app.identity?.userAssignedIdentities ?? {}).find(([id]) => id.toLowerCase() === choice.resourceId.toLowerCase())
+  const entry = Object.entries(app.identity?.userAssignedIdentities ?? {}).find(
+    ([id]) => id.toLowerCase() === choice.resourceId.toLowerCase()
+  )
   return { principalId: entry?.[1].principalId, clientId: entry?.[1].clientId }
 }

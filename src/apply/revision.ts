@@ -23,7 +23,11 @@ export function revisionFailed(r: Revision): string | undefined {
 }
 
 export function revisionReady(r: Revision): boolean {
-  return /Provisioned/i.test(r.provisioningState ?? '') && /^Running/i.test(r.runningState ?? '') && /Healthy/i.test(r.healthState ?? '')
+  return (
+    /Provisioned/i.test(r.provisioningState ?? '') &&
+    /^Running/i.test(r.runningState ?? '') &&
+    /Healthy/i.test(r.healthState ?? '')
+  )
 }
 
 /**
@@ -36,13 +40,19 @@ export async function waitForRevision(ctx: RunContext, revisionName: string): Pr
   let lastSeen = 'nothing yet'
   for (;;) {
     const [revision, app] = await Promise.all([
-      clients.apps.containerAppsRevisions.getRevision(inputs.resourceGroup, inputs.containerApp, revisionName, options),
+      clients.apps.containerAppsRevisions.getRevision(
+        inputs.resourceGroup,
+        inputs.containerApp,
+        revisionName,
+        options
+      ),
       clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options)
     ])
     lastSeen = `${describeRevision(revision)}; latest ready revision ${app.latestReadyRevisionName ?? 'none'}`
     const failure = revisionFailed(revision)
     if (failure) return { ready: false, revision, app, failure }
-    if (revisionReady(revision) && app.latestReadyRevisionName === revisionName) return { ready: true, revision, app }
+    if (revisionReady(revision) && app.latestReadyRevisionName === revisionName)
+      return { ready: true, revision, app }
     const pause = Math.min(ctx.pollIntervalMs, deadline.remainingMs())
     if (pause <= 0) throw new DeadlineExceededError(`revision ${revisionName} to become ready`, lastSeen)
     await ctx.sleep(pause)

@@ -9,7 +9,11 @@ import type { RunContext } from '../run-context.js'
  * stay as they are. `revisionSuffix: null` clears a suffix kept from an earlier deployment, which the new
  * revision would otherwise reuse and be refused for.
  */
-export async function applyVariables(ctx: RunContext, app: ContainerApp, plan: VariablesPlan): Promise<ContainerApp> {
+export async function applyVariables(
+  ctx: RunContext,
+  app: ContainerApp,
+  plan: VariablesPlan
+): Promise<ContainerApp> {
   const { inputs, clients, deadline } = ctx
   const template: Template = { containers: plan.containers, revisionSuffix: null as unknown as string }
   return withRetry(

@@ -14,13 +14,19 @@ export function readAzureError(error: unknown): AzureErrorInfo {
     code?: string
     message?: string
     details?: { error?: { code?: string; message?: string } } | { code?: string; message?: string }
-    response?: { status?: number; headers?: { get?(name: string): string | undefined }; bodyAsText?: string | null }
+    response?: {
+      status?: number
+      headers?: { get?(name: string): string | undefined }
+      bodyAsText?: string | null
+    }
   }
   const status = e.statusCode ?? e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined)
   let code = e.code
   let message = e.message ?? String(error)
   const fromBody = parseArmError(e.response?.bodyAsText)
-  const details = (e.details as { error?: { code?: string; message?: string } })?.error ?? (e.details as { code?: string; message?: string })
+  const details =
+    (e.details as { error?: { code?: string; message?: string } })?.error ??
+    (e.details as { code?: string; message?: string })
   const armCode = fromBody?.code ?? details?.code
   if (armCode) code = armCode
   if (fromBody?.message) message = fromBody.message

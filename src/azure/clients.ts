@@ -15,7 +15,11 @@ export interface AzureClients {
 const USER_AGENT = 'gh-connect-container-app-redis/1'
 
 /** SDK clients with an explicit endpoint and scope, so sovereign clouds and emulators work alike. */
-export function createClients(credential: TokenCredential, subscriptionId: string, cloud: Cloud): AzureClients {
+export function createClients(
+  credential: TokenCredential,
+  subscriptionId: string,
+  cloud: Cloud
+): AzureClients {
   const shared = {
     endpoint: cloud.resourceManagerEndpoint,
     credentialScopes: [cloud.resourceManagerScope],
@@ -30,8 +34,14 @@ export function createClients(credential: TokenCredential, subscriptionId: strin
       credentials: { scopes: [cloud.resourceManagerScope] },
       additionalPolicies: [logging]
     }),
-    redis: new RedisManagementClient(credential, subscriptionId, { ...shared, additionalPolicies: [logging] }),
+    redis: new RedisManagementClient(credential, subscriptionId, {
+      ...shared,
+      additionalPolicies: [logging]
+    }),
     identitiesIn: (identitySubscriptionId: string) =>
-      new ManagedServiceIdentityClient(credential, identitySubscriptionId, { ...shared, additionalPolicies: [logging] })
+      new ManagedServiceIdentityClient(credential, identitySubscriptionId, {
+        ...shared,
+        additionalPolicies: [logging]
+      })
   }
 }

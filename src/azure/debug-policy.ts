@@ -17,11 +17,15 @@ export function requestLoggingPolicy(): PipelinePolicy {
         const response = await next(request)
         const correlation = response.headers.get('x-ms-correlation-request-id') ?? '-'
         if (core.isDebug()) {
-          core.debug(`${request.method} ${path} → ${response.status} in ${Date.now() - started} ms (client-request-id ${request.requestId}, correlation ${correlation})`)
+          core.debug(
+            `${request.method} ${path} → ${response.status} in ${Date.now() - started} ms (client-request-id ${request.requestId}, correlation ${correlation})`
+          )
         }
         if (RETRIED_STATUSES.has(response.status)) {
           const retryAfter = response.headers.get('retry-after')
-          core.info(`Azure answered ${response.status} to ${request.method} ${path}${retryAfter ? ` (Retry-After ${retryAfter})` : ''}; retrying (correlation ${correlation}).`)
+          core.info(
+            `Azure answered ${response.status} to ${request.method} ${path}${retryAfter ? ` (Retry-After ${retryAfter})` : ''}; retrying (correlation ${correlation}).`
+          )
         }
         return response
       } catch (error) {

@@ -2,11 +2,20 @@ import { readAzureError } from './azure-error.js'
 
 /** Least-privilege built-in roles that grant each action this action performs. */
 const ROLE_FOR_ACTION: [RegExp, string][] = [
-  [/^Microsoft\.App\/containerApps\/(read|write|listSecrets\/action|revisions\/read)/i, 'Container Apps Contributor (or Contributor) on the container app'],
+  [
+    /^Microsoft\.App\/containerApps\/(read|write|listSecrets\/action|revisions\/read)/i,
+    'Container Apps Contributor (or Contributor) on the container app'
+  ],
   [/^Microsoft\.App\/jobs\//i, 'Container Apps Jobs Contributor (or Contributor) on the job'],
   [/^Microsoft\.Cache\/redis\//i, 'Redis Cache Contributor (or Contributor) on the cache'],
-  [/^Microsoft\.ManagedIdentity\/userAssignedIdentities\/assign\/action/i, 'Managed Identity Operator on the user-assigned identity'],
-  [/^Microsoft\.ManagedIdentity\/userAssignedIdentities\/read/i, 'Managed Identity Operator (or Reader) on the user-assigned identity']
+  [
+    /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/assign\/action/i,
+    'Managed Identity Operator on the user-assigned identity'
+  ],
+  [
+    /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/read/i,
+    'Managed Identity Operator (or Reader) on the user-assigned identity'
+  ]
 ]
 
 export interface ExplainedError {
@@ -32,10 +41,21 @@ export function explainAzureError(error: unknown, doing: string): ExplainedError
     }
   }
   if (info.status === 401) {
-    return { ...base, message: `Could not ${doing}: Azure refused the access token (${info.code ?? '401'}): ${info.message}${correlation}`, fix: 'Check that tenant-id and subscription-id belong together and that the workflow identity exists in that tenant.' }
+    return {
+      ...base,
+      message: `Could not ${doing}: Azure refused the access token (${info.code ?? '401'}): ${info.message}${correlation}`,
+      fix: 'Check that tenant-id and subscription-id belong together and that the workflow identity exists in that tenant.'
+    }
   }
   if (info.status === 404 || /NotFound/i.test(info.code ?? '')) {
-    return { ...base, message: `Could not ${doing}: ${info.message}${correlation}`, fix: 'Check the names, the resource groups and the subscription-id inputs; names of Azure resources are exact.' }
+    return {
+      ...base,
+      message: `Could not ${doing}: ${info.message}${correlation}`,
+      fix: 'Check the names, the resource groups and the subscription-id inputs; names of Azure resources are exact.'
+    }
   }
-  return { ...base, message: `Could not ${doing}: ${info.message}${info.code ? ` (${info.code})` : ''}${correlation}` }
+  return {
+    ...base,
+    message: `Could not ${doing}: ${info.message}${info.code ? ` (${info.code})` : ''}${correlation}`
+  }
 }

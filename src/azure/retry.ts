@@ -37,7 +37,9 @@ export async function withRetry<T>(operation: () => Promise<T>, options: RetryOp
       const backoff = Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)))
       const delay = Math.max(backoff, info.retryAfterMs ?? 0)
       if (delay >= options.deadline.remainingMs()) throw error
-      core.info(`Could not ${options.what} (attempt ${attempt}): ${reason(kind)}: ${info.message} Retrying in ${(delay / 1000).toFixed(1)} s.`)
+      core.info(
+        `Could not ${options.what} (attempt ${attempt}): ${reason(kind)}: ${info.message} Retrying in ${(delay / 1000).toFixed(1)} s.`
+      )
       await sleep(delay)
     }
   }

@@ -19,11 +19,16 @@ export function createCredential(inputs: Inputs, cloud: Cloud, fetchIdToken?: Id
   }
   assertOidcAvailable()
   const assertions = new GitHubAssertionProvider(cloud.oidcAudience, fetchIdToken)
-  const credential = new ClientAssertionCredential(inputs.tenantId!, inputs.clientId!, assertions.getAssertion, {
-    authorityHost: cloud.authorityHost,
-    // Instance discovery asks login.microsoftonline.com about the authority, which fails for Azure Stack Hub
-    // and emulators; the known clouds are built into MSAL.
-    disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(cloud.authorityHost)
-  })
+  const credential = new ClientAssertionCredential(
+    inputs.tenantId!,
+    inputs.clientId!,
+    assertions.getAssertion,
+    {
+      authorityHost: cloud.authorityHost,
+      // Instance discovery asks login.microsoftonline.com about the authority, which fails for Azure Stack Hub
+      // and emulators; the known clouds are built into MSAL.
+      disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(cloud.authorityHost)
+    }
+  )
   return { credential, assertions, describe: `GitHub OIDC federated credential of ${inputs.clientId}` }
 }

@@ -43,7 +43,11 @@ export class GitHubAssertionProvider {
   /** Claims of the last assertion presented, for diagnosing a mismatch with the federated credential. */
   lastClaims?: PresentedClaims
 
-  constructor(audience: string, fetchToken: IdTokenSource = aud => core.getIDToken(aud), now = () => Date.now()) {
+  constructor(
+    audience: string,
+    fetchToken: IdTokenSource = aud => core.getIDToken(aud),
+    now = () => Date.now()
+  ) {
     this.audience = audience
     this.fetchToken = fetchToken
     this.now = now

@@ -2,7 +2,12 @@ import type { Cloud } from './clouds.js'
 import type { PresentedClaims } from './github-oidc.js'
 
 /** Turns an Entra sign-in failure into what to fix, using the claims of the GitHub token that was presented. */
-export function explainSignInFailure(message: string, claims: PresentedClaims | undefined, cloud: Cloud, clientId?: string): string {
+export function explainSignInFailure(
+  message: string,
+  claims: PresentedClaims | undefined,
+  cloud: Cloud,
+  clientId?: string
+): string {
   const code = /AADSTS(\d+)/.exec(message)?.[1]
   const presented = claims
     ? `The GitHub token presented had issuer ${claims.iss ?? '?'}, subject ${claims.sub ?? '?'} and audience ${[claims.aud].flat().join(', ') || '?'}.`

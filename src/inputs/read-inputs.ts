@@ -25,7 +25,8 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
     return value
   }
   const matching = (name: string, value: string, pattern: RegExp, rule: string): void => {
-    if (value && !pattern.test(value)) problems.push(`Input "${name}" is ${quote(value)}, which is not valid: ${rule}.`)
+    if (value && !pattern.test(value))
+      problems.push(`Input "${name}" is ${quote(value)}, which is not valid: ${rule}.`)
   }
   const oneOf = <T extends string>(name: string, allowed: readonly T[]): T => {
     const value = (text(name) || allowed[0]).toLowerCase()
@@ -49,54 +50,124 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
     try {
       url = new URL(value)
     } catch {
-      problems.push(`Input "${name}" is ${quote(value)}, which is not an absolute URL; write it as https://host/path.`)
+      problems.push(
+        `Input "${name}" is ${quote(value)}, which is not an absolute URL; write it as https://host/path.`
+      )
       return undefined
     }
     const okProtocols = allowHttp ? ['https:', 'http:'] : ['https:']
     if (!okProtocols.includes(url.protocol)) {
-      problems.push(`Input "${name}" must use ${okProtocols.map(p => p.replace(':', '')).join(' or ')}, not ${quote(url.protocol)}.`)
+      problems.push(
+        `Input "${name}" must use ${okProtocols.map(p => p.replace(':', '')).join(' or ')}, not ${quote(url.protocol)}.`
+      )
     }
     if (url.username || url.password) problems.push(`Input "${name}" must not carry credentials in the URL.`)
     return allowHttp ? url.toString() : value.replace(/\/+$/, '')
   }
 
-  const subscriptionId = required('subscription-id', 'the subscription of the container app and the cache, a GUID')
-  matching('subscription-id', subscriptionId, rules.GUID, 'a subscription ID is a GUID such as 00000000-0000-0000-0000-000000000000')
+  const subscriptionId = required(
+    'subscription-id',
+    'the subscription of the container app and the cache, a GUID'
+  )
+  matching(
+    'subscription-id',
+    subscriptionId,
+    rules.GUID,
+    'a subscription ID is a GUID such as 00000000-0000-0000-0000-000000000000'
+  )
   const tenantId = text('tenant-id') || undefined
-  if (tenantId) matching('tenant-id', tenantId, rules.GUID, 'a tenant ID is a GUID (Microsoft Entra ID > Overview > Tenant ID)')
+  if (tenantId)
+    matching(
+      'tenant-id',
+      tenantId,
+      rules.GUID,
+      'a tenant ID is a GUID (Microsoft Entra ID > Overview > Tenant ID)'
+    )
   const clientId = text('client-id') || undefined
-  if (clientId) matching('client-id', clientId, rules.GUID, 'a client ID is the GUID "Application (client) ID" of the app registration or identity')
+  if (clientId)
+    matching(
+      'client-id',
+      clientId,
+      rules.GUID,
+      'a client ID is the GUID "Application (client) ID" of the app registration or identity'
+    )
 
   const authChoice = oneOf<'auto' | AuthMethod>('auth', ['auto', 'oidc', 'azure-cli'])
   const auth: AuthMethod = authChoice === 'auto' ? (clientId ? 'oidc' : 'azure-cli') : authChoice
   if (auth === 'oidc') {
-    if (!clientId) problems.push('Input "client-id" is required for OIDC sign-in: set it to the client ID of the identity with a federated credential for this repository, or use auth: azure-cli after azure/login.')
-    if (!tenantId) problems.push('Input "tenant-id" is required with "client-id" for OIDC sign-in: set it to your Microsoft Entra tenant ID.')
+    if (!clientId)
+      problems.push(
+        'Input "client-id" is required for OIDC sign-in: set it to the client ID of the identity with a federated credential for this repository, or use auth: azure-cli after azure/login.'
+      )
+    if (!tenantId)
+      problems.push(
+        'Input "tenant-id" is required with "client-id" for OIDC sign-in: set it to your Microsoft Entra tenant ID.'
+      )
   }
   const environment = oneOf<CloudName>('environment', ['azurecloud', 'azureusgovernment', 'azurechinacloud'])
   const audience = text('audience') || undefined
-  if (audience && /\s/.test(audience)) problems.push(`Input "audience" is ${quote(audience)}; an audience has no spaces (for example api://AzureADTokenExchange).`)
+  if (audience && /\s/.test(audience))
+    problems.push(
+      `Input "audience" is ${quote(audience)}; an audience has no spaces (for example api://AzureADTokenExchange).`
+    )
 
   const resourceGroup = required('resource-group', 'the resource group of the container app')
-  matching('resource-group', resourceGroup, rules.RESOURCE_GROUP, 'use 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period')
+  matching(
+    'resource-group',
+    resourceGroup,
+    rules.RESOURCE_GROUP,
+    'use 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period'
+  )
   const containerApp = required('container-app', 'the name of the container app')
-  matching('container-app', containerApp, rules.CONTAINER_APP, 'a container app name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"')
+  matching(
+    'container-app',
+    containerApp,
+    rules.CONTAINER_APP,
+    'a container app name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"'
+  )
   const redisName = required('redis-name', 'the name of the Azure Cache for Redis')
-  matching('redis-name', redisName, rules.REDIS_CACHE, 'a cache name has 1–63 letters, digits and hyphens, starts and ends with a letter or digit and has no "--"')
+  matching(
+    'redis-name',
+    redisName,
+    rules.REDIS_CACHE,
+    'a cache name has 1–63 letters, digits and hyphens, starts and ends with a letter or digit and has no "--"'
+  )
   const redisResourceGroup = text('redis-resource-group') || resourceGroup
-  matching('redis-resource-group', text('redis-resource-group'), rules.RESOURCE_GROUP, 'use 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period')
+  matching(
+    'redis-resource-group',
+    text('redis-resource-group'),
+    rules.RESOURCE_GROUP,
+    'use 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period'
+  )
 
   const accessPolicy = text('access-policy') || 'Data Contributor'
-  matching('access-policy', accessPolicy, rules.ACCESS_POLICY, 'use a built-in policy ("Data Owner", "Data Contributor", "Data Reader") or the name of a custom policy on the cache')
+  matching(
+    'access-policy',
+    accessPolicy,
+    rules.ACCESS_POLICY,
+    'use a built-in policy ("Data Owner", "Data Contributor", "Data Reader") or the name of a custom policy on the cache'
+  )
 
   const identity = readIdentity(text('identity') || 'system', problems)
 
   const containersText = get('containers')
   const containers = containersText.trim()
-    ? [...new Set(containersText.split(/[\n,]/).map(s => s.trim()).filter(Boolean))]
+    ? [
+        ...new Set(
+          containersText
+            .split(/[\n,]/)
+            .map(s => s.trim())
+            .filter(Boolean)
+        )
+      ]
     : undefined
   for (const name of containers ?? []) {
-    matching('containers', name, rules.CONTAINER_NAME, 'container names are lower-case letters, digits and inner hyphens; separate several with commas or new lines')
+    matching(
+      'containers',
+      name,
+      rules.CONTAINER_NAME,
+      'container names are lower-case letters, digits and inner hyphens; separate several with commas or new lines'
+    )
   }
 
   const variables = {
@@ -105,22 +176,43 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
     objectId: text('object-id-variable') || 'REDIS_OBJECT_ID',
     clientId: text('client-id-variable') || 'AZURE_CLIENT_ID'
   }
-  const variableInputs = { 'host-variable': variables.host, 'port-variable': variables.port, 'object-id-variable': variables.objectId, 'client-id-variable': variables.clientId }
+  const variableInputs = {
+    'host-variable': variables.host,
+    'port-variable': variables.port,
+    'object-id-variable': variables.objectId,
+    'client-id-variable': variables.clientId
+  }
   for (const [name, value] of Object.entries(variableInputs)) {
-    matching(name, value, rules.ENV_VAR_NAME, 'a variable name has letters, digits, "_", "-" or "." and does not start with a digit')
+    matching(
+      name,
+      value,
+      rules.ENV_VAR_NAME,
+      'a variable name has letters, digits, "_", "-" or "." and does not start with a digit'
+    )
   }
   const names = Object.values(variables)
-  if (new Set(names).size !== names.length) problems.push(`Inputs "host-variable", "port-variable", "object-id-variable" and "client-id-variable" must name four different variables; they are ${names.map(quote).join(', ')}.`)
+  if (new Set(names).size !== names.length)
+    problems.push(
+      `Inputs "host-variable", "port-variable", "object-id-variable" and "client-id-variable" must name four different variables; they are ${names.map(quote).join(', ')}.`
+    )
 
   const assignmentName = text('assignment-name') || undefined
-  if (assignmentName) matching('assignment-name', assignmentName, rules.ASSIGNMENT_NAME, 'an assignment name has 3–63 letters, digits and inner hyphens (no spaces or underscores)')
+  if (assignmentName)
+    matching(
+      'assignment-name',
+      assignmentName,
+      rules.ASSIGNMENT_NAME,
+      'an assignment name has 3–63 letters, digits and inner hyphens (no spaces or underscores)'
+    )
 
   const mode = oneOf<Mode>('mode', ['apply', 'plan', 'verify'])
   const wait = boolean('wait')
   const timeoutText = text('timeout-minutes') || '20'
   const timeoutMinutes = Number(timeoutText)
   if (!/^\d+(\.\d+)?$/.test(timeoutText) || !(timeoutMinutes >= 0.1 && timeoutMinutes <= 360)) {
-    problems.push(`Input "timeout-minutes" is ${quote(timeoutText)}; use a number of minutes from 0.1 to 360.`)
+    problems.push(
+      `Input "timeout-minutes" is ${quote(timeoutText)}; use a number of minutes from 0.1 to 360.`
+    )
   }
   const probeRedis = boolean('probe-redis')
   const healthUrl = httpsUrl('health-url', { allowHttp: true })
@@ -129,23 +221,54 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
 
   if (problems.length) throw new InputError(problems)
   return {
-    subscriptionId, tenantId, clientId, audience, auth, environment, resourceManagerEndpoint, authorityHost,
-    resourceGroup, containerApp, redisName, redisResourceGroup, accessPolicy, identity, containers, variables,
-    assignmentName, mode, wait, timeoutMinutes, probeRedis, healthUrl
+    subscriptionId,
+    tenantId,
+    clientId,
+    audience,
+    auth,
+    environment,
+    resourceManagerEndpoint,
+    authorityHost,
+    resourceGroup,
+    containerApp,
+    redisName,
+    redisResourceGroup,
+    accessPolicy,
+    identity,
+    containers,
+    variables,
+    assignmentName,
+    mode,
+    wait,
+    timeoutMinutes,
+    probeRedis,
+    healthUrl
   }
 }
 
 function readIdentity(value: string, problems: string[]): IdentityChoice {
   if (value.toLowerCase() === 'system') return { kind: 'system' }
   const match = rules.USER_ASSIGNED_IDENTITY_ID.exec(value)
-  const example = '/subscriptions/<subscription-id>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>'
+  const example =
+    '/subscriptions/<subscription-id>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>'
   if (!match) {
-    problems.push(`Input "identity" is ${quote(value)}; use system, or the resource ID of a user-assigned identity: ${example}.`)
+    problems.push(
+      `Input "identity" is ${quote(value)}; use system, or the resource ID of a user-assigned identity: ${example}.`
+    )
     return { kind: 'system' }
   }
   const [, subscriptionId, resourceGroup, name] = match
-  if (!rules.GUID.test(subscriptionId)) problems.push(`Input "identity" has subscription ${quote(subscriptionId)}, which is not a GUID; use ${example}.`)
-  if (!rules.RESOURCE_GROUP.test(resourceGroup)) problems.push(`Input "identity" has resource group ${quote(resourceGroup)}, which is not a valid resource group name.`)
-  if (!rules.IDENTITY_NAME.test(name)) problems.push(`Input "identity" has identity name ${quote(name)}, which is not valid: 3–128 letters, digits, hyphens and underscores.`)
+  if (!rules.GUID.test(subscriptionId))
+    problems.push(
+      `Input "identity" has subscription ${quote(subscriptionId)}, which is not a GUID; use ${example}.`
+    )
+  if (!rules.RESOURCE_GROUP.test(resourceGroup))
+    problems.push(
+      `Input "identity" has resource group ${quote(resourceGroup)}, which is not a valid resource group name.`
+    )
+  if (!rules.IDENTITY_NAME.test(name))
+    problems.push(
+      `Input "identity" has identity name ${quote(name)}, which is not valid: 3–128 letters, digits, hyphens and underscores.`
+    )
   return { kind: 'user', resourceId: value, subscriptionId, resourceGroup, name }
 }

@@ -16,15 +16,25 @@ export interface IdentityPlan {
 export function describeIdentity(identity: ManagedServiceIdentity | undefined): string {
   if (!identity || identity.type === 'None') return 'no managed identity'
   const users = Object.keys(identity.userAssignedIdentities ?? {}).map(id => id.split('/').pop())
-  return [hasSystem(identity) ? 'system-assigned' : '', users.length ? `user-assigned ${users.join(', ')}` : ''].filter(Boolean).join(' + ')
+  return [
+    hasSystem(identity) ? 'system-assigned' : '',
+    users.length ? `user-assigned ${users.join(', ')}` : ''
+  ]
+    .filter(Boolean)
+    .join(' + ')
 }
 
 function hasSystem(identity: ManagedServiceIdentity | undefined): boolean {
   return /SystemAssigned/i.test(identity?.type ?? '')
 }
 
-function findUserAssigned(identity: ManagedServiceIdentity | undefined, resourceId: string): [string, { principalId?: string; clientId?: string }] | undefined {
-  return Object.entries(identity?.userAssignedIdentities ?? {}).find(([id]) => id.toLowerCase() === resourceId.toLowerCase())
+function findUserAssigned(
+  identity: ManagedServiceIdentity | undefined,
+  resourceId: string
+): [string, { principalId?: string; clientId?: string }] | undefined {
+  return Object.entries(identity?.userAssignedIdentities ?? {}).find(
+    ([id]) => id.toLowerCase() === resourceId.toLowerCase()
+  )
 }
 
 function identityType(system: boolean, users: number): ManagedServiceIdentity['type'] {
@@ -34,25 +44,52 @@ function identityType(system: boolean, users: number): ManagedServiceIdentity['t
 }
 
 /** Only the keys: the principal and client ids in a GET are read-only and are not sent back. */
-function userAssignedKeys(identity: ManagedServiceIdentity | undefined, extra?: string): Record<string, object> {
+function userAssignedKeys(
+  identity: ManagedServiceIdentity | undefined,
+  extra?: string
+): Record<string, object> {
   const keys = Object.keys(identity?.userAssignedIdentities ?? {})
   if (extra) keys.push(extra)
   return Object.fromEntries(keys.map(id => [id, {}]))
 }
 
-export function planIdentity(current: ManagedServiceIdentity | undefined, choice: IdentityChoice, userIdentity?: UserIdentity): IdentityPlan {
+export function planIdentity(
+  current: ManagedServiceIdentity | undefined,
+  choice: IdentityChoice,
+  userIdentity?: UserIdentity
+): IdentityPlan {
   const before = describeIdentity(current)
   if (choice.kind === 'system') {
-    if (hasSystem(current) && current?.principalId) return { change: 'none', before, after: before, principalId: current.principalId }
+    if (hasSystem(current) && current?.principalId)
+      return { change: 'none', before, after: before, principalId: current.principalId }
     const users = userAssignedKeys(current)
-    const patch: ManagedServiceIdentity = { type: identityType(true, Object.keys(users).length), ...(Object.keys(users).length ? { userAssignedIdentities: users } : {}) }
+    const patch: ManagedServiceIdentity = {
+      type: identityType(true, Object.keys(users).length),
+      ...(Object.keys(users).length ? { userAssignedIdentities: users } : {})
+    }
     return { change: 'add', before, after: describeIdentity(patch), patch }
   }
   const attached = findUserAssigned(current, choice.resourceId)
   if (attached) {
-    return { change: 'none', before, after: before, principalId: attached[1].principalId ?? userIdentity?.principalId, clientId: attached[1].clientId ?? userIdentity?.clientId }
+    return {
+      change: 'none',
+      before,
+      after: before,
+      principalId: attached[1].principalId ?? userIdentity?.principalId,
+      clientId: attached[1].clientId ?? userIdentity?.clientId
+    }
   }
   const users = userAssignedKeys(current, choice.resourceId)
-  const patch: ManagedServiceIdentity = { type: identityType(hasSystem(current), Object.keys(users).length), userAssignedIdentities: users }
-  return { change: 'add', before, after: describeIdentity(patch), patch, principalId: userIdentity?.principalId, clientId: userIdentity?.clientId }
+  const patch: ManagedServiceIdentity = {
+    type: identityType(hasSystem(current), Object.keys(users).length),
+    userAssignedIdentities: users
+  }
+  return {
+    change: 'add',
+    before,
+    after: describeIdentity(patch),
+    patch,
+    principalId: userIdentity?.principalId,
+    clientId: userIdentity?.clientId
+  }
 }

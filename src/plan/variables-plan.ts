@@ -34,7 +34,9 @@ function shown(variable: EnvironmentVar | undefined): string | undefined {
 
 /** Azure returns a variable whose value is "" without a value; send it back as "" so it is kept as it was. */
 function normalized(variable: EnvironmentVar): EnvironmentVar {
-  return variable.secretRef === undefined && variable.value === undefined ? { ...variable, value: '' } : variable
+  return variable.secretRef === undefined && variable.value === undefined
+    ? { ...variable, value: '' }
+    : variable
 }
 
 export function desiredVariables(names: VariableNames, values: ConnectionValues): [string, string][] {
@@ -58,11 +60,13 @@ export function planVariables(o: {
   const missing = selected.filter(name => !appContainers.includes(name))
   if (missing.length) {
     return {
-      blockers: [{
-        step: 'variables',
-        message: `Input "containers" names ${missing.map(m => `"${m}"`).join(', ')}, which the app does not have. Its containers are: ${appContainers.map(c => `"${c}"`).join(', ') || 'none'}.`,
-        fix: 'Name containers of the app (init containers are never changed), or leave containers empty to set the variables in all of them.'
-      }]
+      blockers: [
+        {
+          step: 'variables',
+          message: `Input "containers" names ${missing.map(m => `"${m}"`).join(', ')}, which the app does not have. Its containers are: ${appContainers.map(c => `"${c}"`).join(', ') || 'none'}.`,
+          fix: 'Name containers of the app (init containers are never changed), or leave containers empty to set the variables in all of them.'
+        }
+      ]
     }
   }
   const wanted = desiredVariables(o.names, o.values)

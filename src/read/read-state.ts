@@ -1,5 +1,9 @@
 import type { ContainerApp } from '@azure/arm-appcontainers'
-import type { RedisCacheAccessPolicy, RedisCacheAccessPolicyAssignment, RedisResource } from '@azure/arm-rediscache'
+import type {
+  RedisCacheAccessPolicy,
+  RedisCacheAccessPolicyAssignment,
+  RedisResource
+} from '@azure/arm-rediscache'
 import type { AzureClients } from '../azure/clients.js'
 import type { Deadline } from '../deadline.js'
 import type { Inputs } from '../inputs/types.js'
@@ -45,7 +49,11 @@ async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** Reads everything the plan needs, all at once: none of these reads depends on another. */
-export async function readState(clients: AzureClients, inputs: Inputs, deadline: Deadline): Promise<CurrentState> {
+export async function readState(
+  clients: AzureClients,
+  inputs: Inputs,
+  deadline: Deadline
+): Promise<CurrentState> {
   const options = { abortSignal: deadline.signal }
   const app = `container app ${inputs.containerApp} in resource group ${inputs.resourceGroup}`
   const cache = `cache ${inputs.redisName} in resource group ${inputs.redisResourceGroup}`
@@ -53,13 +61,26 @@ export async function readState(clients: AzureClients, inputs: Inputs, deadline:
   const [appState, cacheState, policies, assignments, userIdentity] = await Promise.all([
     reading(app, () => clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options)),
     reading(cache, () => clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, options)),
-    reading(`the access policies of ${cache}`, () => all(clients.redis.accessPolicy.list(inputs.redisResourceGroup, inputs.redisName, options))),
-    reading(`the access policy assignments of ${cache}`, () => all(clients.redis.accessPolicyAssignment.list(inputs.redisResourceGroup, inputs.redisName, options))),
+    reading(`the access policies of ${cache}`, () =>
+      all(clients.redis.accessPolicy.list(inputs.redisResourceGroup, inputs.redisName, options))
+    ),
+    reading(`the access policy assignments of ${cache}`, () =>
+      all(clients.redis.accessPolicyAssignment.list(inputs.redisResourceGroup, inputs.redisName, options))
+    ),
     identity.kind === 'user'
-      ? reading(`user-assigned identity ${identity.name} in resource group ${identity.resourceGroup}`, async () => {
-          const found = await clients.identitiesIn(identity.subscriptionId).userAssignedIdentities.get(identity.resourceGroup, identity.name, options)
-          return { id: identity.resourceId, principalId: found.principalId ?? '', clientId: found.clientId ?? '' }
-        })
+      ? reading(
+          `user-assigned identity ${identity.name} in resource group ${identity.resourceGroup}`,
+          async () => {
+            const found = await clients
+              .identitiesIn(identity.subscriptionId)
+              .userAssignedIdentities.get(identity.resourceGroup, identity.name, options)
+            return {
+              id: identity.resourceId,
+              principalId: found.principalId ?? '',
+              clientId: found.clientId ?? ''
+            }
+          }
+        )
       : Promise.resolve(undefined)
   ])
   return { app: appState, cache: cacheState, policies, assignments, userIdentity }

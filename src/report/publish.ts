@@ -9,14 +9,22 @@ export async function publish(report: RunReport): Promise<void> {
   core.setOutput('result', JSON.stringify(report))
 
   for (const step of report.steps) {
-    if (step.status === 'created' || step.status === 'updated') core.notice(`${step.before ?? ''} → ${step.after ?? ''}`, { title: `${step.title}: ${step.status}` })
+    if (step.status === 'created' || step.status === 'updated')
+      core.notice(`${step.before ?? ''} → ${step.after ?? ''}`, { title: `${step.title}: ${step.status}` })
   }
-  if (report.failure) core.error(`${report.failure.message}${report.failure.fix ? `\nFix: ${report.failure.fix}` : ''}`, { title: report.failure.title })
-  for (const step of report.steps.filter(s => s.status === 'failed' && s.error && s.error !== report.failure?.message)) {
+  if (report.failure)
+    core.error(`${report.failure.message}${report.failure.fix ? `\nFix: ${report.failure.fix}` : ''}`, {
+      title: report.failure.title
+    })
+  for (const step of report.steps.filter(
+    s => s.status === 'failed' && s.error && s.error !== report.failure?.message
+  )) {
     core.error(`${step.error}${step.fix ? `\nFix: ${step.fix}` : ''}`, { title: step.title })
   }
   for (const check of report.checks.filter(c => c.status === 'failed')) {
-    core.error(`${check.evidence}${check.fix ? `\nFix: ${check.fix}` : ''}`, { title: `Check failed: ${check.title}` })
+    core.error(`${check.evidence}${check.fix ? `\nFix: ${check.fix}` : ''}`, {
+      title: `Check failed: ${check.title}`
+    })
   }
   for (const warning of report.warnings) core.warning(warning)
 

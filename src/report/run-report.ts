@@ -45,7 +45,13 @@ export interface RunOutputs {
 /** Everything the run did and found; rendered into the outputs, the annotations and the job summary. */
 export class RunReport {
   mode: Mode | 'unknown' = 'unknown'
-  target?: { app: string; resourceGroup: string; cache: string; cacheResourceGroup: string; subscriptionId: string }
+  target?: {
+    app: string
+    resourceGroup: string
+    cache: string
+    cacheResourceGroup: string
+    subscriptionId: string
+  }
   readonly steps: StepRecord[] = []
   readonly checks: CheckRecord[] = []
   readonly links: ResourceLinks = {}
@@ -84,7 +90,11 @@ export class RunReport {
   }
 
   get succeeded(): boolean {
-    return !this.failure && !this.steps.some(s => s.status === 'failed') && !this.checks.some(c => c.status === 'failed')
+    return (
+      !this.failure &&
+      !this.steps.some(s => s.status === 'failed') &&
+      !this.checks.some(c => c.status === 'failed')
+    )
   }
 
   toJSON(): object {

@@ -10,7 +10,9 @@ export function usageSnippets(report: RunReport): { language: string; code: stri
     "import { EntraIdCredentialsProviderFactory, REDIS_SCOPE_DEFAULT } from '@redis/entraid'",
     '',
     'const provider = EntraIdCredentialsProviderFactory.createForDefaultAzureCredential({',
-    v.usesClientId ? `  credential: new DefaultAzureCredential({ managedIdentityClientId: process.env.${v.clientId} }),` : '  credential: new DefaultAzureCredential(),',
+    v.usesClientId
+      ? `  credential: new DefaultAzureCredential({ managedIdentityClientId: process.env.${v.clientId} }),`
+      : '  credential: new DefaultAzureCredential(),',
     '  scopes: REDIS_SCOPE_DEFAULT,',
     '  tokenManagerConfig: { expirationRefreshRatio: 0.8 }',
     '})',
@@ -24,7 +26,9 @@ export function usageSnippets(report: RunReport): { language: string; code: stri
     'import os, redis',
     'from azure.identity import DefaultAzureCredential',
     '',
-    v.usesClientId ? `credential = DefaultAzureCredential(managed_identity_client_id=os.environ["${v.clientId}"])` : 'credential = DefaultAzureCredential()',
+    v.usesClientId
+      ? `credential = DefaultAzureCredential(managed_identity_client_id=os.environ["${v.clientId}"])`
+      : 'credential = DefaultAzureCredential()',
     'token = credential.get_token("https://redis.azure.com/.default")',
     'client = redis.Redis(',
     `    host=os.environ["${v.host}"], port=int(os.environ["${v.port}"]), ssl=True,`,

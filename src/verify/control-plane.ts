@@ -18,10 +18,18 @@ export interface Evidence {
 }
 
 /** Reads what the checks need that the run does not already hold fresh. */
-export async function readRevisionEvidence(ctx: RunContext, app: ContainerApp): Promise<Revision | undefined> {
+export async function readRevisionEvidence(
+  ctx: RunContext,
+  app: ContainerApp
+): Promise<Revision | undefined> {
   const name = app.latestReadyRevisionName
   if (!name) return undefined
-  return ctx.clients.apps.containerAppsRevisions.getRevision(ctx.inputs.resourceGroup, ctx.inputs.containerApp, name, { abortSignal: ctx.deadline.signal })
+  return ctx.clients.apps.containerAppsRevisions.getRevision(
+    ctx.inputs.resourceGroup,
+    ctx.inputs.containerApp,
+    name,
+    { abortSignal: ctx.deadline.signal }
+  )
 }
 
 export function aadEnabled(cache: RedisResource): boolean {
@@ -33,70 +41,145 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
   const { inputs } = ctx
   const checks: CheckRecord[] = []
   const identity = principalOf(e.app, inputs.identity)
-  const who = inputs.identity.kind === 'system' ? 'system-assigned identity' : `user-assigned identity ${inputs.identity.name}`
+  const who =
+    inputs.identity.kind === 'system'
+      ? 'system-assigned identity'
+      : `user-assigned identity ${inputs.identity.name}`
 
   checks.push(
     identity.principalId && (!e.expectedPrincipalId || identity.principalId === e.expectedPrincipalId)
-      ? { id: 'identity', title: 'App has the managed identity', status: 'passed', evidence: `${who}, principal id ${identity.principalId}` }
+      ? {
+          id: 'identity',
+          title: 'App has the managed identity',
+          status: 'passed',
+          evidence: `${who}, principal id ${identity.principalId}`
+        }
       : {
-          id: 'identity', title: 'App has the managed identity', status: 'failed',
-          evidence: identity.principalId ? `${who} has principal id ${identity.principalId}, expected ${e.expectedPrincipalId}` : `the app has no ${who}`,
+          id: 'identity',
+          title: 'App has the managed identity',
+          status: 'failed',
+          evidence: identity.principalId
+            ? `${who} has principal id ${identity.principalId}, expected ${e.expectedPrincipalId}`
+            : `the app has no ${who}`,
           fix: 'Run the action with mode: apply to add the identity.'
         }
   )
 
   checks.push(
     aadEnabled(e.cache)
-      ? { id: 'entra-auth', title: 'Cache accepts Microsoft Entra authentication', status: 'passed', evidence: 'redisConfiguration aad-enabled = true' }
-      : { id: 'entra-auth', title: 'Cache accepts Microsoft Entra authentication', status: 'failed', evidence: `redisConfiguration aad-enabled = ${String(e.cache.redisConfiguration?.aadEnabled ?? 'unset')}`, fix: entraFix(inputs.redisName, inputs.redisResourceGroup) }
+      ? {
+          id: 'entra-auth',
+          title: 'Cache accepts Microsoft Entra authentication',
+          status: 'passed',
+          evidence: 'redisConfiguration aad-enabled = true'
+        }
+      : {
+          id: 'entra-auth',
+          title: 'Cache accepts Microsoft Entra authentication',
+          status: 'failed',
+          evidence: `redisConfiguration aad-enabled = ${String(e.cache.redisConfiguration?.aadEnabled ?? 'unset')}`,
+          fix: entraFix(inputs.redisName, inputs.redisResourceGroup)
+        }
   )
 
   const assignment = identity.principalId ? findAssignmentFor(e.assignments, identity.principalId) : undefined
   if (!assignment) {
-    checks.push({ id: 'assignment', title: 'Identity has a Redis data access policy', status: 'failed', evidence: `no access policy assignment on ${inputs.redisName} for object id ${identity.principalId ?? '(none)'}`, fix: 'Run the action with mode: apply to create the assignment.' })
+    checks.push({
+      id: 'assignment',
+      title: 'Identity has a Redis data access policy',
+      status: 'failed',
+      evidence: `no access policy assignment on ${inputs.redisName} for object id ${identity.principalId ?? '(none)'}`,
+      fix: 'Run the action with mode: apply to create the assignment.'
+    })
   } else {
     const problems: string[] = []
-    if (assignment.provisioningState && assignment.provisioningState !== 'Succeeded') problems.push(`provisioning state ${assignment.provisioningState}`)
-    if ((assignment.accessPolicyName ?? '').toLowerCase() !== e.policy.toLowerCase()) problems.push(`policy ${assignment.accessPolicyName}, not ${e.policy}`)
+    if (assignment.provisioningState && assignment.provisioningState !== 'Succeeded')
+      problems.push(`provisioning state ${assignment.provisioningState}`)
+    if ((assignment.accessPolicyName ?? '').toLowerCase() !== e.policy.toLowerCase())
+      problems.push(`policy ${assignment.accessPolicyName}, not ${e.policy}`)
     checks.push({
-      id: 'assignment', title: 'Identity has a Redis data access policy', status: problems.length ? 'failed' : 'passed',
+      id: 'assignment',
+      title: 'Identity has a Redis data access policy',
+      status: problems.length ? 'failed' : 'passed',
       evidence: `assignment ${assignment.name}: object id ${assignment.objectId}, policy ${assignment.accessPolicyName}, ${assignment.provisioningState ?? 'state unknown'}${problems.length ? ` (${problems.join('; ')})` : ''}`,
-      fix: problems.length ? 'Run the action with mode: apply; it updates the assignment in place.' : undefined
+      fix: problems.length
+        ? 'Run the action with mode: apply; it updates the assignment in place.'
+        : undefined
     })
   }
 
-  const values: ConnectionValues = { host: e.cache.hostName ?? '', port: String(e.cache.sslPort ?? ''), objectId: identity.principalId, clientId: inputs.identity.kind === 'user' ? identity.clientId : undefined }
+  const values: ConnectionValues = {
+    host: e.cache.hostName ?? '',
+    port: String(e.cache.sslPort ?? ''),
+    objectId: identity.principalId,
+    clientId: inputs.identity.kind === 'user' ? identity.clientId : undefined
+  }
   const wanted = desiredVariables(inputs.variables, values)
   const template = e.revision?.template ?? (inputs.wait ? undefined : e.app.template)
   const where = e.revision ? `revision ${e.revision.name}` : 'the app template (wait is false)'
   if (!template) {
-    checks.push({ id: 'variables', title: 'Latest ready revision has the Redis variables', status: 'failed', evidence: 'the app has no ready revision', fix: 'Check the revision in the portal (Revisions and replicas) for why it is not ready.' })
+    checks.push({
+      id: 'variables',
+      title: 'Latest ready revision has the Redis variables',
+      status: 'failed',
+      evidence: 'the app has no ready revision',
+      fix: 'Check the revision in the portal (Revisions and replicas) for why it is not ready.'
+    })
   } else {
-    const containers = (template.containers ?? []).filter(c => !inputs.containers || inputs.containers.includes(c.name ?? ''))
+    const containers = (template.containers ?? []).filter(
+      c => !inputs.containers || inputs.containers.includes(c.name ?? '')
+    )
     const wrong: string[] = []
     for (const c of containers) {
       for (const [name, value] of wanted) {
         const found = c.env?.find(v => v.name === name)
-        if (found?.value !== value || found.secretRef) wrong.push(`${c.name}: ${name} is ${found ? (found.secretRef ? `secretRef:${found.secretRef}` : JSON.stringify(found.value ?? '')) : 'missing'}, expected ${JSON.stringify(value)}`)
+        if (found?.value !== value || found.secretRef)
+          wrong.push(
+            `${c.name}: ${name} is ${found ? (found.secretRef ? `secretRef:${found.secretRef}` : JSON.stringify(found.value ?? '')) : 'missing'}, expected ${JSON.stringify(value)}`
+          )
       }
     }
     checks.push(
       wrong.length
-        ? { id: 'variables', title: 'Latest ready revision has the Redis variables', status: 'failed', evidence: `in ${where}: ${wrong.join('; ')}`, fix: 'Run the action with mode: apply to set them.' }
-        : { id: 'variables', title: 'Latest ready revision has the Redis variables', status: 'passed', evidence: `in ${where}, containers ${containers.map(c => c.name).join(', ')}: ${wanted.map(([n, v]) => `${n}=${v}`).join(', ')}` }
+        ? {
+            id: 'variables',
+            title: 'Latest ready revision has the Redis variables',
+            status: 'failed',
+            evidence: `in ${where}: ${wrong.join('; ')}`,
+            fix: 'Run the action with mode: apply to set them.'
+          }
+        : {
+            id: 'variables',
+            title: 'Latest ready revision has the Redis variables',
+            status: 'passed',
+            evidence: `in ${where}, containers ${containers.map(c => c.name).join(', ')}: ${wanted.map(([n, v]) => `${n}=${v}`).join(', ')}`
+          }
     )
   }
 
   if (!inputs.wait) {
-    checks.push({ id: 'revision', title: 'Revision is provisioned, running and healthy', status: 'skipped', evidence: 'wait is false' })
+    checks.push({
+      id: 'revision',
+      title: 'Revision is provisioned, running and healthy',
+      status: 'skipped',
+      evidence: 'wait is false'
+    })
   } else if (!e.revision) {
-    checks.push({ id: 'revision', title: 'Revision is provisioned, running and healthy', status: 'failed', evidence: `latest revision ${e.app.latestRevisionName ?? 'none'} is not ready`, fix: 'Check the revision in the portal (Revisions and replicas) and the app logs.' })
+    checks.push({
+      id: 'revision',
+      title: 'Revision is provisioned, running and healthy',
+      status: 'failed',
+      evidence: `latest revision ${e.app.latestRevisionName ?? 'none'} is not ready`,
+      fix: 'Check the revision in the portal (Revisions and replicas) and the app logs.'
+    })
   } else {
     const failure = revisionFailed(e.revision)
     const current = e.app.latestRevisionName === e.revision.name
     const ok = !failure && revisionReady(e.revision) && current
     checks.push({
-      id: 'revision', title: 'Revision is provisioned, running and healthy', status: ok ? 'passed' : 'failed',
+      id: 'revision',
+      title: 'Revision is provisioned, running and healthy',
+      status: ok ? 'passed' : 'failed',
       evidence: `${e.revision.name}: ${describeRevision(e.revision)}${current ? '' : `; the latest revision is ${e.app.latestRevisionName}, which is not ready`}${failure ? `; ${failure}` : ''}`,
       fix: ok ? undefined : 'Check the revision in the portal (Revisions and replicas) and the app logs.'
     })
@@ -110,16 +193,37 @@ export function trafficCheck(e: Evidence): CheckRecord {
   const mode = e.app.configuration?.activeRevisionsMode ?? 'Single'
   const traffic = e.app.configuration?.ingress?.traffic ?? []
   const ready = e.revision?.name
-  if (!e.app.configuration?.ingress) return { id: 'traffic', title: 'Traffic reaches the revision', status: 'skipped', evidence: 'the app has no ingress' }
+  if (!e.app.configuration?.ingress)
+    return {
+      id: 'traffic',
+      title: 'Traffic reaches the revision',
+      status: 'skipped',
+      evidence: 'the app has no ingress'
+    }
   if (/single/i.test(mode)) {
-    return { id: 'traffic', title: 'Traffic reaches the revision', status: ready ? 'passed' : 'failed', evidence: `Single revision mode: 100% to ${ready ?? 'no ready revision'}` }
+    return {
+      id: 'traffic',
+      title: 'Traffic reaches the revision',
+      status: ready ? 'passed' : 'failed',
+      evidence: `Single revision mode: 100% to ${ready ?? 'no ready revision'}`
+    }
   }
-  const split = traffic.map(t => `${t.latestRevision ? `latest (${ready})` : t.revisionName}: ${t.weight ?? 0}%`).join(', ') || 'no traffic rules'
-  const toReady = traffic.filter(t => t.latestRevision || t.revisionName === ready).reduce((sum, t) => sum + (t.weight ?? 0), 0)
+  const split =
+    traffic
+      .map(t => `${t.latestRevision ? `latest (${ready})` : t.revisionName}: ${t.weight ?? 0}%`)
+      .join(', ') || 'no traffic rules'
+  const toReady = traffic
+    .filter(t => t.latestRevision || t.revisionName === ready)
+    .reduce((sum, t) => sum + (t.weight ?? 0), 0)
   return {
-    id: 'traffic', title: 'Traffic reaches the revision', status: toReady >= 100 ? 'passed' : 'warning',
+    id: 'traffic',
+    title: 'Traffic reaches the revision',
+    status: toReady >= 100 ? 'passed' : 'warning',
     evidence: `Multiple revision mode: ${split}; ${toReady}% reaches the revision with the variables`,
-    fix: toReady >= 100 ? undefined : 'Revisions without the variables still serve traffic; shift traffic when you are ready (az containerapp ingress traffic set).'
+    fix:
+      toReady >= 100
+        ? undefined
+        : 'Revisions without the variables still serve traffic; shift traffic when you are ready (az containerapp ingress traffic set).'
   }
 }
 

@@ -7,6 +7,7 @@ import { probeRedis } from './probe-redis.js'
 export async function runDataPlaneChecks(ctx: RunContext, report: RunReport): Promise<CheckRecord[]> {
   const checks: Promise<CheckRecord>[] = []
   if (ctx.inputs.healthUrl) checks.push(checkHealthUrl(ctx, ctx.inputs.healthUrl))
-  if (ctx.inputs.probeRedis) checks.push(probeRedis(ctx, report.outputs['redis-host'], Number(report.outputs['redis-port'])))
+  if (ctx.inputs.probeRedis)
+    checks.push(probeRedis(ctx, report.outputs['redis-host'], Number(report.outputs['redis-port'])))
   return Promise.all(checks)
 }

@@ -1,0 +1,133 @@
+// A standard Azure world in the sandbox, and a way to run the bundled action against it as the runner does.
+import { runAction, type LaunchResult } from './index.ts'
+import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.ts'
+
+export const APP_RG = 'rg-apps'
+export const CACHE_RG = 'rg-data'
+export const APP = 'orders-api'
+export const CACHE = 'orders-cache'
+export const SUBJECT = 'repo:octo-org/octo-repo:ref:refs/heads/main'
+
+export interface World {
+  sandbox: Sandbox
+  workflow: { clientId: string; objectId: string }
+  run(
+    inputs?: Record<string, string>,
+    options?: { idToken?: boolean; env?: Record<string, string> }
+  ): Promise<ActionRun>
+  stop(): Promise<void>
+}
+
+export interface ActionRun extends LaunchResult {
+  result: RunResultJson
+}
+
+export interface RunResultJson {
+  mode: string
+  succeeded: boolean
+  outputs: Record<string, string | boolean>
+  steps: { id: string; status: string; before?: string; after?: string; error?: string; fix?: string }[]
+  checks: { id: string; status: string; evidence: string; fix?: string }[]
+  failure?: { title: string; message: string; fix?: string }
+  variables: { container: string; name: string; before?: string; after: string }[]
+}
+
+export async function startWorld(
+  options: SandboxOptions & { app?: Parameters<Sandbox['addContainerApp']>[2] | false } = {}
+): Promise<World> {
+  const sandbox = await startSandbox(options)
+  const subscription = `/subscriptions/${sandbox.subscriptionId}`
+  const workflow = sandbox.addWorkflowIdentity({
+    federatedCredentials: [
+      { issuer: sandbox.oidc.issuer, subject: SUBJECT, audiences: ['api://AzureADTokenExchange'] }
+    ],
+    roles: [{ role: 'Contributor', scope: subscription }]
+  })
+  sandbox.addRedisCache(CACHE_RG, CACHE)
+  if (options.app !== false) {
+    sandbox.addContainerApp(
+      APP_RG,
+      APP,
+      options.app ?? {
+        containers: [
+          { name: 'api', image: 'ghcr.io/octo-org/orders:1', env: [{ name: 'LOG_LEVEL', value: 'info' }] }
+        ]
+      }
+    )
+  }
+  return {
+    sandbox,
+    workflow,
+    async run(inputs = {}, runOptions = {}) {
+      const launched = await runAction({
+        inputs: {
+          'subscription-id': sandbox.subscriptionId,
+          'tenant-id': sandbox.tenantId,
+          'client-id': workflow.clientId,
+          'resource-group': APP_RG,
+          'container-app': APP,
+          'redis-name': CACHE,
+          'redis-resource-group': CACHE_RG,
+          ...sandbox.endpointInputs(),
+          ...inputs
+        },
+        env: { ...sandbox.actionEnv(), ...runOptions.env },
+        idToken:
+          runOptions.idToken === false
+            ? undefined
+            : { requestUrl: sandbox.oidc.requestUrl, requestToken: sandbox.oidc.requestToken }
+      })
+      const result = launched.outputs.result
+        ? (JSON.parse(launched.outputs.result) as RunResultJson)
+        : ({} as RunResultJson)
+      return { ...launched, result }
+    },
+    stop: () => sandbox.stop()
+  }
+}
+
+/** ARM writes in the request log (what a no-op run must not do). */
+export function armWrites(sandbox: Sandbox): { method: string; path: string; operation?: string }[] {
+  return sandbox.requestLog.filter(
+    e =>
+      e.service === 'arm' &&
+      ['PUT', 'PATCH', 'DELETE', 'POST'].includes(e.method) &&
+      !/listSecrets/i.test(e.path)
+  )
+}
+
+export function armRequests(sandbox: Sandbox): { method: string; path: string }[] {
+  return sandbox.requestLog.filter(e => e.service === 'arm')
+}
+
+export function envOf(
+  app: {
+    properties: {
+      template: {
+        containers: { name: string; env?: { name: string; value?: string; secretRef?: string }[] }[]
+      }
+    }
+  },
+  container: string
+): Record<string, string | undefined> {
+  const c = app.properties.template.containers.find(x => x.name === container)
+  return Object.fromEntries(
+    (c?.env ?? []).map(e => [e.name, e.secretRef ? `secretRef:${e.secretRef}` : e.value])
+  )
+}
+
+const JWT = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/
+
+/** Every visible surface of a run: a JWT in any of them is a leak. */
+export function leakedTokens(run: LaunchResult): string[] {
+  const masked = new Set(run.masks)
+  const surfaces = {
+    stdout: run.stdout.replace(/::add-mask::.*$/gm, ''),
+    stderr: run.stderr,
+    summary: run.summary,
+    outputs: JSON.stringify(run.outputs)
+  }
+  return Object.entries(surfaces)
+    .filter(([, text]) => JWT.test(text))
+    .map(([where]) => `${where}${masked.size ? '' : ' (nothing masked)'}`)
+}
