@@ -96169,6 +96169,7 @@ async function timed(report, base, work, explain) {
             error: explained.message,
             fix: explained.fix
         });
+        report.fail(base.title, explained.message, explained.fix);
         throw new StepFailed(explained.message);
     }
 }

@@ -17,7 +17,12 @@ export const ARM_AUDIENCES = [
   'https://management.core.windows.net/',
   'https://management.core.windows.net'
 ]
-const KNOWN_RESOURCES = [...ARM_AUDIENCES, ...REDIS_AUDIENCES, 'https://graph.microsoft.com/', 'https://graph.microsoft.com']
+const KNOWN_RESOURCES = [
+  ...ARM_AUDIENCES,
+  ...REDIS_AUDIENCES,
+  'https://graph.microsoft.com/',
+  'https://graph.microsoft.com'
+]
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 const WIF_DOC = 'https://learn.microsoft.com/entra/workload-id/workload-identity-federation'
 const TOKEN_LIFETIME_S = 3600
@@ -60,9 +65,17 @@ export function audienceOf(scope: string): string {
 
 export const isRedisAudience = (aud: string): boolean => REDIS_AUDIENCES.includes(aud.toLowerCase())
 
-export function entraErrorBody(error: string, code: number, text: string, correlationId = randomUUID()): object {
+export function entraErrorBody(
+  error: string,
+  code: number,
+  text: string,
+  correlationId: string = randomUUID()
+): object {
   const now = new Date()
-  const timestamp = now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')
+  const timestamp = now
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z')
   const traceId = randomUUID()
   return {
     error,
@@ -267,7 +280,11 @@ export function createEntra(o: EntraOptions): Entra {
       status: 200,
       body: {
         token_endpoint: `${base}/oauth2/v2.0/token`,
-        token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+        token_endpoint_auth_methods_supported: [
+          'client_secret_post',
+          'private_key_jwt',
+          'client_secret_basic'
+        ],
         jwks_uri: `${base}/discovery/v2.0/keys`,
         response_modes_supported: ['query', 'fragment', 'form_post'],
         subject_types_supported: ['pairwise'],
@@ -303,12 +320,21 @@ export function createEntra(o: EntraOptions): Entra {
     const issued = await issueAccessToken(login, scope, 'azure_cli')
     return {
       status: 200,
-      body: { accessToken: issued.token, expiresOn: issued.expiresOn, subscription: state.subscriptionId, tenant: state.tenantId }
+      body: {
+        accessToken: issued.token,
+        expiresOn: issued.expiresOn,
+        subscription: state.subscriptionId,
+        tenant: state.tenantId
+      }
     }
   }
 
   const redactForm = (req: SandboxRequest): unknown => {
-    const { client_assertion: _assertion, client_secret: _secret, ...rest } = (req.body ?? {}) as Record<string, string>
+    const {
+      client_assertion: _assertion,
+      client_secret: _secret,
+      ...rest
+    } = (req.body ?? {}) as Record<string, string>
     return rest
   }
 
@@ -325,7 +351,13 @@ export function createEntra(o: EntraOptions): Entra {
       operation: 'entra.keys',
       handle: () => ({ status: 200, body: { keys: [publicJwk(key)] } })
     },
-    { method: 'POST', pattern: /^\/([^/]+)\/oauth2\/v2\.0\/token$/, operation: 'entra.token', handle: token, logBody: redactForm },
+    {
+      method: 'POST',
+      pattern: /^\/([^/]+)\/oauth2\/v2\.0\/token$/,
+      operation: 'entra.token',
+      handle: token,
+      logBody: redactForm
+    },
     {
       method: 'POST',
       pattern: /^\/sandbox\/az\/([^/]+)\/token$/,
@@ -341,4 +373,3 @@ const headerOf = (req: SandboxRequest, name: string): string | undefined => {
   const v = req.headers[name]
   return Array.isArray(v) ? v[0] : v
 }
-

@@ -83,7 +83,10 @@ export function gitHubOidcRoutes(issuer: GitHubIssuer): Route[] {
       operation: 'github.idToken',
       handle(req) {
         if (req.headers.authorization !== `Bearer ${issuer.requestToken}`) {
-          throw new HttpError({ status: 401, body: { message: 'Unauthorized: the request token is missing or invalid.' } })
+          throw new HttpError({
+            status: 401,
+            body: { message: 'Unauthorized: the request token is missing or invalid.' }
+          })
         }
         const owner = issuer.claims.repository.split('/')[0]
         const audience = req.query.get('audience') ?? `https://github.com/${owner}`

@@ -81,8 +81,6 @@ export interface ServiceOptions {
   latencyMs?(): number
   /** body of an error reply in this service's dialect */
   errorBody(status: number, code: string, message: string): unknown
-  /** called before each routed request, e.g. to complete due long-running operations */
-  beforeRequest?(): void
 }
 
 export interface HttpsService {
@@ -154,7 +152,9 @@ export async function startHttpsService(o: ServiceOptions): Promise<HttpsService
     const clientCorrelation = header(req.headers, 'x-ms-correlation-request-id')
     const correlationId = clientCorrelation ?? randomUUID()
     const route = routes.find(r => r.method === method && r.pattern.test(url.pathname))
-    const params = route ? (route.pattern.exec(url.pathname) ?? []).slice(1).map(p => decodeURIComponent(p ?? '')) : []
+    const params = route
+      ? (route.pattern.exec(url.pathname) ?? []).slice(1).map(p => decodeURIComponent(p ?? ''))
+      : []
     const sreq: SandboxRequest = {
       method,
       path: url.pathname,
@@ -175,9 +175,12 @@ export async function startHttpsService(o: ServiceOptions): Promise<HttpsService
       path: url.pathname,
       apiVersion: url.searchParams.get('api-version') ?? undefined,
       status: 0,
-      clientRequestId: header(req.headers, 'x-ms-client-request-id') ?? header(req.headers, 'client-request-id'),
+      clientRequestId:
+        header(req.headers, 'x-ms-client-request-id') ?? header(req.headers, 'client-request-id'),
       correlationId: clientCorrelation,
-      authorization: header(req.headers, 'authorization')?.toLowerCase().startsWith('bearer ') ? 'bearer' : 'none'
+      authorization: header(req.headers, 'authorization')?.toLowerCase().startsWith('bearer ')
+        ? 'bearer'
+        : 'none'
     }
     if (route?.logBody) entry.body = route.logBody(sreq)
     else if (method !== 'GET' && method !== 'DELETE' && parsed.body !== undefined) entry.body = parsed.body
@@ -206,13 +209,15 @@ export async function startHttpsService(o: ServiceOptions): Promise<HttpsService
         const status = fault.status ?? 500
         const code = fault.code ?? defaultFaultCode(status)
         const message = fault.message ?? `Injected fault: HTTP ${status}.`
-        const headers = { ...(status === 429 || status === 503 ? { 'retry-after': '1' } : {}), ...fault.headers }
+        const headers = {
+          ...(status === 429 || status === 503 ? { 'retry-after': '1' } : {}),
+          ...fault.headers
+        }
         finish({ status, headers, body: o.errorBody(status, code, message) })
         return
       }
     }
 
-    o.beforeRequest?.()
     if (!route) {
       finish({ status: 404, body: o.errorBody(404, 'NotFound', `No route for ${method} ${url.pathname}.`) })
       return
@@ -221,7 +226,11 @@ export async function startHttpsService(o: ServiceOptions): Promise<HttpsService
       finish(await route.handle(sreq))
     } catch (err) {
       if (err instanceof HttpError) finish(err.reply)
-      else finish({ status: 500, body: o.errorBody(500, 'InternalServerError', String((err as Error)?.stack ?? err)) })
+      else
+        finish({
+          status: 500,
+          body: o.errorBody(500, 'InternalServerError', String((err as Error)?.stack ?? err))
+        })
     }
   }
 

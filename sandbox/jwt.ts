@@ -23,7 +23,12 @@ export function createSigningKey(): SigningKey {
 }
 
 export function publicJwk(key: SigningKey): JsonWebKey {
-  return { ...createPublicKey(key.publicKey).export({ format: 'jwk' }), kid: key.kid, use: 'sig', alg: 'RS256' }
+  return {
+    ...createPublicKey(key.publicKey).export({ format: 'jwk' }),
+    kid: key.kid,
+    use: 'sig',
+    alg: 'RS256'
+  }
 }
 
 const b64url = (data: string | Buffer): string => Buffer.from(data).toString('base64url')
@@ -43,7 +48,12 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
     const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as DecodedJwt['header']
     const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as JwtClaims
     if (typeof payload !== 'object' || payload === null) return undefined
-    return { header, payload, signingInput: `${parts[0]}.${parts[1]}`, signature: Buffer.from(parts[2], 'base64url') }
+    return {
+      header,
+      payload,
+      signingInput: `${parts[0]}.${parts[1]}`,
+      signature: Buffer.from(parts[2], 'base64url')
+    }
   } catch {
     return undefined
   }

@@ -134,15 +134,16 @@ export function createState(): SandboxState {
 /** Map key of a resource inside a resource group; ARM names are case-insensitive. */
 export const resourceKey = (rg: string, name: string): string => `${rg}/${name}`.toLowerCase()
 
-export const rgId = (s: SandboxState, rg: string): string => `/subscriptions/${s.subscriptionId}/resourceGroups/${rg}`
+export const rgId = (s: SandboxState, rg: string): string =>
+  `/subscriptions/${s.subscriptionId}/resourceGroups/${rg}`
 
 export function addPrincipal(
   s: SandboxState,
   p: Partial<Principal> & Pick<Principal, 'kind' | 'displayName'>
 ): Principal {
   const principal: Principal = {
-    objectId: p.objectId ?? randomUUID(),
-    clientId: p.clientId ?? randomUUID(),
+    objectId: p.objectId ?? String(randomUUID()),
+    clientId: p.clientId ?? String(randomUUID()),
     createdAt: p.createdAt ?? Date.now(),
     federatedCredentials: p.federatedCredentials ?? [],
     roles: p.roles ?? [],

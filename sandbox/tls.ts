@@ -29,19 +29,66 @@ export async function createTestPki(dir: string): Promise<TestPki> {
       await run('openssl', args, { cwd: dir })
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { stderr?: string }
-      if (e.code === 'ENOENT') throw new Error('the sandbox needs the openssl command: apt-get install openssl')
+      if (e.code === 'ENOENT')
+        throw new Error('the sandbox needs the openssl command: apt-get install openssl')
       throw new Error(`openssl ${args[0]} failed: ${e.stderr ?? e.message}`)
     }
   }
-  await openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', p('ca.key'), '-out', p('ca.pem'), '-days', '2', '-subj', '/CN=connect-redis sandbox CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign')
-  await openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', p('server.key'), '-out', p('server.csr'), '-subj', '/CN=localhost')
-  const ext = 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n'
+  await openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    p('ca.key'),
+    '-out',
+    p('ca.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=connect-redis sandbox CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign'
+  )
+  await openssl(
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    p('server.key'),
+    '-out',
+    p('server.csr'),
+    '-subj',
+    '/CN=localhost'
+  )
+  const ext =
+    'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n'
   await writeFile(p('server.ext'), ext)
-  await openssl('x509', '-req', '-in', p('server.csr'), '-CA', p('ca.pem'), '-CAkey', p('ca.key'),
-    '-CAcreateserial', '-out', p('server.pem'), '-days', '2', '-extfile', p('server.ext'))
+  await openssl(
+    'x509',
+    '-req',
+    '-in',
+    p('server.csr'),
+    '-CA',
+    p('ca.pem'),
+    '-CAkey',
+    p('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    p('server.pem'),
+    '-days',
+    '2',
+    '-extfile',
+    p('server.ext')
+  )
   return {
     caCertPath: p('ca.pem'),
     caCert: await readFile(p('ca.pem'), 'utf8'),

@@ -114,6 +114,7 @@ async function timed<T>(
       error: explained.message,
       fix: explained.fix
     })
+    report.fail(base.title, explained.message, explained.fix)
     throw new StepFailed(explained.message)
   }
 }

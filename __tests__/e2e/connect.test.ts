@@ -146,7 +146,13 @@ describe('containers', () => {
     const app = sandbox.getContainerApp(APP_RG, APP)
     for (const name of ['api', 'worker'])
       expect(envOf(app, name).REDIS_OBJECT_ID).toBe(app.identity.principalId)
-    expect(envOf(app, 'worker')).toMatchObject({ EMPTY: '', DB_PASSWORD: 'secretRef:db-password' })
+    // Azure returns an empty value without `value`; it must still be there, and be sent back as "".
+    expect(app.properties.template.containers[1].env).toContainEqual({ name: 'EMPTY' })
+    expect(envOf(app, 'worker')).toMatchObject({ DB_PASSWORD: 'secretRef:db-password' })
+    const patch = world.sandbox.requestLog.find(
+      e => e.method === 'PATCH' && (e.body as { properties?: { template?: unknown } })?.properties?.template
+    )
+    expect(JSON.stringify(patch?.body)).toContain('{"name":"EMPTY","value":""}')
     expect(app.properties.template.initContainers).toEqual([
       { name: 'migrate', env: [{ name: 'STEP', value: 'migrate' }] }
     ])

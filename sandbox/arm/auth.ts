@@ -17,15 +17,29 @@ const roleDefinitions: Record<RoleName, RoleDefinition> = {
   Owner: { actions: ['*'], notActions: [] },
   Contributor: {
     actions: ['*'],
-    notActions: ['Microsoft.Authorization/*/Delete', 'Microsoft.Authorization/*/Write', 'Microsoft.Authorization/elevateAccess/Action']
+    notActions: [
+      'Microsoft.Authorization/*/Delete',
+      'Microsoft.Authorization/*/Write',
+      'Microsoft.Authorization/elevateAccess/Action'
+    ]
   },
   Reader: { actions: ['*/read'], notActions: [] },
   'Container Apps Contributor': {
-    actions: ['Microsoft.App/containerApps/*', 'Microsoft.App/managedEnvironments/read', 'Microsoft.App/locations/*/read', ...readOnly],
+    actions: [
+      'Microsoft.App/containerApps/*',
+      'Microsoft.App/managedEnvironments/read',
+      'Microsoft.App/locations/*/read',
+      ...readOnly
+    ],
     notActions: []
   },
   'Redis Cache Contributor': {
-    actions: ['Microsoft.Cache/register/action', 'Microsoft.Cache/redis/*', 'Microsoft.Cache/locations/*/read', ...readOnly],
+    actions: [
+      'Microsoft.Cache/register/action',
+      'Microsoft.Cache/redis/*',
+      'Microsoft.Cache/locations/*/read',
+      ...readOnly
+    ],
     notActions: []
   },
   'Managed Identity Operator': {
@@ -38,7 +52,7 @@ const roleDefinitions: Record<RoleName, RoleDefinition> = {
   }
 }
 
-/** Azure action patterns: `*` matches anything, and `/*/` also matches a single `/`. */
+// Azure action patterns: a star matches anything, and a "/star/" segment also matches a single slash.
 function actionMatches(pattern: string, action: string): boolean {
   const source = pattern
     .split('/*/')
@@ -100,9 +114,14 @@ const wwwAuthenticate = (s: SandboxState, description: string): Record<string, s
 export function authenticate(s: SandboxState, entra: Entra, req: SandboxRequest): string {
   const header = req.headers.authorization
   if (!header) {
-    throw armError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.", {
-      headers: wwwAuthenticate(s, "The authentication failed because of missing 'Authorization' header.")
-    })
+    throw armError(
+      401,
+      'AuthenticationFailed',
+      "Authentication failed. The 'Authorization' header is missing.",
+      {
+        headers: wwwAuthenticate(s, "The authentication failed because of missing 'Authorization' header.")
+      }
+    )
   }
   const match = /^Bearer\s+(\S+)$/i.exec(header)
   if (!match) {

@@ -17,7 +17,10 @@ export function armError(
   message: string,
   o: { details?: ArmErrorDetail[]; headers?: Record<string, string> } = {}
 ): HttpError {
-  return new HttpError({ status, headers: o.headers, body: armErrorBody(code, message, o.details) }, `${code}: ${message}`)
+  return new HttpError(
+    { status, headers: o.headers, body: armErrorBody(code, message, o.details) },
+    `${code}: ${message}`
+  )
 }
 
 /** 404 for a resource whose group exists, e.g. type 'Microsoft.App/containerApps'. */
@@ -32,4 +35,8 @@ export const resourceGroupNotFound = (rg: string): HttpError =>
   armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`)
 
 export const invalidRequestContent = (detail: string): HttpError =>
-  armError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: '${detail}'.`)
+  armError(
+    400,
+    'InvalidRequestContent',
+    `The request content was invalid and could not be deserialized: '${detail}'.`
+  )

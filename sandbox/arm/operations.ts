@@ -124,13 +124,17 @@ export function createOperations(subscriptionId: string): Operations {
         ...(op.endedAt ? { endTime: new Date(op.endedAt).toISOString() } : {}),
         ...(op.error ? { error: { code: op.error.code, message: op.error.message } } : {})
       }
-      return { status: 200, headers: op.status === 'InProgress' ? { 'retry-after': '1' } : {}, body }
+      const headers: Record<string, string> = op.status === 'InProgress' ? { 'retry-after': '1' } : {}
+      return { status: 200, headers, body }
     },
     async result(req) {
       req.operation = 'lro.poll'
       const op = await find(req)
       if (op.status === 'InProgress') {
-        return { status: 202, headers: { location: `${req.origin}${req.path}?${req.query}`, 'retry-after': '1' } }
+        return {
+          status: 202,
+          headers: { location: `${req.origin}${req.path}?${req.query}`, 'retry-after': '1' }
+        }
       }
       if (op.error) {
         throw armError(op.error.status ?? 400, op.error.code, op.error.message)

@@ -1,0 +1,281 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { ContainerAppsAPIClient } from '@azure/arm-appcontainers'
+import type { ContainerApp, Revision } from '@azure/arm-appcontainers'
+import { startSandbox } from '../../sandbox/index.ts'
+import type { Sandbox } from '../../sandbox/index.ts'
+import { modularOptions, sleep, workflowCredential } from './helpers.ts'
+
+const fast = { updateIntervalInMs: 10 }
+
+describe('sandbox Microsoft.App/containerApps', () => {
+  let sandbox: Sandbox
+  let client: ContainerAppsAPIClient
+  let n = 0
+  let app = ''
+  const rg = 'rg-apps'
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ dataPlane: false })
+    const { clientId } = sandbox.addWorkflowIdentity()
+    client = new ContainerAppsAPIClient(
+      workflowCredential(sandbox, clientId),
+      sandbox.subscriptionId,
+      modularOptions(sandbox)
+    )
+  })
+  afterAll(async () => {
+    await sandbox?.stop()
+  })
+  beforeEach(() => {
+    sandbox.setLatency({ appUpdateMs: 0, identityUpdateMs: 0, revisionReadyMs: 0 })
+    app = `app-${++n}`
+    sandbox.addContainerApp(rg, app, {
+      containers: [
+        {
+          name: 'main',
+          image: 'example.azurecr.io/web:1',
+          env: [
+            { name: 'MODE', value: 'prod' },
+            { name: 'DB_PASS', secretRef: 'db-pass' }
+          ]
+        },
+        { name: 'sidecar', image: 'example.azurecr.io/sidecar:1' }
+      ],
+      secrets: [
+        { name: 'db-pass', value: 's3cret' },
+        { name: 'kv-secret', keyVaultUrl: 'https://kv.vault.azure.net/secrets/x', identity: 'system' }
+      ],
+      registries: [{ server: 'example.azurecr.io', username: 'example', passwordSecretRef: 'db-pass' }]
+    })
+  })
+
+  const revisions = async (name = app): Promise<Revision[]> => {
+    const out: Revision[] = []
+    for await (const r of client.containerAppsRevisions.listRevisions(rg, name)) out.push(r)
+    return out
+  }
+  const patch = (envelope: Partial<ContainerApp>, name = app) =>
+    client.containerApps.update(rg, name, { location: 'East US', ...envelope } as ContainerApp, fast)
+
+  it('GET hides secret values; listSecrets returns them', async () => {
+    const got = await client.containerApps.get(rg, app)
+    expect(got.configuration?.secrets).toEqual([
+      { name: 'db-pass' },
+      { name: 'kv-secret', keyVaultUrl: 'https://kv.vault.azure.net/secrets/x', identity: 'system' }
+    ])
+    const secrets = await client.containerApps.listSecrets(rg, app)
+    expect(secrets.value).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'db-pass', value: 's3cret' })])
+    )
+    expect(got.latestRevisionName).toBe(got.latestReadyRevisionName)
+    expect(got.provisioningState).toBe('Succeeded')
+  })
+
+  it('PUT of the GET payload without secret values fails with ContainerAppSecretInvalid; with values it succeeds', async () => {
+    const got = await client.containerApps.get(rg, app)
+    await expect(client.containerApps.createOrUpdate(rg, app, got, fast)).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'ContainerAppSecretInvalid',
+      message:
+        "Container app secret(s) with name(s) 'db-pass' are invalid: value or keyVaultUrl and identity should be provided."
+    })
+    const { value } = await client.containerApps.listSecrets(rg, app)
+    got.configuration!.secrets = value
+    const put = await client.containerApps.createOrUpdate(rg, app, got, fast)
+    expect(put.provisioningState).toBe('Succeeded')
+    const log = sandbox.requestLog.filter(e => e.operation === 'containerApps.createOrUpdate')
+    expect(log.map(e => e.status)).toEqual([400, 201])
+    expect(sandbox.getContainerApp(rg, app).properties.configuration.secrets[0]).toEqual({
+      name: 'db-pass',
+      value: 's3cret'
+    })
+  })
+
+  it('PATCH is a JSON merge patch: objects merge, arrays are replaced whole, secrets and registries are kept', async () => {
+    const before = await client.containerApps.get(rg, app)
+    const main = before.template!.containers![0]
+    const updated = await patch({
+      template: { containers: [{ ...main, env: [{ name: 'REDIS_HOST', value: 'cache.example' }] }] }
+    })
+    expect(updated.template?.containers).toHaveLength(1)
+    expect(updated.template?.containers?.[0].env).toEqual([{ name: 'REDIS_HOST', value: 'cache.example' }])
+    expect(updated.configuration?.registries).toEqual(before.configuration?.registries)
+    expect(sandbox.getContainerApp(rg, app).properties.configuration.secrets).toHaveLength(2)
+    expect(updated.configuration?.ingress?.external).toBe(true)
+    const patchLog = sandbox.requestLog.find(e => e.operation === 'containerApps.update')
+    expect(patchLog?.status).toBe(202)
+  })
+
+  it('an identity-only PATCH makes no revision; a system identity is a new principal; identity is replaced whole', async () => {
+    const uami = sandbox.addUserAssignedIdentity(rg, `${app}-id`)
+    const before = await revisions()
+    const withBoth = await patch({
+      identity: { type: 'SystemAssigned,UserAssigned', userAssignedIdentities: { [uami.id]: {} } }
+    })
+    expect(withBoth.identity?.type).toBe('SystemAssigned,UserAssigned')
+    expect(withBoth.identity?.principalId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(withBoth.identity?.userAssignedIdentities?.[uami.id]).toEqual({
+      principalId: uami.principalId,
+      clientId: uami.clientId
+    })
+    expect(await revisions()).toHaveLength(before.length)
+
+    const systemOnly = await patch({ identity: { type: 'SystemAssigned' } })
+    expect(systemOnly.identity?.userAssignedIdentities).toBeUndefined()
+    expect(systemOnly.identity?.principalId).toBe(withBoth.identity?.principalId)
+    const none = await patch({ identity: { type: 'None' } })
+    expect(none.identity).toEqual({ type: 'None' })
+    const again = await patch({ identity: { type: 'SystemAssigned' } })
+    expect(again.identity?.principalId).not.toBe(withBoth.identity?.principalId)
+  })
+
+  it('attaching a UAMI needs assign/action on it (403 LinkedAuthorizationFailed)', async () => {
+    const uami = sandbox.addUserAssignedIdentity('rg-ids', `${app}-id`)
+    const limited = sandbox.addWorkflowIdentity({
+      roles: [
+        {
+          role: 'Container Apps Contributor',
+          scope: `/subscriptions/${sandbox.subscriptionId}/resourceGroups/${rg}`
+        }
+      ]
+    })
+    const limitedClient = new ContainerAppsAPIClient(
+      workflowCredential(sandbox, limited.clientId),
+      sandbox.subscriptionId,
+      modularOptions(sandbox)
+    )
+    await expect(
+      limitedClient.containerApps.update(
+        rg,
+        app,
+        {
+          location: 'East US',
+          identity: { type: 'UserAssigned', userAssignedIdentities: { [uami.id]: {} } }
+        },
+        fast
+      )
+    ).rejects.toMatchObject({ statusCode: 403, code: 'LinkedAuthorizationFailed' })
+  })
+
+  it('a template PATCH makes exactly one new revision, which becomes ready and takes the traffic (Single mode)', async () => {
+    sandbox.setLatency({ revisionReadyMs: 300 })
+    const [first] = await revisions()
+    const got = await client.containerApps.get(rg, app)
+    const containers = got.template!.containers!.map(c =>
+      c.name === 'main' ? { ...c, image: 'example.azurecr.io/web:2' } : c
+    )
+    const updated = await patch({ template: { containers, revisionSuffix: null as unknown as string } })
+    const list = await revisions()
+    expect(list).toHaveLength(2)
+    const newest = list[1]
+    expect(newest.name).toMatch(new RegExp(`^${app}--[a-z][a-z0-9]{6}$`))
+    expect(updated.latestRevisionName).toBe(newest.name)
+    expect(updated.latestReadyRevisionName).toBe(first.name)
+    expect(newest.provisioningState).toBe('Provisioning')
+    await sleep(350)
+    const ready = await client.containerAppsRevisions.getRevision(rg, app, newest.name!)
+    expect(ready).toMatchObject({
+      provisioningState: 'Provisioned',
+      runningState: 'Running',
+      healthState: 'Healthy',
+      active: true,
+      trafficWeight: 100
+    })
+    const old = await client.containerAppsRevisions.getRevision(rg, app, first.name!)
+    expect(old).toMatchObject({ active: false, trafficWeight: 0 })
+    expect((await client.containerApps.get(rg, app)).latestReadyRevisionName).toBe(newest.name)
+  })
+
+  it('a failing revision fails the update, stays unready and keeps the old one serving', async () => {
+    sandbox.failRevisions(rg, app, { reason: 'Container crashed: exit code 1' })
+    const [first] = await revisions()
+    await expect(
+      patch({ template: { containers: [{ name: 'main', image: 'example.azurecr.io/web:broken' }] } })
+    ).rejects.toThrow(
+      /ContainerAppOperationError\. Failed to provision revision for container app '[^']+'\. Error details: Container crashed/
+    )
+    const list = await revisions()
+    expect(list).toHaveLength(2)
+    expect(list[1]).toMatchObject({
+      provisioningState: 'Failed',
+      healthState: 'Unhealthy',
+      provisioningError: 'Container crashed: exit code 1'
+    })
+    const got = await client.containerApps.get(rg, app)
+    expect(got.latestReadyRevisionName).toBe(first.name)
+    expect(got.latestRevisionName).toBe(list[1].name)
+    expect(got.provisioningState).toBe('Failed')
+  })
+
+  it('a revision suffix that exists already is rejected; revisionSuffix null lets the service pick one', async () => {
+    await patch({
+      template: { revisionSuffix: 'v2', containers: [{ name: 'main', image: 'example.azurecr.io/web:2' }] }
+    })
+    expect((await revisions()).map(r => r.name)).toContain(`${app}--v2`)
+    // the stored template keeps revisionSuffix 'v2', so a template change that does not clear it collides
+    await expect(
+      patch({ template: { containers: [{ name: 'main', image: 'example.azurecr.io/web:3' }] } })
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'ContainerAppInvalidRevisionSuffix',
+      message: expect.stringContaining(
+        "Field 'template.revisionsuffix' is invalid with details: 'Invalid value: revision with suffix already exists."
+      )
+    })
+    await patch({
+      template: {
+        revisionSuffix: null as unknown as string,
+        containers: [{ name: 'main', image: 'example.azurecr.io/web:3' }]
+      }
+    })
+    expect(await revisions()).toHaveLength(3)
+  })
+
+  it('an env entry with an empty value comes back without `value`', async () => {
+    await patch({
+      template: {
+        containers: [{ name: 'main', image: 'example.azurecr.io/web:1', env: [{ name: 'EMPTY', value: '' }] }]
+      }
+    })
+    const got = await client.containerApps.get(rg, app)
+    expect(got.template?.containers?.[0].env).toEqual([{ name: 'EMPTY' }])
+    const [, latest] = await revisions()
+    expect(latest.template?.containers?.[0].env).toEqual([{ name: 'EMPTY' }])
+  })
+
+  it('a write while an update runs gets 409; the app shows InProgress meanwhile', async () => {
+    sandbox.setLatency({ appUpdateMs: 400 })
+    const first = patch({ template: { containers: [{ name: 'main', image: 'example.azurecr.io/web:9' }] } })
+    await first.submitted()
+    expect((await client.containerApps.get(rg, app)).provisioningState).toBe('InProgress')
+    await expect(patch({ tags: { x: 'y' } })).rejects.toMatchObject({
+      statusCode: 409,
+      code: 'ContainerAppOperationInProgress'
+    })
+    await expect(first).resolves.toMatchObject({ provisioningState: 'Succeeded' })
+  })
+
+  it('Multiple revision mode keeps configuration.ingress.traffic as is', async () => {
+    const name = `${app}-multi`
+    sandbox.addContainerApp(rg, name, {
+      activeRevisionsMode: 'Multiple',
+      ingress: { external: true, targetPort: 80, traffic: [] }
+    })
+    const [first] = await revisions(name)
+    await patch(
+      {
+        configuration: {
+          activeRevisionsMode: 'Multiple',
+          ingress: { traffic: [{ revisionName: first.name, weight: 100 }] }
+        }
+      },
+      name
+    )
+    await patch({ template: { containers: [{ name: 'main', image: 'example.azurecr.io/web:2' }] } }, name)
+    const list = await revisions(name)
+    expect(list.map(r => [r.active, r.trafficWeight])).toEqual([
+      [true, 100],
+      [true, 0]
+    ])
+  })
+})

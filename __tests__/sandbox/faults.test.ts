@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { ContainerAppsAPIClient } from '@azure/arm-appcontainers'
+import { RedisManagementClient } from '@azure/arm-rediscache'
+import { startSandbox } from '../../sandbox/index.ts'
+import type { Sandbox } from '../../sandbox/index.ts'
+import { hlcOptions, modularOptions, workflowCredential } from './helpers.ts'
+
+describe('sandbox faults and latency', () => {
+  let sandbox: Sandbox
+  let apps: ContainerAppsAPIClient
+  let redis: RedisManagementClient
+  beforeAll(async () => {
+    sandbox = await startSandbox({ dataPlane: false })
+    const { clientId } = sandbox.addWorkflowIdentity()
+    const credential = workflowCredential(sandbox, clientId)
+    apps = new ContainerAppsAPIClient(credential, sandbox.subscriptionId, modularOptions(sandbox))
+    redis = new RedisManagementClient(credential, sandbox.subscriptionId, {
+      ...hlcOptions(sandbox),
+      retryOptions: { retryDelayInMs: 10, maxRetryDelayInMs: 50 }
+    })
+    sandbox.addContainerApp('rg', 'web')
+    sandbox.addRedisCache('rg', 'cache')
+    await apps.containerApps.get('rg', 'web') // warm up the credential
+  })
+  afterAll(async () => {
+    await sandbox?.stop()
+  })
+  beforeEach(() => {
+    sandbox.faults.clear()
+    sandbox.setLatency({ armRequestMs: 0 })
+    sandbox.clearLog()
+  })
+
+  it('429 with Retry-After goes through the SDK retry policy, which waits and retries', async () => {
+    sandbox.faults.add({
+      method: 'GET',
+      path: '/containerApps/web',
+      kind: 'status',
+      status: 429,
+      code: 'SubscriptionRequestsThrottled',
+      headers: { 'Retry-After': '1' }
+    })
+    const started = Date.now()
+    await expect(apps.containerApps.get('rg', 'web')).resolves.toMatchObject({ name: 'web' })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+    const gets = sandbox.requestLog.filter(e => e.path.endsWith('/containerApps/web'))
+    expect(gets.map(e => [e.status, e.fault])).toEqual([
+      [429, 'status'],
+      [200, undefined]
+    ])
+    expect(sandbox.faults.injected).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'status', status: 429 })])
+    )
+  })
+
+  it('a connection reset is retried by the SDK', async () => {
+    sandbox.faults.add({ path: /\/redis\/cache$/, kind: 'reset' })
+    await expect(redis.redis.get('rg', 'cache')).resolves.toMatchObject({ name: 'cache' })
+    const gets = sandbox.requestLog.filter(e => e.path.endsWith('/redis/cache'))
+    expect(gets.map(e => e.fault)).toEqual(['reset', undefined])
+  })
+
+  it('faults are spent after `times` matching requests; a status fault without Retry-After surfaces as an error', async () => {
+    sandbox.faults.add({
+      path: '/redis/cache',
+      kind: 'status',
+      status: 400,
+      code: 'Injected',
+      message: 'boom',
+      times: 2
+    })
+    await expect(redis.redis.get('rg', 'cache')).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'Injected',
+      message: 'boom'
+    })
+    await expect(redis.redis.get('rg', 'cache')).rejects.toMatchObject({ statusCode: 400 })
+    await expect(redis.redis.get('rg', 'cache')).resolves.toMatchObject({ name: 'cache' })
+  })
+
+  it('delay faults and armRequestMs slow requests down; the log records start and end', async () => {
+    sandbox.faults.add({ path: '/redis/cache', kind: 'delay', delayMs: 150 })
+    sandbox.setLatency({ armRequestMs: 50 })
+    await redis.redis.get('rg', 'cache')
+    const entry = sandbox.requestLog.find(e => e.path.endsWith('/redis/cache'))!
+    expect(entry.endedAt - entry.startedAt).toBeGreaterThanOrEqual(190)
+    expect(entry).toMatchObject({
+      service: 'arm',
+      status: 200,
+      operation: 'redis.get',
+      apiVersion: '2024-11-01',
+      authorization: 'bearer',
+      fault: 'delay'
+    })
+    expect(entry.clientRequestId).toBeTruthy()
+  })
+})

@@ -1,0 +1,33 @@
+// All ARM routes of the sandbox: long-running operation URLs and the resource providers.
+import type { Entra } from '../entra.ts'
+import type { Route } from '../http.ts'
+import type { SandboxState } from '../state.ts'
+import { accessPolicyRoutes } from './access-policies.ts'
+import type { AccessPolicyContext } from './access-policies.ts'
+import { containerAppRoutes } from './container-apps.ts'
+import { identityRoutes } from './identities.ts'
+import { operationPathPattern } from './operations.ts'
+import type { Operations } from './operations.ts'
+import { redisRoutes } from './redis.ts'
+import { armRoutes } from './router.ts'
+
+export function createArmRoutes(
+  state: SandboxState,
+  entra: Entra,
+  ops: Operations,
+  ctx: AccessPolicyContext
+): Route[] {
+  return armRoutes(state, entra, [
+    {
+      method: 'GET',
+      pattern: operationPathPattern,
+      operation: 'lro.poll',
+      subscriptionLevel: true,
+      handle: req => (/Statuses$|asyncOperations$/i.test(req.params[2]) ? ops.status(req) : ops.result(req))
+    },
+    ...containerAppRoutes(state, ops),
+    ...identityRoutes(state),
+    ...redisRoutes(ctx),
+    ...accessPolicyRoutes(ctx)
+  ])
+}

@@ -1,0 +1,218 @@
+// Microsoft.Cache/redis: seeding, GET, PATCH (Entra toggle → ConfiguringAAD) and the cache-wide 409 while any
+// update of the cache or its children is being applied.
+import type { SandboxRequest } from '../http.ts'
+import { REGION_DISPLAY, resourceKey, rgId } from '../state.ts'
+import type { CacheState, Json, SandboxState } from '../state.ts'
+import { armError, resourceNotFound } from './errors.ts'
+import { mergePatch, sameJson } from './json.ts'
+import type { Operations } from './operations.ts'
+import type { ArmRouteSpec } from './router.ts'
+
+export const REDIS_API_VERSIONS = [
+  '2015-08-01',
+  '2016-04-01',
+  '2017-02-01',
+  '2017-10-01',
+  '2018-03-01',
+  '2019-07-01',
+  '2020-06-01',
+  '2020-12-01',
+  '2021-06-01',
+  '2022-05-01',
+  '2022-06-01',
+  '2023-04-01',
+  '2023-05-01-preview',
+  '2023-08-01',
+  '2024-03-01',
+  '2024-04-01-preview',
+  '2024-11-01',
+  '2025-08-01-preview'
+]
+
+export const CACHE = String.raw`^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Cache\/redis\/([^/]+)`
+
+export interface CacheEndpoint {
+  hostName: string
+  sslPort: number
+}
+
+export interface RedisContext {
+  state: SandboxState
+  ops: Operations
+  endpoint(cache: CacheState): CacheEndpoint
+  /** the cache's Entra setting or assignments changed: bring the data plane's users in line */
+  syncDataPlane(cache: CacheState): Promise<void>
+}
+
+export function seedCache(
+  s: SandboxState,
+  rg: string,
+  name: string,
+  o: { aadEnabled?: boolean; customPolicies?: Record<string, string>; tags?: Record<string, string> } = {}
+): CacheState {
+  s.resourceGroups.add(rg.toLowerCase())
+  const cache: CacheState = {
+    id: `${rgId(s, rg)}/providers/Microsoft.Cache/Redis/${name}`,
+    rg,
+    name,
+    tags: o.tags ?? {},
+    properties: {
+      sku: { name: 'Standard', family: 'C', capacity: 1 },
+      enableNonSslPort: false,
+      minimumTlsVersion: '1.2',
+      publicNetworkAccess: 'Enabled',
+      redisVersion: '6.0',
+      updateChannel: 'Stable',
+      disableAccessKeyAuthentication: false,
+      replicasPerMaster: 1,
+      replicasPerPrimary: 1,
+      redisConfiguration: {
+        'aad-enabled': String(o.aadEnabled ?? true),
+        maxclients: '1000',
+        'maxmemory-reserved': '125',
+        'maxfragmentationmemory-reserved': '125',
+        'maxmemory-delta': '125',
+        'maxmemory-policy': 'volatile-lru'
+      }
+    },
+    provisioningState: 'Succeeded',
+    customPolicies: o.customPolicies ?? {},
+    assignments: new Map(),
+    busyUntil: 0,
+    inFlight: new Set()
+  }
+  s.caches.set(resourceKey(rg, name), cache)
+  return cache
+}
+
+export const isAadEnabled = (cache: CacheState): boolean =>
+  String(cache.properties.redisConfiguration?.['aad-enabled'] ?? 'false').toLowerCase() === 'true'
+
+export function cacheView(ctx: RedisContext, cache: CacheState): Json {
+  const { hostName, sslPort } = ctx.endpoint(cache)
+  return {
+    id: cache.id,
+    location: REGION_DISPLAY,
+    name: cache.name,
+    type: 'Microsoft.Cache/Redis',
+    tags: cache.tags,
+    properties: {
+      ...structuredClone(cache.properties),
+      provisioningState: cache.provisioningState,
+      hostName,
+      port: 6379,
+      sslPort,
+      linkedServers: [],
+      instances: [
+        { sslPort: 15000, nonSslPort: 13000, isMaster: true, isPrimary: true },
+        { sslPort: 15001, nonSslPort: 13001, isMaster: false, isPrimary: false }
+      ],
+      privateEndpointConnections: []
+    }
+  }
+}
+
+export function getCache(s: SandboxState, req: SandboxRequest): CacheState {
+  const cache = s.caches.get(resourceKey(req.params[1], req.params[2]))
+  if (!cache) throw resourceNotFound('Microsoft.Cache/Redis', req.params[2], req.params[1])
+  return cache
+}
+
+/** Any write on a cache or its children is refused while the cache applies an update. */
+export function rejectIfCacheBusy(ops: Operations, cache: CacheState): void {
+  const running = [...cache.inFlight].some(id => ops.isRunning(id))
+  if (running || Date.now() < cache.busyUntil) {
+    throw armError(
+      409,
+      'Conflict',
+      `The resource '${cache.id}' is busy processing a previous update request or is undergoing system maintenance. As such, it is currently unable to accept the update request. Please try again later.`
+    )
+  }
+}
+
+/** Paths (as the Redis RP names them) of the properties a PATCH changes, apart from the Entra toggle. */
+function otherChanges(before: Json, patch: Json): string[] {
+  const changed: string[] = []
+  for (const [key, value] of Object.entries(patch ?? {})) {
+    if (key === 'redisConfiguration') {
+      for (const [k, v] of Object.entries((value ?? {}) as Json)) {
+        if (k !== 'aad-enabled' && String(v) !== String(before.redisConfiguration?.[k])) {
+          changed.push(`properties.redisConfiguration.${k}`)
+        }
+      }
+    } else if (key === 'sku' && value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value))
+        if (before.sku?.[k] !== v) changed.push(`properties.sku.${k}`)
+    } else if (!sameJson(before[key], value)) {
+      changed.push(`properties.${key}`)
+    }
+  }
+  return changed
+}
+
+export function redisRoutes(ctx: RedisContext): ArmRouteSpec[] {
+  const { state: s, ops } = ctx
+  return [
+    {
+      method: 'GET',
+      pattern: new RegExp(`${CACHE}$`, 'i'),
+      operation: 'redis.get',
+      action: 'Microsoft.Cache/redis/read',
+      apiVersions: REDIS_API_VERSIONS,
+      resourceType: 'Redis',
+      handle: req => ({ status: 200, body: cacheView(ctx, getCache(s, req)) })
+    },
+    {
+      method: 'PATCH',
+      pattern: new RegExp(`${CACHE}$`, 'i'),
+      operation: 'redis.update',
+      action: 'Microsoft.Cache/redis/write',
+      apiVersions: REDIS_API_VERSIONS,
+      resourceType: 'Redis',
+      handle: req => {
+        const cache = getCache(s, req)
+        rejectIfCacheBusy(ops, cache)
+        const body = (req.body ?? {}) as Json
+        const patch = body.properties ?? {}
+        const aadRequested = patch.redisConfiguration?.['aad-enabled']
+        const aadToggle =
+          aadRequested !== undefined && String(aadRequested).toLowerCase() !== String(isAadEnabled(cache))
+        const others = otherChanges(cache.properties, patch)
+        if (aadToggle && others.length > 0) {
+          throw armError(
+            400,
+            'BadRequest',
+            `The following updates can't be processed in one single request, please send separate request to update them: '${[...others, 'properties.aadEnableDisable'].join(',')}'`
+          )
+        }
+        if (body.tags !== undefined) cache.tags = body.tags
+        if (!aadToggle && others.length === 0) return { status: 200, body: cacheView(ctx, cache) }
+        cache.properties = mergePatch(cache.properties, patch)
+        if (aadRequested !== undefined) {
+          cache.properties.redisConfiguration['aad-enabled'] = String(aadRequested).toLowerCase()
+        }
+        cache.provisioningState = aadToggle ? 'ConfiguringAAD' : 'Updating'
+        const started = ops.start(
+          {
+            provider: 'Microsoft.Cache',
+            durationMs: s.latency.cacheUpdateMs,
+            complete: async () => {
+              cache.inFlight.delete(started.id)
+              cache.provisioningState = 'Succeeded'
+              if (aadToggle) await ctx.syncDataPlane(cache)
+              return undefined
+            },
+            finalReply: () => ({ status: 200, body: cacheView(ctx, cache) })
+          },
+          req
+        )
+        cache.inFlight.add(started.id)
+        return {
+          status: 202,
+          headers: { location: started.headers.location, 'retry-after': started.headers['retry-after'] },
+          body: cacheView(ctx, cache)
+        }
+      }
+    }
+  ]
+}

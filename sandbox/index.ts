@@ -1,0 +1,323 @@
+// The sandbox: a local Azure (Entra ID, ARM with Container Apps / Managed Identity / Cache for Redis, GitHub
+// OIDC, a real Redis data plane and per-app ingress stand-ins) for tests that run the action as a child process.
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { delimiter, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { assignmentView, effectivePermissions, seedAssignment } from './arm/access-policies.ts'
+import { createArmRoutes } from './arm/arm.ts'
+import { appView, seedContainerApp } from './arm/container-apps.ts'
+import { armErrorBody } from './arm/errors.ts'
+import { seedUserAssignedIdentity } from './arm/identities.ts'
+import { createOperations } from './arm/operations.ts'
+import { cacheView, seedCache } from './arm/redis.ts'
+import type { RedisContext } from './arm/redis.ts'
+import { revisionView, runtimeView } from './arm/revisions.ts'
+import { startDataPlane } from './data-plane.ts'
+import type { DataPlane } from './data-plane.ts'
+import { createEntra } from './entra.ts'
+import type { TokenIssued } from './entra.ts'
+import { createFaults } from './faults.ts'
+import type { Faults, LatencyProfile } from './faults.ts'
+import { createGitHubIssuer, GITHUB_ISSUER, gitHubOidcRoutes } from './github-oidc.ts'
+import type { GitHubClaims } from './github-oidc.ts'
+import { startHttpsService } from './http.ts'
+import type { HttpsService, RequestLogEntry } from './http.ts'
+import { startIngress } from './ingress.ts'
+import type { Ingress } from './ingress.ts'
+import { addPrincipal, createState, findPrincipal, resourceKey } from './state.ts'
+import type { ContainerAppState, CacheState, FederatedCredential, Json, RoleAssignment } from './state.ts'
+import { createTestPki } from './tls.ts'
+
+export type { Faults, LatencyProfile } from './faults.ts'
+export type { RequestLogEntry } from './http.ts'
+export type { FederatedCredential, RoleAssignment } from './state.ts'
+export type { TokenIssued } from './entra.ts'
+
+export interface SandboxOptions {
+  /** working dir for certs/redis; default a fresh temp dir (removed on stop) */
+  dir?: string
+  /** start redis-server (default true) */
+  dataPlane?: boolean
+  /** default all 0 */
+  latency?: Partial<LatencyProfile>
+}
+
+export interface EnvSeed {
+  name: string
+  value?: string
+  secretRef?: string
+}
+
+export interface ContainerAppSeed {
+  containers?: { name: string; image?: string; env?: EnvSeed[] }[]
+  initContainers?: { name: string; image?: string; env?: EnvSeed[] }[]
+  secrets?: { name: string; value?: string; keyVaultUrl?: string; identity?: string }[]
+  registries?: { server: string; username?: string; passwordSecretRef?: string; identity?: string }[]
+  ingress?: object
+  scale?: object
+  activeRevisionsMode?: 'Single' | 'Multiple'
+  identity?: { type: string; userAssignedIdentities?: Record<string, object> }
+  tags?: Record<string, string>
+}
+
+export interface Sandbox {
+  tenantId: string
+  subscriptionId: string
+  /** https://localhost:PORT (no trailing slash) */
+  armEndpoint: string
+  /** https://localhost:PORT (Entra) */
+  authorityHost: string
+  oidc: { requestUrl: string; requestToken: string; issuer: string }
+  /** NODE_EXTRA_CA_CERTS for the action */
+  caCertPath: string
+  /** PEM of the sandbox CA, for in-process clients (`tlsOptions: { ca }`) */
+  caCert: string
+  /** dir holding the fake `az`; prepend to PATH for auth: azure-cli */
+  azCliDir: string
+  /** env for a child process running the action against this sandbox */
+  actionEnv(): Record<string, string>
+  endpointInputs(): { 'resource-manager-endpoint': string; 'authority-host': string }
+
+  addWorkflowIdentity(o?: {
+    clientId?: string
+    federatedCredentials?: FederatedCredential[]
+    roles?: RoleAssignment[]
+  }): { clientId: string; objectId: string }
+  setGitHubClaims(c: Partial<GitHubClaims>): void
+  setAzCliLogin(objectIdOrClientId: string | undefined): void
+  addUserAssignedIdentity(rg: string, name: string): { id: string; principalId: string; clientId: string }
+
+  addContainerApp(rg: string, name: string, spec?: ContainerAppSeed): string
+  addRedisCache(
+    rg: string,
+    name: string,
+    o?: { aadEnabled?: boolean; customPolicies?: Record<string, string>; tags?: Record<string, string> }
+  ): string
+  addAssignment(
+    rg: string,
+    cache: string,
+    name: string,
+    p: { objectId: string; accessPolicyName: string; objectIdAlias?: string }
+  ): Promise<void>
+
+  failRevisions(rg: string, app: string, how?: { reason?: string }): void
+  setCacheBusy(rg: string, cache: string, ms: number): void
+  setPrincipalReplicationDelay(ms: number): void
+  faults: Faults
+  setLatency(p: Partial<LatencyProfile>): void
+
+  requestLog: RequestLogEntry[]
+  clearLog(): void
+  getContainerApp(rg: string, name: string): Json
+  listRevisions(rg: string, app: string): Json[]
+  listAssignments(rg: string, cache: string): Json[]
+  getCache(rg: string, name: string): Json
+  tokensIssued: TokenIssued[]
+  healthUrl(rg: string, app: string): string
+  dataPlane?: { host: string; port: number }
+  stop(): Promise<void>
+}
+
+const AZ_CLI_DIR = fileURLToPath(new URL('./bin/', import.meta.url))
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const ownDir = options.dir === undefined
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'azure-sandbox-')))
+  const pki = await createTestPki(join(dir, 'pki'))
+  const state = createState()
+  Object.assign(state.latency, options.latency)
+  const log: RequestLogEntry[] = []
+  let seq = 0
+  const faults = createFaults()
+  const github = createGitHubIssuer()
+  const azCliKey = randomBytes(16).toString('hex')
+  let azCliLogin: string | undefined
+
+  const dataPlane: DataPlane | undefined =
+    options.dataPlane === false ? undefined : await startDataPlane({ dir: join(dir, 'redis'), pki })
+  const cleanups: (() => Promise<void>)[] = []
+  if (dataPlane) cleanups.push(() => dataPlane.stop())
+
+  try {
+    const entra = createEntra({
+      state,
+      github,
+      azCliKey,
+      azCliLogin: () => (azCliLogin ? findPrincipal(state, azCliLogin) : undefined),
+      onRedisToken: async (oid, token, expiresAt) => {
+        await dataPlane?.addToken(oid, token, expiresAt)
+      }
+    })
+    const ops = createOperations(state.subscriptionId)
+    cleanups.push(async () => ops.stop())
+    const syncUser = async (objectId: string): Promise<void> => {
+      await dataPlane?.setUser(objectId, effectivePermissions(state, objectId))
+    }
+    const redisContext: RedisContext & { syncUser(objectId: string): Promise<void> } = {
+      state,
+      ops,
+      endpoint: cache =>
+        dataPlane
+          ? { hostName: dataPlane.host, sslPort: dataPlane.port }
+          : { hostName: `${cache.name}.redis.cache.windows.net`, sslPort: 6380 },
+      syncDataPlane: async cache => {
+        for (const a of [...cache.assignments.values()]) await syncUser(a.objectId)
+      },
+      syncUser
+    }
+
+    const common = { pki, log, nextSeq: () => ++seq, faults }
+    const start = async (o: Parameters<typeof startHttpsService>[0]): Promise<HttpsService> => {
+      const service = await startHttpsService(o)
+      cleanups.push(() => service.stop())
+      return service
+    }
+    const arm = await start({
+      ...common,
+      name: 'arm',
+      latencyMs: () => state.latency.armRequestMs,
+      errorBody: (_status, code, message) => armErrorBody(code, message)
+    })
+    arm.routes.push(...createArmRoutes(state, entra, ops, redisContext))
+    const login = await start({
+      ...common,
+      name: 'entra',
+      errorBody: (_status, code, message) => ({ error: code, error_description: message, error_codes: [] })
+    })
+    login.routes.push(...entra.routes)
+    const oidcService = await start({
+      ...common,
+      name: 'oidc',
+      errorBody: (_status, _code, message) => ({ message })
+    })
+    oidcService.routes.push(...gitHubOidcRoutes(github))
+
+    const findApp = (rg: string, name: string): ContainerAppState => {
+      const app = state.apps.get(resourceKey(rg, name))
+      if (!app) throw new Error(`sandbox: no container app ${rg}/${name}`)
+      return app
+    }
+    const findCache = (rg: string, name: string): CacheState => {
+      const cache = state.caches.get(resourceKey(rg, name))
+      if (!cache) throw new Error(`sandbox: no cache ${rg}/${name}`)
+      return cache
+    }
+    const mintManagedIdentityToken = async (principalId: string, scope: string): Promise<string> => {
+      const p = state.principals.get(principalId.toLowerCase())
+      if (!p || p.kind === 'application') throw new Error(`sandbox: ${principalId} is not a managed identity`)
+      const fullScope = scope.endsWith('/.default') ? scope : `${scope.replace(/\/$/, '')}/.default`
+      return (await entra.issueAccessToken(p, fullScope, 'managed_identity')).token
+    }
+    const ingress: Ingress = await startIngress({
+      pki,
+      describeApp: (rg, name) => {
+        const app = state.apps.get(resourceKey(rg, name))
+        return app ? runtimeView(state, app) : undefined
+      },
+      mintManagedIdentityToken
+    })
+    cleanups.push(() => ingress.stop())
+
+    const requestUrl = `${oidcService.origin}/_apis/pipelines/idtoken?api-version=2.0`
+    const sandbox: Sandbox = {
+      tenantId: state.tenantId,
+      subscriptionId: state.subscriptionId,
+      armEndpoint: arm.origin,
+      authorityHost: login.origin,
+      oidc: { requestUrl, requestToken: github.requestToken, issuer: GITHUB_ISSUER },
+      caCertPath: pki.caCertPath,
+      caCert: pki.caCert,
+      azCliDir: AZ_CLI_DIR,
+      actionEnv: () => ({
+        NODE_EXTRA_CA_CERTS: pki.caCertPath,
+        PATH: `${AZ_CLI_DIR}${delimiter}${process.env.PATH ?? ''}`,
+        // The OIDC request variables are not here: a job gets them only with id-token: write (see `oidc`).
+        AZURE_SANDBOX_AZ_TOKEN_URL: `${login.origin}/sandbox/az/${azCliKey}/token`
+      }),
+      endpointInputs: () => ({ 'resource-manager-endpoint': arm.origin, 'authority-host': login.origin }),
+
+      addWorkflowIdentity: (o = {}) => {
+        const p = addPrincipal(state, {
+          kind: 'application',
+          displayName: 'github-workflow',
+          clientId: o.clientId,
+          federatedCredentials: o.federatedCredentials ?? [
+            { issuer: GITHUB_ISSUER, subject: github.claims.sub, audiences: ['api://AzureADTokenExchange'] }
+          ],
+          roles: o.roles ?? [{ role: 'Contributor', scope: `/subscriptions/${state.subscriptionId}` }],
+          // seeded principals exist "since long ago", so replication delays only affect principals made later
+          createdAt: 0
+        })
+        return { clientId: p.clientId, objectId: p.objectId }
+      },
+      setGitHubClaims: c => github.setClaims(c),
+      setAzCliLogin: id => {
+        azCliLogin = id
+      },
+      addUserAssignedIdentity: (rg, name) => {
+        const i = seedUserAssignedIdentity(state, rg, name)
+        return { id: i.id, principalId: i.principalId, clientId: i.clientId }
+      },
+
+      addContainerApp: (rg, name, spec) => seedContainerApp(state, rg, name, spec).id,
+      addRedisCache: (rg, name, o) => seedCache(state, rg, name, o).id,
+      addAssignment: async (rg, cacheName, name, p) => {
+        seedAssignment(findCache(rg, cacheName), name, p)
+        await syncUser(p.objectId)
+      },
+
+      failRevisions: (rg, name, how = {}) => {
+        const app = findApp(rg, name)
+        const container = app.properties.template?.containers?.[0]?.name ?? name
+        app.failRevisions = {
+          reason:
+            how.reason ??
+            `Container '${container}' was terminated with exit code '1' and reason 'ProcessExited'. The revision failed to provision.`
+        }
+      },
+      setCacheBusy: (rg, name, ms) => {
+        findCache(rg, name).busyUntil = Date.now() + ms
+      },
+      setPrincipalReplicationDelay: ms => {
+        state.replicationDelayMs = ms
+      },
+      faults,
+      setLatency: p => {
+        Object.assign(state.latency, p)
+      },
+
+      requestLog: log,
+      clearLog: () => {
+        log.length = 0
+      },
+      getContainerApp: (rg, name) => {
+        const app = findApp(rg, name)
+        const view = appView(state, app)
+        view.properties.configuration.secrets = structuredClone(app.properties.configuration?.secrets ?? [])
+        return view
+      },
+      listRevisions: (rg, name) => {
+        const app = findApp(rg, name)
+        return app.revisions.map(r => revisionView(state, app, r))
+      },
+      listAssignments: (rg, name) => {
+        const cache = findCache(rg, name)
+        return [...cache.assignments.values()].map(a => assignmentView(cache, a))
+      },
+      getCache: (rg, name) => cacheView(redisContext, findCache(rg, name)),
+      tokensIssued: entra.tokensIssued,
+      healthUrl: (rg, name) => ingress.url(rg, name),
+      dataPlane: dataPlane ? { host: dataPlane.host, port: dataPlane.port } : undefined,
+      stop: async () => {
+        for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined)
+        if (ownDir) await rm(dir, { recursive: true, force: true })
+      }
+    }
+    return sandbox
+  } catch (err) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined)
+    throw err
+  }
+}
