@@ -37425,7 +37425,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(69800);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77260);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37434,7 +37434,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 69800:
+/***/ 77260:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40556,14 +40556,15 @@ const realSleep = ms => new Promise(resolve => setTimeout(resolve, ms));
  * update, an app with an operation in progress, a principal not yet replicated, and throttling or transient
  * faults that outlasted the pipeline's own retries. Full-jitter exponential backoff, bounded by the deadline.
  */
+/** `operation` gets the attempt number, so a retry can start from a fresh read. */
 async function withRetry(operation, options) {
     const sleep = options.sleep ?? realSleep;
     const random = options.random ?? Math.random;
     const base = options.baseDelayMs ?? 1000;
-    const cap = options.maxDelayMs ?? 20_000;
+    const cap = options.maxDelayMs ?? 8_000;
     for (let attempt = 1;; attempt++) {
         try {
-            return await operation();
+            return await operation(attempt);
         }
         catch (error) {
             const info = readAzureError(error);
@@ -40713,22 +40714,98 @@ async function applyAssignment(ctx, plan, principalIsNew) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/plan/identity-plan.ts
+function describeIdentity(identity) {
+    if (!identity || identity.type === 'None')
+        return 'no managed identity';
+    const users = Object.keys(identity.userAssignedIdentities ?? {}).map(id => id.split('/').pop());
+    return [
+        hasSystem(identity) ? 'system-assigned' : '',
+        users.length ? `user-assigned ${users.join(', ')}` : ''
+    ]
+        .filter(Boolean)
+        .join(' + ');
+}
+function hasSystem(identity) {
+    return /SystemAssigned/i.test(identity?.type ?? '');
+}
+function findUserAssigned(identity, resourceId) {
+    return Object.entries(identity?.userAssignedIdentities ?? {}).find(([id]) => id.toLowerCase() === resourceId.toLowerCase());
+}
+function identityType(system, users) {
+    // Container Apps spells the combined type without a space.
+    if (system && users)
+        return 'SystemAssigned,UserAssigned';
+    return system ? 'SystemAssigned' : 'UserAssigned';
+}
+/** Only the keys: the principal and client ids in a GET are read-only and are not sent back. */
+function userAssignedKeys(identity, extra) {
+    const keys = Object.keys(identity?.userAssignedIdentities ?? {});
+    if (extra)
+        keys.push(extra);
+    return Object.fromEntries(keys.map(id => [id, {}]));
+}
+function planIdentity(current, choice, userIdentity) {
+    const before = describeIdentity(current);
+    if (choice.kind === 'system') {
+        if (hasSystem(current) && current?.principalId)
+            return { change: 'none', before, after: before, principalId: current.principalId };
+        const users = userAssignedKeys(current);
+        const patch = {
+            type: identityType(true, Object.keys(users).length),
+            ...(Object.keys(users).length ? { userAssignedIdentities: users } : {})
+        };
+        return { change: 'add', before, after: describeIdentity(patch), patch };
+    }
+    const attached = findUserAssigned(current, choice.resourceId);
+    if (attached) {
+        return {
+            change: 'none',
+            before,
+            after: before,
+            principalId: attached[1].principalId ?? userIdentity?.principalId,
+            clientId: attached[1].clientId ?? userIdentity?.clientId
+        };
+    }
+    const users = userAssignedKeys(current, choice.resourceId);
+    const patch = {
+        type: identityType(hasSystem(current), Object.keys(users).length),
+        userAssignedIdentities: users
+    };
+    return {
+        change: 'add',
+        before,
+        after: describeIdentity(patch),
+        patch,
+        principalId: userIdentity?.principalId,
+        clientId: userIdentity?.clientId
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/apply/identity.ts
+
 
 /**
  * Adds the identity with a PATCH that carries only `location` and `identity`. No `configuration` is sent, so
  * secrets (whose values a GET hides) and registries are never part of the request and cannot be lost; no
  * `template` is sent, so no revision is made.
  */
-async function applyIdentity(ctx, app, plan) {
+async function applyIdentity(ctx, app, plan, userIdentity) {
     const { inputs, clients, deadline } = ctx;
-    const updated = await withRetry(() => clients.apps.containerApps.update(inputs.resourceGroup, inputs.containerApp, { location: app.location, identity: plan.patch }, { abortSignal: deadline.signal, updateIntervalInMs: ctx.pollIntervalMs }), { deadline, sleep: ctx.sleep, what: 'add the managed identity to the app' });
-    if (updated?.identity?.principalId || plan.patch?.type === 'UserAssigned')
+    const options = { abortSignal: deadline.signal };
+    const get = () => clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options);
+    const updated = await withRetry(async (attempt) => {
+        // A retry follows a conflict with another writer: plan again from what the app has now.
+        const current = attempt === 1 ? app : await get();
+        const fresh = attempt === 1 ? plan : planIdentity(current.identity, inputs.identity, userIdentity);
+        if (fresh.change === 'none')
+            return current;
+        return clients.apps.containerApps.update(inputs.resourceGroup, inputs.containerApp, { location: current.location, identity: fresh.patch }, { ...options, updateIntervalInMs: ctx.pollIntervalMs });
+    }, { deadline, sleep: ctx.sleep, what: 'add the managed identity to the app' });
+    if (principalOf(updated, inputs.identity).principalId)
         return updated;
     // Some final LRO responses carry no body: read the app to learn the new principal id.
-    return clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, {
-        abortSignal: deadline.signal
-    });
+    return get();
 }
 function principalOf(app, choice) {
     if (choice.kind === 'system')
@@ -40785,6 +40862,8 @@ function revisionReady(r) {
         /^Running/i.test(r.runningState ?? '') &&
         /Healthy/i.test(r.healthState ?? ''));
 }
+/** Start-to-start interval of the revision polls (two GETs each). */
+const REVISION_POLL_MS = 500;
 /**
  * Waits until the new revision is provisioned, running and healthy, and is the app's latest ready revision.
  * This wait is the action's own (no LRO covers it), so it polls often enough to overshoot by under a second.
@@ -40793,21 +40872,30 @@ async function waitForRevision(ctx, revisionName) {
     const { inputs, clients, deadline } = ctx;
     const options = { abortSignal: deadline.signal };
     let lastSeen = 'nothing yet';
+    // Polls start on a fixed cadence (not a pause after each answer), so a revision that turns ready is seen
+    // at most one interval plus one round trip later: under a second for round trips under half a second.
+    const interval = Math.min(ctx.pollIntervalMs, REVISION_POLL_MS);
     for (;;) {
+        const polledAt = Date.now();
+        const waitingFor = `revision ${revisionName} to become ready`;
         const [revision, app] = await Promise.all([
             clients.apps.containerAppsRevisions.getRevision(inputs.resourceGroup, inputs.containerApp, revisionName, options),
             clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options)
-        ]);
+        ]).catch((error) => {
+            if (deadline.expired)
+                throw new DeadlineExceededError(waitingFor, lastSeen);
+            throw error;
+        });
         lastSeen = `${describeRevision(revision)}; latest ready revision ${app.latestReadyRevisionName ?? 'none'}`;
         const failure = revisionFailed(revision);
         if (failure)
             return { ready: false, revision, app, failure };
         if (revisionReady(revision) && app.latestReadyRevisionName === revisionName)
             return { ready: true, revision, app };
-        const pause = Math.min(ctx.pollIntervalMs, deadline.remainingMs());
-        if (pause <= 0)
-            throw new DeadlineExceededError(`revision ${revisionName} to become ready`, lastSeen);
-        await ctx.sleep(pause);
+        const remaining = deadline.remainingMs();
+        if (remaining <= 0)
+            throw new DeadlineExceededError(waitingFor, lastSeen);
+        await ctx.sleep(Math.max(0, Math.min(interval - (Date.now() - polledAt), remaining)));
     }
 }
 
@@ -40819,10 +40907,21 @@ async function waitForRevision(ctx, revisionName) {
  * stay as they are. `revisionSuffix: null` clears a suffix kept from an earlier deployment, which the new
  * revision would otherwise reuse and be refused for.
  */
-async function applyVariables(ctx, app, plan) {
+async function applyVariables(ctx, app, plan, replan) {
     const { inputs, clients, deadline } = ctx;
-    const template = { containers: plan.containers, revisionSuffix: null };
-    return withRetry(() => clients.apps.containerApps.update(inputs.resourceGroup, inputs.containerApp, { location: app.location, template }, { abortSignal: deadline.signal, updateIntervalInMs: ctx.pollIntervalMs }), { deadline, sleep: ctx.sleep, what: 'set the Redis variables on the app' });
+    const options = { abortSignal: deadline.signal };
+    return withRetry(async (attempt) => {
+        // A retry follows a conflict with another writer: plan again from the app as it is now, so
+        // nothing that writer changed is overwritten, and nothing is written if it already set the values.
+        const current = attempt === 1
+            ? app
+            : await clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options);
+        const fresh = attempt === 1 ? plan : replan(current);
+        if (!fresh.changes.length)
+            return current;
+        const template = { containers: fresh.containers, revisionSuffix: null };
+        return clients.apps.containerApps.update(inputs.resourceGroup, inputs.containerApp, { location: current.location, template }, { ...options, updateIntervalInMs: ctx.pollIntervalMs });
+    }, { deadline, sleep: ctx.sleep, what: 'set the Redis variables on the app' });
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@azure/arm-appcontainers/dist/esm/static-helpers/cloudSettingHelpers.js
@@ -95128,6 +95227,20 @@ function getDefaultAzureCredential() {
 }
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/credential/masking-credential.ts
+
+/** Masks every token the credential hands out, including the ones the SDK pipelines ask for on their own. */
+function maskingCredential(inner) {
+    return {
+        async getToken(scopes, options) {
+            const token = await inner.getToken(scopes, options);
+            if (token?.token)
+                setSecret(token.token);
+            return token;
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/input-error.ts
 /** A problem with the workflow's inputs: shown as is, without a stack trace, before anything is written. */
 class InputError extends Error {
@@ -95180,10 +95293,24 @@ class GitHubAssertionProvider {
         this.fetchToken = fetchToken;
         this.now = now;
     }
+    /** @actions/http-client retries only 502–504; a 429 or a reset from the token service deserves a retry too. */
+    async fetchWithRetry() {
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await this.fetchToken(this.audience);
+            }
+            catch (error) {
+                if (attempt >= 4 || /Unable to get ACTIONS_ID_TOKEN_REQUEST/.test(error.message))
+                    throw error;
+                core_info(`Could not get the GitHub OIDC token (attempt ${attempt}): ${error.message} Retrying.`);
+                await new Promise(resolve => setTimeout(resolve, 500 * attempt));
+            }
+        }
+    }
     getAssertion = async () => {
         const nowSeconds = this.now() / 1000;
         if (!this.cached || this.cached.exp - nowSeconds < 60) {
-            const jwt = await this.fetchToken(this.audience);
+            const jwt = await this.fetchWithRetry();
             setSecret(jwt);
             const claims = decodeJwtClaims(jwt);
             this.cached = { jwt, exp: claims.exp ?? nowSeconds + 300 };
@@ -95197,10 +95324,11 @@ class GitHubAssertionProvider {
 
 
 
+
 function createCredential(inputs, cloud, fetchIdToken) {
     if (inputs.auth === 'azure-cli') {
         return {
-            credential: new AzureCliCredential({ tenantId: inputs.tenantId }),
+            credential: maskingCredential(new AzureCliCredential({ tenantId: inputs.tenantId })),
             describe: 'Azure CLI session from an earlier azure/login step'
         };
     }
@@ -95212,7 +95340,11 @@ function createCredential(inputs, cloud, fetchIdToken) {
         // and emulators; the known clouds are built into MSAL.
         disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(cloud.authorityHost)
     });
-    return { credential, assertions, describe: `GitHub OIDC federated credential of ${inputs.clientId}` };
+    return {
+        credential: maskingCredential(credential),
+        assertions,
+        describe: `GitHub OIDC federated credential of ${inputs.clientId}`
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/azure/explain.ts
@@ -95612,74 +95744,6 @@ function readIdentity(value, problems) {
     return { kind: 'user', resourceId: value, subscriptionId, resourceGroup, name };
 }
 
-;// CONCATENATED MODULE: ./src/plan/identity-plan.ts
-function describeIdentity(identity) {
-    if (!identity || identity.type === 'None')
-        return 'no managed identity';
-    const users = Object.keys(identity.userAssignedIdentities ?? {}).map(id => id.split('/').pop());
-    return [
-        hasSystem(identity) ? 'system-assigned' : '',
-        users.length ? `user-assigned ${users.join(', ')}` : ''
-    ]
-        .filter(Boolean)
-        .join(' + ');
-}
-function hasSystem(identity) {
-    return /SystemAssigned/i.test(identity?.type ?? '');
-}
-function findUserAssigned(identity, resourceId) {
-    return Object.entries(identity?.userAssignedIdentities ?? {}).find(([id]) => id.toLowerCase() === resourceId.toLowerCase());
-}
-function identityType(system, users) {
-    // Container Apps spells the combined type without a space.
-    if (system && users)
-        return 'SystemAssigned,UserAssigned';
-    return system ? 'SystemAssigned' : 'UserAssigned';
-}
-/** Only the keys: the principal and client ids in a GET are read-only and are not sent back. */
-function userAssignedKeys(identity, extra) {
-    const keys = Object.keys(identity?.userAssignedIdentities ?? {});
-    if (extra)
-        keys.push(extra);
-    return Object.fromEntries(keys.map(id => [id, {}]));
-}
-function planIdentity(current, choice, userIdentity) {
-    const before = describeIdentity(current);
-    if (choice.kind === 'system') {
-        if (hasSystem(current) && current?.principalId)
-            return { change: 'none', before, after: before, principalId: current.principalId };
-        const users = userAssignedKeys(current);
-        const patch = {
-            type: identityType(true, Object.keys(users).length),
-            ...(Object.keys(users).length ? { userAssignedIdentities: users } : {})
-        };
-        return { change: 'add', before, after: describeIdentity(patch), patch };
-    }
-    const attached = findUserAssigned(current, choice.resourceId);
-    if (attached) {
-        return {
-            change: 'none',
-            before,
-            after: before,
-            principalId: attached[1].principalId ?? userIdentity?.principalId,
-            clientId: attached[1].clientId ?? userIdentity?.clientId
-        };
-    }
-    const users = userAssignedKeys(current, choice.resourceId);
-    const patch = {
-        type: identityType(hasSystem(current), Object.keys(users).length),
-        userAssignedIdentities: users
-    };
-    return {
-        change: 'add',
-        before,
-        after: describeIdentity(patch),
-        patch,
-        principalId: userIdentity?.principalId,
-        clientId: userIdentity?.clientId
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/plan/variables-plan.ts
 const UNKNOWN_OBJECT_ID = '(object id of the new identity)';
 function shown(variable) {
@@ -95811,7 +95875,9 @@ function controlPlaneChecks(ctx, e) {
             id: 'assignment',
             title: 'Identity has a Redis data access policy',
             status: 'failed',
-            evidence: `no access policy assignment on ${inputs.redisName} for object id ${identity.principalId ?? '(none)'}`,
+            evidence: identity.principalId
+                ? `no access policy assignment on ${inputs.redisName} for object id ${identity.principalId}`
+                : `no access policy assignment on ${inputs.redisName} can exist yet: the app has no ${who}`,
             fix: 'Run the action with mode: apply to create the assignment.'
         });
     }
@@ -95856,7 +95922,7 @@ function controlPlaneChecks(ctx, e) {
             for (const [name, value] of wanted) {
                 const found = c.env?.find(v => v.name === name);
                 if (found?.value !== value || found.secretRef)
-                    wrong.push(`${c.name}: ${name} is ${found ? (found.secretRef ? `secretRef:${found.secretRef}` : JSON.stringify(found.value ?? '')) : 'missing'}, expected ${JSON.stringify(value)}`);
+                    wrong.push(`${c.name}: ${name} is ${found ? (found.secretRef ? `secretRef:${found.secretRef}` : JSON.stringify(found.value ?? '')) : 'missing'}, expected ${name === inputs.variables.objectId && !identity.principalId ? "the identity's object id" : JSON.stringify(value)}`);
             }
         }
         checks.push(wrong.length
@@ -95946,10 +96012,14 @@ function entraFix(cache, group) {
 }
 
 ;// CONCATENATED MODULE: ./src/verify/health-url.ts
+const TITLE = 'Health URL answers 2xx';
+/** How much of a failing answer's body is kept as evidence (apps often say why they are unhealthy). */
+const BODY_CHARS = 300;
 /** GETs the URL until it answers 2xx or the deadline passes, backing off from 1 s to 10 s. */
 async function checkHealthUrl(ctx, url, fetchImpl = fetch) {
     const started = Date.now();
     const seen = [];
+    let lastBody = '';
     let delay = 1000;
     for (let attempt = 1;; attempt++) {
         const remaining = ctx.deadline.remainingMs();
@@ -95958,16 +96028,17 @@ async function checkHealthUrl(ctx, url, fetchImpl = fetch) {
                 redirect: 'manual',
                 signal: AbortSignal.timeout(Math.max(1, Math.min(10_000, remaining)))
             });
-            await response.body?.cancel();
             seen.push(String(response.status));
             if (response.status >= 200 && response.status < 300) {
+                await response.body?.cancel();
                 return {
                     id: 'health-url',
-                    title: 'Health URL answers 2xx',
+                    title: TITLE,
                     status: 'passed',
-                    evidence: `${url} answered ${response.status} after ${attempt} attempt${attempt > 1 ? 's' : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s (statuses seen: ${compact(seen)})`
+                    evidence: `${url} answered ${response.status} after ${plural(attempt, 'attempt')} in ${elapsed(started)} (statuses seen: ${compact(seen)})`
                 };
             }
+            lastBody = await readStart(response);
         }
         catch (error) {
             const e = error;
@@ -95976,15 +96047,57 @@ async function checkHealthUrl(ctx, url, fetchImpl = fetch) {
         if (ctx.deadline.remainingMs() <= delay) {
             return {
                 id: 'health-url',
-                title: 'Health URL answers 2xx',
+                title: TITLE,
                 status: 'failed',
-                evidence: `${url} did not answer 2xx in ${attempt} attempts over ${((Date.now() - started) / 1000).toFixed(1)} s (statuses seen: ${compact(seen)})`,
-                fix: 'Open the app logs: the revision with the Redis variables is running but the app reports unhealthy, often because it cannot authenticate to Redis (check that it uses the object id as the username and a token for https://redis.azure.com/.default).'
+                evidence: `${url} did not answer 2xx in ${plural(attempt, 'attempt')} over ${elapsed(started)} (statuses seen: ${compact(seen)})${lastBody ? `; last answer: ${lastBody}` : ''}`,
+                fix: healthFix(seen)
             };
         }
         await ctx.sleep(delay);
         delay = Math.min(delay * 2, 10_000);
     }
+}
+/** What to do depends on what came back: nothing at all, a redirect, a missing route, or an unhealthy app. */
+function healthFix(seen) {
+    const statuses = seen.filter(s => /^\d+$/.test(s)).map(Number);
+    if (!statuses.length)
+        return 'The runner could not reach the URL at all: check the URL, that the app has external ingress (or that the runner can reach internal ingress), and DNS/TLS. The Redis setup itself may be fine; see the other checks.';
+    const last = statuses[statuses.length - 1];
+    if (last >= 300 && last < 400)
+        return 'The URL redirects (redirects are not followed): use the final URL, for example the https:// address of the health endpoint.';
+    if (last === 401 || last === 403)
+        return 'The health endpoint needs authentication (or ingress access restrictions block the runner): expose an anonymous health path.';
+    if (last === 404)
+        return 'The app answers, but not at this path: check the path of its health endpoint.';
+    return 'Open the app logs (Log stream, or Console logs in Log Analytics): the revision with the Redis variables is running but the app reports unhealthy, often because it cannot authenticate to Redis — it must use the object id as the username and a token for https://redis.azure.com/.default, and refresh the token before it expires.';
+}
+async function readStart(response) {
+    try {
+        const reader = response.body?.getReader();
+        if (!reader)
+            return '';
+        const chunks = [];
+        let size = 0;
+        while (size < BODY_CHARS * 4) {
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            chunks.push(value);
+            size += value.byteLength;
+        }
+        await reader.cancel().catch(() => undefined);
+        const text = Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').trim();
+        return text.length > BODY_CHARS ? `${text.slice(0, BODY_CHARS)}…` : text;
+    }
+    catch {
+        return '';
+    }
+}
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+function elapsed(started) {
+    return `${((Date.now() - started) / 1000).toFixed(1)} s`;
 }
 /** "503 ×3, 200" rather than a long list. */
 function compact(statuses) {
@@ -96003,19 +96116,20 @@ function compact(statuses) {
 
 
 
-const TITLE = 'Data plane: the workflow identity can use Redis';
+const probe_redis_TITLE = 'Data plane: the workflow identity can use Redis';
+const PREFIX = 'connect-redis-probe:';
 /** Tells apart why the data plane refused us, and says what to do. */
 function explainProbeFailure(message, who) {
     if (/WRONGPASS/i.test(message)) {
         return {
             evidence: `AUTH as ${who} failed: ${message}`,
-            fix: `WRONGPASS means the cache does not accept this identity's token: give the workflow identity (object id ${who}) an access policy assignment on the cache, check that Microsoft Entra authentication is on, and use the object id (not the client id) as the username.`
+            fix: `WRONGPASS means the cache does not accept the token of the workflow identity (the probe signs in as the workflow, not as the app): give object id ${who} an access policy assignment on the cache (portal: the cache > Data Access Configuration > Add > New Redis User, policy Data Contributor), or set probe-redis to false. Microsoft Entra authentication must be on and the username must be the object id.`
         };
     }
     if (/NOPERM/i.test(message)) {
         return {
             evidence: `signed in as ${who}, but: ${message}`,
-            fix: "NOPERM means the workflow identity's access policy lacks SET/GET/DEL: assign it Data Contributor or a custom policy that allows them."
+            fix: `NOPERM means the workflow identity's access policy does not allow SET/GET/DEL on keys ${PREFIX}*: assign it Data Contributor, or a custom policy that allows them.`
         };
     }
     return {
@@ -96025,9 +96139,21 @@ function explainProbeFailure(message, who) {
 }
 /** Connects from the runner with the workflow identity's Entra token and does SET/GET/DEL on a temporary key. */
 async function probeRedis(ctx, host, port) {
-    const token = await ctx.credential.getToken(ctx.cloud.redisScope, { abortSignal: ctx.deadline.signal });
-    if (!token)
-        throw new Error('the credential returned no token for Redis');
+    let token;
+    try {
+        token = await ctx.credential.getToken(ctx.cloud.redisScope, { abortSignal: ctx.deadline.signal });
+        if (!token)
+            throw new Error('the credential returned no token');
+    }
+    catch (error) {
+        return {
+            id: 'probe-redis',
+            title: probe_redis_TITLE,
+            status: 'failed',
+            evidence: `could not get a Microsoft Entra token for ${ctx.cloud.redisScope}: ${firstLine(error)}`,
+            fix: 'The workflow identity signed in to Azure but could not get a token for Azure Cache for Redis; check that the tenant allows it, or turn probe-redis off.'
+        };
+    }
     setSecret(token.token);
     const username = decodeJwtClaims(token.token).oid ?? '';
     // Loaded only when probing, to keep start-up cheap for every other run.
@@ -96038,7 +96164,7 @@ async function probeRedis(ctx, host, port) {
         password: token.token
     });
     client.on('error', () => undefined);
-    const key = `connect-redis-probe:${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
+    const key = `${PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
     const started = Date.now();
     try {
         await client.connect();
@@ -96050,18 +96176,33 @@ async function probeRedis(ctx, host, port) {
             throw new Error(`GET returned ${JSON.stringify(read)} instead of the value just SET`);
         return {
             id: 'probe-redis',
-            title: TITLE,
+            title: probe_redis_TITLE,
             status: 'passed',
             evidence: `TLS to ${host}:${port}, AUTH as object id ${username}, SET/GET/DEL of a temporary key (TTL 60 s) in ${Date.now() - started} ms`
         };
     }
     catch (error) {
-        const { evidence, fix } = explainProbeFailure(error.message ?? String(error), username);
-        return { id: 'probe-redis', title: TITLE, status: 'failed', evidence, fix };
+        const { evidence, fix } = explainProbeFailure(firstLine(error), username);
+        return { id: 'probe-redis', title: probe_redis_TITLE, status: 'failed', evidence, fix };
     }
     finally {
-        await client.close().catch(() => client.destroy());
+        try {
+            await client.close();
+        }
+        catch {
+            try {
+                client.destroy();
+            }
+            catch {
+                // already closed
+            }
+        }
     }
+}
+function firstLine(error) {
+    const e = error;
+    const message = (e?.message || e?.code || String(error)).split('\n')[0];
+    return message.length > 500 ? `${message.slice(0, 500)}…` : message;
 }
 
 ;// CONCATENATED MODULE: ./src/verify/data-plane-checks.ts
@@ -96209,8 +96350,11 @@ async function connect(report, deps) {
         signIn = await timed(report, { id: 'sign-in', title: 'Sign in to Azure' }, async () => {
             const created = createCredential(inputs, cloud, deps.fetchIdToken);
             signIn = created;
+            // enableCae as the SDK clients ask for it: MSAL caches CAE and non-CAE tokens apart, so this one
+            // token then serves every ARM client (no second Entra round trip before the first read).
             const token = await created.credential.getToken(cloud.resourceManagerScope, {
-                abortSignal: deadline.signal
+                abortSignal: deadline.signal,
+                enableCae: true
             });
             if (!token)
                 throw new Error('the credential returned no access token');
@@ -96309,7 +96453,7 @@ async function apply(ctx, report, state, planned) {
     }, async () => {
         if (planned.identity.change === 'none')
             return { status: 'unchanged', value: state.app };
-        const updated = await applyIdentity(ctx, state.app, planned.identity);
+        const updated = await applyIdentity(ctx, state.app, planned.identity, state.userIdentity);
         return { status: 'updated', value: updated };
     }, explain('add the managed identity'));
     const principal = principalOf(app, inputs.identity);
@@ -96349,7 +96493,17 @@ async function apply(ctx, report, state, planned) {
                 value: written
             };
         }, explain('write the access policy assignment')),
-        applyVariablesAndWait(ctx, report, app, variablesPlan)
+        applyVariablesAndWait(ctx, report, app, variablesPlan, current => {
+            const again = planVariables({
+                containers: current.template?.containers ?? [],
+                selected: inputs.containers,
+                names: inputs.variables,
+                values: final.values
+            });
+            if (!again.plan)
+                throw new Error(again.blockers.map(b => b.message).join(' '));
+            return again.plan;
+        })
     ]);
     if (assignment.status === 'rejected' || revision.status === 'rejected')
         return;
@@ -96359,7 +96513,7 @@ async function apply(ctx, report, state, planned) {
         : state.assignments;
     await verify(ctx, report, state, fresh, assignments, principalId, revision.value);
 }
-async function applyVariablesAndWait(ctx, report, app, plan) {
+async function applyVariablesAndWait(ctx, report, app, plan, replan) {
     const explain = (doing) => (error) => explainFailure(error, doing, { cloud: ctx.cloud, clientId: ctx.inputs.clientId });
     const changed = plan.changes.length > 0;
     const updated = await timed(report, {
@@ -96374,7 +96528,7 @@ async function applyVariablesAndWait(ctx, report, app, plan) {
     }, async () => {
         if (!changed)
             return { status: 'unchanged', value: app };
-        return { status: 'updated', value: await applyVariables(ctx, app, plan) };
+        return { status: 'updated', value: await applyVariables(ctx, app, plan, replan) };
     }, explain('set the Redis variables'));
     if (!changed || !ctx.inputs.wait)
         return undefined;
@@ -96509,19 +96663,28 @@ function multiline(text) {
     return escapeHtml(text).replace(/\n\s*/g, '<br>');
 }
 function seconds(ms) {
-    return ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`;
+    if (ms === undefined)
+        return '';
+    return ms < 100 ? '< 0.1 s' : `${(ms / 1000).toFixed(1)} s`;
 }
+/** Keeps one value from flooding the summary (an Azure error body, a health endpoint's answer). */
+function clip(text, max) {
+    return text.length > max
+        ? `${text.slice(0, max)}… (${text.length - max} more characters in the result output)`
+        : text;
+}
+/** The first line: the outcome and the target, short enough to read at a glance; the details follow it. */
 function verdict(report) {
     const target = report.target
         ? ` <code>${escapeHtml(report.target.app)}</code> → <code>${escapeHtml(report.target.cache)}</code>`
         : ' the run did not start';
-    if (report.failure || !report.succeeded) {
-        const what = report.failure?.title ??
-            report.checks.find(c => c.status === 'failed')?.title ??
-            report.steps.find(s => s.status === 'failed')?.title ??
-            'the run';
-        return `❌ Not connected:${target}. Failed: ${escapeHtml(what)}`;
-    }
+    const failedChecks = report.checks.filter(c => c.status === 'failed').length;
+    const stepFailed = report.failure || report.steps.some(s => s.status === 'failed');
+    if (!stepFailed && failedChecks && report.mode === 'apply')
+        // Everything was written; what failed is the proof that it works.
+        return `❌ Not verified:${target} (${failedChecks} of ${report.checks.length} checks failed)`;
+    if (!report.succeeded)
+        return `❌ Not connected:${target}${failedChecks && !stepFailed ? ` (${failedChecks} of ${report.checks.length} checks failed)` : ''}`;
     if (report.mode === 'plan') {
         const changes = report.steps.filter(s => s.status === 'planned').length;
         return `📝 Plan for${target}: ${changes ? `${changes} step${changes > 1 ? 's' : ''} would change` : 'nothing to change'}`;
@@ -96532,21 +96695,39 @@ function verdict(report) {
         ? `✅ Connected:${target} (changes applied and verified)`
         : `✅ Already connected:${target} (nothing to change, verified)`;
 }
+/** A failure stands out in a table of passes. */
+function summary_status(value) {
+    return value === 'failed' ? `<b>${escapeHtml(value)}</b>` : escapeHtml(value);
+}
 function stepRow(s) {
     const change = s.before !== undefined || s.after !== undefined
-        ? `${escapeHtml(s.before ?? '')} → ${escapeHtml(s.after ?? '')}`
-        : escapeHtml(s.detail ?? '');
-    return [`${STEP_ICON[s.status]} ${escapeHtml(s.title)}`, escapeHtml(s.status), change, seconds(s.durationMs)];
+        ? `${escapeHtml(clip(s.before ?? '', 500))} → ${escapeHtml(clip(s.after ?? '', 500))}`
+        : escapeHtml(clip(s.detail ?? '', 500));
+    return [`${STEP_ICON[s.status]} ${escapeHtml(s.title)}`, summary_status(s.status), change, seconds(s.durationMs)];
 }
-function checkRow(c) {
-    return [`${CHECK_ICON[c.status]} ${escapeHtml(c.title)}`, escapeHtml(c.status), escapeHtml(c.evidence)];
+function checkRow(c, max) {
+    return [`${CHECK_ICON[c.status]} ${escapeHtml(c.title)}`, summary_status(c.status), escapeHtml(clip(c.evidence, max))];
 }
 function table(header, rows) {
     const th = `<tr>${header.map(x => `<th>${x}</th>`).join('')}</tr>`;
     return `<table>${th}${rows.map(r => `<tr>${r.map(x => `<td>${x}</td>`).join('')}</tr>`).join('')}</table>\n`;
 }
-/** Renders the run as the job summary: verdict, steps, checks, fixes, links and how to use it from an app. */
+/** Renders the run as the job summary: verdict, steps, checks, fixes, links and how to use it from an app.
+ *  Under GitHub's 1 MiB limit: a report that does not fit is rendered again without the optional parts and with
+ *  long texts cut, so the verdict, the failures and their fixes always show. */
 function renderSummary(report) {
+    for (const o of [
+        { compact: false, max: 4000 },
+        { compact: true, max: 2000 },
+        { compact: true, max: 200 }
+    ]) {
+        const text = render(report, o);
+        if (Buffer.byteLength(text) <= MAX_BYTES)
+            return text;
+    }
+    return `## ${verdict(report)}\n\n<p>The report was larger than GitHub's 1 MiB summary limit; see the <code>result</code> output.</p>\n`;
+}
+function render(report, o) {
     const parts = [];
     parts.push(`## ${verdict(report)}\n`);
     const meta = [
@@ -96554,7 +96735,7 @@ function renderSummary(report) {
         `duration ${seconds((report.finishedAt ?? Date.now()) - report.startedAt)}`
     ];
     if (report.outputs.revision)
-        meta.push(`revision <code>${escapeHtml(report.outputs.revision)}</code>`);
+        meta.push(`latest ready revision <code>${escapeHtml(report.outputs.revision)}</code>`);
     parts.push(`<p>${meta.join(' · ')}</p>\n`);
     const problems = [
         ...(report.failure
@@ -96569,25 +96750,27 @@ function renderSummary(report) {
     ];
     if (problems.length) {
         parts.push('### What went wrong and how to fix it\n');
-        parts.push(`<ul>${problems.map(p => `<li><b>${escapeHtml(p.title)}</b>: ${multiline(p.message)}${p.fix ? `<br>👉 <b>Fix:</b> ${escapeHtml(p.fix)}` : ''}</li>`).join('')}</ul>\n`);
+        parts.push(`<ul>${problems.map(p => `<li><b>${escapeHtml(p.title)}</b>: ${multiline(clip(p.message, o.max))}${p.fix ? `<br>👉 <b>Fix:</b> ${escapeHtml(clip(p.fix, o.max))}` : ''}</li>`).join('')}</ul>\n`);
     }
     if (report.steps.length) {
         parts.push('### Steps\n');
         parts.push(table(['Step', 'Status', 'Before → after', 'Duration'], report.steps.map(stepRow)));
     }
-    if (report.variablesSet.length) {
-        parts.push(`<details><summary>Variables ${report.mode === 'plan' ? 'to set' : 'set'} (${report.variablesSet.length})</summary>\n\n`);
+    if (report.variablesSet.length && !o.compact) {
+        const variablesFailed = report.steps.some(s => s.id === 'variables' && s.status === 'failed');
+        const label = report.mode === 'plan' ? 'to set' : variablesFailed ? 'sent' : 'set';
+        parts.push(`<details><summary>Variables ${label} (${report.variablesSet.length})</summary>\n\n`);
         parts.push(table(['Container', 'Variable', 'Before', 'After'], report.variablesSet.map(v => [
             escapeHtml(v.container),
             `<code>${escapeHtml(v.name)}</code>`,
-            escapeHtml(v.before ?? '(unset)'),
-            escapeHtml(v.after)
+            escapeHtml(clip(v.before ?? '(unset)', 500)),
+            escapeHtml(clip(v.after, 500))
         ])));
         parts.push('</details>\n');
     }
     if (report.checks.length) {
         parts.push('### Checks\n');
-        parts.push(table(['Check', 'Result', 'Evidence'], report.checks.map(checkRow)));
+        parts.push(table(['Check', 'Result', 'Evidence'], report.checks.map(c => checkRow(c, o.max))));
     }
     if (report.traffic)
         parts.push(`<p>Traffic: ${escapeHtml(report.traffic)}</p>\n`);
@@ -96601,16 +96784,13 @@ function renderSummary(report) {
     if (links.length)
         parts.push(`<p>Azure portal: ${links.join(' · ')}</p>\n`);
     const snippets = usageSnippets(report);
-    if (snippets.length && report.succeeded) {
+    if (snippets.length && report.succeeded && !o.compact) {
         parts.push('<details><summary>Use it from your app</summary>\n\n');
         for (const s of snippets)
             parts.push(`<p><b>${escapeHtml(s.language)}</b></p><pre><code>${escapeHtml(s.code)}</code></pre>\n`);
         parts.push('</details>\n');
     }
-    const text = parts.join('\n');
-    if (Buffer.byteLength(text) <= MAX_BYTES)
-        return text;
-    return `## ${verdict(report)}\n\n<p>The full report was larger than GitHub's 1 MiB summary limit; see the <code>result</code> output.</p>\n`;
+    return parts.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/report/publish.ts
@@ -96651,6 +96831,8 @@ async function publish(report) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/run-report.ts
+/** The order steps are shown in, whatever order they finish in (the assignment and the variables run at once). */
+const STEP_ORDER = ['sign-in', 'read', 'cache', 'identity', 'assignment', 'variables', 'revision'];
 /** Everything the run did and found; rendered into the outputs, the annotations and the job summary. */
 class RunReport {
     mode = 'unknown';
@@ -96679,8 +96861,14 @@ class RunReport {
         const existing = this.steps.findIndex(s => s.id === record.id);
         if (existing >= 0)
             this.steps[existing] = record;
-        else
-            this.steps.push(record);
+        else {
+            const rank = STEP_ORDER.indexOf(record.id);
+            const after = this.steps.findIndex(s => STEP_ORDER.indexOf(s.id) > rank);
+            if (after >= 0)
+                this.steps.splice(after, 0, record);
+            else
+                this.steps.push(record);
+        }
         if (record.status === 'created' || record.status === 'updated')
             this.outputs.changed = true;
         return record;

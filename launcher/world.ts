@@ -13,7 +13,7 @@ export interface World {
   workflow: { clientId: string; objectId: string }
   run(
     inputs?: Record<string, string>,
-    options?: { idToken?: boolean; env?: Record<string, string> }
+    options?: { idToken?: boolean; env?: Record<string, string>; measureResources?: boolean }
   ): Promise<ActionRun>
   stop(): Promise<void>
 }
@@ -72,11 +72,15 @@ export async function startWorld(
           ...inputs
         },
         env: { ...sandbox.actionEnv(), ...runOptions.env },
+        measureResources: runOptions.measureResources,
         idToken:
           runOptions.idToken === false
             ? undefined
             : { requestUrl: sandbox.oidc.requestUrl, requestToken: sandbox.oidc.requestToken }
       })
+      // Every run of every test is scanned: a JWT on any surface is a leak, whatever the test is about.
+      const leaks = leakedTokens(launched)
+      if (leaks.length) throw new Error(`a token leaked in: ${leaks.join(', ')}`)
       const result = launched.outputs.result
         ? (JSON.parse(launched.outputs.result) as RunResultJson)
         : ({} as RunResultJson)

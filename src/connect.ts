@@ -166,8 +166,11 @@ export async function connect(report: RunReport, deps: RunDependencies): Promise
       async () => {
         const created = createCredential(inputs, cloud, deps.fetchIdToken)
         signIn = created
+        // enableCae as the SDK clients ask for it: MSAL caches CAE and non-CAE tokens apart, so this one
+        // token then serves every ARM client (no second Entra round trip before the first read).
         const token = await created.credential.getToken(cloud.resourceManagerScope, {
-          abortSignal: deadline.signal
+          abortSignal: deadline.signal,
+          enableCae: true
         })
         if (!token) throw new Error('the credential returned no access token')
         core.setSecret(token.token)
@@ -288,7 +291,7 @@ async function apply(
     },
     async () => {
       if (planned.identity.change === 'none') return { status: 'unchanged', value: state.app }
-      const updated = await applyIdentity(ctx, state.app, planned.identity)
+      const updated = await applyIdentity(ctx, state.app, planned.identity, state.userIdentity)
       return { status: 'updated', value: updated }
     },
     explain('add the managed identity')
@@ -343,7 +346,16 @@ async function apply(
       },
       explain('write the access policy assignment')
     ),
-    applyVariablesAndWait(ctx, report, app, variablesPlan)
+    applyVariablesAndWait(ctx, report, app, variablesPlan, current => {
+      const again = planVariables({
+        containers: current.template?.containers ?? [],
+        selected: inputs.containers,
+        names: inputs.variables,
+        values: final.values
+      })
+      if (!again.plan) throw new Error(again.blockers.map(b => b.message).join(' '))
+      return again.plan
+    })
   ])
   if (assignment.status === 'rejected' || revision.status === 'rejected') return
 
@@ -358,7 +370,8 @@ async function applyVariablesAndWait(
   ctx: RunContext,
   report: RunReport,
   app: ContainerApp,
-  plan: VariablesPlan
+  plan: VariablesPlan,
+  replan: (current: ContainerApp) => VariablesPlan
 ): Promise<RevisionOutcome | undefined> {
   const explain = (doing: string) => (error: unknown) =>
     explainFailure(error, doing, { cloud: ctx.cloud, clientId: ctx.inputs.clientId })
@@ -377,7 +390,7 @@ async function applyVariablesAndWait(
     },
     async () => {
       if (!changed) return { status: 'unchanged', value: app }
-      return { status: 'updated', value: await applyVariables(ctx, app, plan) }
+      return { status: 'updated', value: await applyVariables(ctx, app, plan, replan) }
     },
     explain('set the Redis variables')
   )

@@ -1,6 +1,7 @@
 import type { ContainerApp } from '@azure/arm-appcontainers'
 import { withRetry } from '../azure/retry.js'
-import type { IdentityPlan } from '../plan/identity-plan.js'
+import { planIdentity, type IdentityPlan } from '../plan/identity-plan.js'
+import type { UserIdentity } from '../read/read-state.js'
 import type { RunContext } from '../run-context.js'
 
 /**
@@ -11,24 +12,30 @@ import type { RunContext } from '../run-context.js'
 export async function applyIdentity(
   ctx: RunContext,
   app: ContainerApp,
-  plan: IdentityPlan
+  plan: IdentityPlan,
+  userIdentity?: UserIdentity
 ): Promise<ContainerApp> {
   const { inputs, clients, deadline } = ctx
+  const options = { abortSignal: deadline.signal }
+  const get = () => clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options)
   const updated = await withRetry(
-    () =>
-      clients.apps.containerApps.update(
+    async attempt => {
+      // A retry follows a conflict with another writer: plan again from what the app has now.
+      const current = attempt === 1 ? app : await get()
+      const fresh = attempt === 1 ? plan : planIdentity(current.identity, inputs.identity, userIdentity)
+      if (fresh.change === 'none') return current
+      return clients.apps.containerApps.update(
         inputs.resourceGroup,
         inputs.containerApp,
-        { location: app.location, identity: plan.patch },
-        { abortSignal: deadline.signal, updateIntervalInMs: ctx.pollIntervalMs }
-      ),
+        { location: current.location, identity: fresh.patch },
+        { ...options, updateIntervalInMs: ctx.pollIntervalMs }
+      )
+    },
     { deadline, sleep: ctx.sleep, what: 'add the managed identity to the app' }
   )
-  if (updated?.identity?.principalId || plan.patch?.type === 'UserAssigned') return updated
+  if (principalOf(updated, inputs.identity).principalId) return updated
   // Some final LRO responses carry no body: read the app to learn the new principal id.
-  return clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, {
-    abortSignal: deadline.signal
-  })
+  return get()
 }
 
 export function principalOf(

@@ -12,18 +12,29 @@ import type { RunContext } from '../run-context.js'
 export async function applyVariables(
   ctx: RunContext,
   app: ContainerApp,
-  plan: VariablesPlan
+  plan: VariablesPlan,
+  replan: (current: ContainerApp) => VariablesPlan
 ): Promise<ContainerApp> {
   const { inputs, clients, deadline } = ctx
-  const template: Template = { containers: plan.containers, revisionSuffix: null as unknown as string }
+  const options = { abortSignal: deadline.signal }
   return withRetry(
-    () =>
-      clients.apps.containerApps.update(
+    async attempt => {
+      // A retry follows a conflict with another writer: plan again from the app as it is now, so
+      // nothing that writer changed is overwritten, and nothing is written if it already set the values.
+      const current =
+        attempt === 1
+          ? app
+          : await clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options)
+      const fresh = attempt === 1 ? plan : replan(current)
+      if (!fresh.changes.length) return current
+      const template: Template = { containers: fresh.containers, revisionSuffix: null as unknown as string }
+      return clients.apps.containerApps.update(
         inputs.resourceGroup,
         inputs.containerApp,
-        { location: app.location, template },
-        { abortSignal: deadline.signal, updateIntervalInMs: ctx.pollIntervalMs }
-      ),
+        { location: current.location, template },
+        { ...options, updateIntervalInMs: ctx.pollIntervalMs }
+      )
+    },
     { deadline, sleep: ctx.sleep, what: 'set the Redis variables on the app' }
   )
 }

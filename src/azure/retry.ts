@@ -22,14 +22,18 @@ export interface RetryOptions {
  * update, an app with an operation in progress, a principal not yet replicated, and throttling or transient
  * faults that outlasted the pipeline's own retries. Full-jitter exponential backoff, bounded by the deadline.
  */
-export async function withRetry<T>(operation: () => Promise<T>, options: RetryOptions): Promise<T> {
+/** `operation` gets the attempt number, so a retry can start from a fresh read. */
+export async function withRetry<T>(
+  operation: (attempt: number) => Promise<T>,
+  options: RetryOptions
+): Promise<T> {
   const sleep = options.sleep ?? realSleep
   const random = options.random ?? Math.random
   const base = options.baseDelayMs ?? 1000
-  const cap = options.maxDelayMs ?? 20_000
+  const cap = options.maxDelayMs ?? 8_000
   for (let attempt = 1; ; attempt++) {
     try {
-      return await operation()
+      return await operation(attempt)
     } catch (error) {
       const info = readAzureError(error)
       const kind: FailureClass = classifyFailure(info, { principalIsNew: options.principalIsNew })

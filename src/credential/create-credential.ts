@@ -1,6 +1,7 @@
 import { AzureCliCredential, ClientAssertionCredential, type TokenCredential } from '@azure/identity'
 import type { Inputs } from '../inputs/types.js'
 import { KNOWN_AUTHORITY_HOSTS, type Cloud } from './clouds.js'
+import { maskingCredential } from './masking-credential.js'
 import { assertOidcAvailable, GitHubAssertionProvider, type IdTokenSource } from './github-oidc.js'
 
 export interface SignIn {
@@ -13,7 +14,7 @@ export interface SignIn {
 export function createCredential(inputs: Inputs, cloud: Cloud, fetchIdToken?: IdTokenSource): SignIn {
   if (inputs.auth === 'azure-cli') {
     return {
-      credential: new AzureCliCredential({ tenantId: inputs.tenantId }),
+      credential: maskingCredential(new AzureCliCredential({ tenantId: inputs.tenantId })),
       describe: 'Azure CLI session from an earlier azure/login step'
     }
   }
@@ -30,5 +31,9 @@ export function createCredential(inputs: Inputs, cloud: Cloud, fetchIdToken?: Id
       disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(cloud.authorityHost)
     }
   )
-  return { credential, assertions, describe: `GitHub OIDC federated credential of ${inputs.clientId}` }
+  return {
+    credential: maskingCredential(credential),
+    assertions,
+    describe: `GitHub OIDC federated credential of ${inputs.clientId}`
+  }
 }

@@ -53,10 +53,26 @@ export class GitHubAssertionProvider {
     this.now = now
   }
 
+  /** @actions/http-client retries only 502–504; a 429 or a reset from the token service deserves a retry too. */
+  private async fetchWithRetry(): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.fetchToken(this.audience)
+      } catch (error) {
+        if (attempt >= 4 || /Unable to get ACTIONS_ID_TOKEN_REQUEST/.test((error as Error).message))
+          throw error
+        core.info(
+          `Could not get the GitHub OIDC token (attempt ${attempt}): ${(error as Error).message} Retrying.`
+        )
+        await new Promise(resolve => setTimeout(resolve, 500 * attempt))
+      }
+    }
+  }
+
   readonly getAssertion = async (): Promise<string> => {
     const nowSeconds = this.now() / 1000
     if (!this.cached || this.cached.exp - nowSeconds < 60) {
-      const jwt = await this.fetchToken(this.audience)
+      const jwt = await this.fetchWithRetry()
       core.setSecret(jwt)
       const claims = decodeJwtClaims(jwt)
       this.cached = { jwt, exp: claims.exp ?? nowSeconds + 300 }

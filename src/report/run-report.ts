@@ -1,6 +1,9 @@
 import type { Mode } from '../inputs/types.js'
 
 export type StepId = 'sign-in' | 'read' | 'identity' | 'assignment' | 'variables' | 'revision' | 'cache'
+/** The order steps are shown in, whatever order they finish in (the assignment and the variables run at once). */
+const STEP_ORDER: StepId[] = ['sign-in', 'read', 'cache', 'identity', 'assignment', 'variables', 'revision']
+
 export type StepStatus = 'created' | 'updated' | 'unchanged' | 'planned' | 'failed' | 'skipped' | 'done'
 export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'warning'
 
@@ -76,7 +79,12 @@ export class RunReport {
   step(record: StepRecord): StepRecord {
     const existing = this.steps.findIndex(s => s.id === record.id)
     if (existing >= 0) this.steps[existing] = record
-    else this.steps.push(record)
+    else {
+      const rank = STEP_ORDER.indexOf(record.id)
+      const after = this.steps.findIndex(s => STEP_ORDER.indexOf(s.id) > rank)
+      if (after >= 0) this.steps.splice(after, 0, record)
+      else this.steps.push(record)
+    }
     if (record.status === 'created' || record.status === 'updated') this.outputs.changed = true
     return record
   }

@@ -20,21 +20,29 @@ function multiline(text: string): string {
 }
 
 function seconds(ms: number | undefined): string {
-  return ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`
+  if (ms === undefined) return ''
+  return ms < 100 ? '< 0.1 s' : `${(ms / 1000).toFixed(1)} s`
 }
 
+/** Keeps one value from flooding the summary (an Azure error body, a health endpoint's answer). */
+function clip(text: string, max: number): string {
+  return text.length > max
+    ? `${text.slice(0, max)}… (${text.length - max} more characters in the result output)`
+    : text
+}
+
+/** The first line: the outcome and the target, short enough to read at a glance; the details follow it. */
 function verdict(report: RunReport): string {
   const target = report.target
     ? ` <code>${h(report.target.app)}</code> → <code>${h(report.target.cache)}</code>`
     : ' the run did not start'
-  if (report.failure || !report.succeeded) {
-    const what =
-      report.failure?.title ??
-      report.checks.find(c => c.status === 'failed')?.title ??
-      report.steps.find(s => s.status === 'failed')?.title ??
-      'the run'
-    return `❌ Not connected:${target}. Failed: ${h(what)}`
-  }
+  const failedChecks = report.checks.filter(c => c.status === 'failed').length
+  const stepFailed = report.failure || report.steps.some(s => s.status === 'failed')
+  if (!stepFailed && failedChecks && report.mode === 'apply')
+    // Everything was written; what failed is the proof that it works.
+    return `❌ Not verified:${target} (${failedChecks} of ${report.checks.length} checks failed)`
+  if (!report.succeeded)
+    return `❌ Not connected:${target}${failedChecks && !stepFailed ? ` (${failedChecks} of ${report.checks.length} checks failed)` : ''}`
   if (report.mode === 'plan') {
     const changes = report.steps.filter(s => s.status === 'planned').length
     return `📝 Plan for${target}: ${changes ? `${changes} step${changes > 1 ? 's' : ''} would change` : 'nothing to change'}`
@@ -45,16 +53,21 @@ function verdict(report: RunReport): string {
     : `✅ Already connected:${target} (nothing to change, verified)`
 }
 
+/** A failure stands out in a table of passes. */
+function status(value: string): string {
+  return value === 'failed' ? `<b>${h(value)}</b>` : h(value)
+}
+
 function stepRow(s: StepRecord): string[] {
   const change =
     s.before !== undefined || s.after !== undefined
-      ? `${h(s.before ?? '')} → ${h(s.after ?? '')}`
-      : h(s.detail ?? '')
-  return [`${STEP_ICON[s.status]} ${h(s.title)}`, h(s.status), change, seconds(s.durationMs)]
+      ? `${h(clip(s.before ?? '', 500))} → ${h(clip(s.after ?? '', 500))}`
+      : h(clip(s.detail ?? '', 500))
+  return [`${STEP_ICON[s.status]} ${h(s.title)}`, status(s.status), change, seconds(s.durationMs)]
 }
 
-function checkRow(c: CheckRecord): string[] {
-  return [`${CHECK_ICON[c.status]} ${h(c.title)}`, h(c.status), h(c.evidence)]
+function checkRow(c: CheckRecord, max: number): string[] {
+  return [`${CHECK_ICON[c.status]} ${h(c.title)}`, status(c.status), h(clip(c.evidence, max))]
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -62,15 +75,29 @@ function table(header: string[], rows: string[][]): string {
   return `<table>${th}${rows.map(r => `<tr>${r.map(x => `<td>${x}</td>`).join('')}</tr>`).join('')}</table>\n`
 }
 
-/** Renders the run as the job summary: verdict, steps, checks, fixes, links and how to use it from an app. */
+/** Renders the run as the job summary: verdict, steps, checks, fixes, links and how to use it from an app.
+ *  Under GitHub's 1 MiB limit: a report that does not fit is rendered again without the optional parts and with
+ *  long texts cut, so the verdict, the failures and their fixes always show. */
 export function renderSummary(report: RunReport): string {
+  for (const o of [
+    { compact: false, max: 4000 },
+    { compact: true, max: 2000 },
+    { compact: true, max: 200 }
+  ]) {
+    const text = render(report, o)
+    if (Buffer.byteLength(text) <= MAX_BYTES) return text
+  }
+  return `## ${verdict(report)}\n\n<p>The report was larger than GitHub's 1 MiB summary limit; see the <code>result</code> output.</p>\n`
+}
+
+function render(report: RunReport, o: { compact: boolean; max: number }): string {
   const parts: string[] = []
   parts.push(`## ${verdict(report)}\n`)
   const meta = [
     `mode <code>${h(report.mode)}</code>`,
     `duration ${seconds((report.finishedAt ?? Date.now()) - report.startedAt)}`
   ]
-  if (report.outputs.revision) meta.push(`revision <code>${h(report.outputs.revision)}</code>`)
+  if (report.outputs.revision) meta.push(`latest ready revision <code>${h(report.outputs.revision)}</code>`)
   parts.push(`<p>${meta.join(' · ')}</p>\n`)
 
   const problems = [
@@ -87,25 +114,25 @@ export function renderSummary(report: RunReport): string {
   if (problems.length) {
     parts.push('### What went wrong and how to fix it\n')
     parts.push(
-      `<ul>${problems.map(p => `<li><b>${h(p.title)}</b>: ${multiline(p.message)}${p.fix ? `<br>👉 <b>Fix:</b> ${h(p.fix)}` : ''}</li>`).join('')}</ul>\n`
+      `<ul>${problems.map(p => `<li><b>${h(p.title)}</b>: ${multiline(clip(p.message, o.max))}${p.fix ? `<br>👉 <b>Fix:</b> ${h(clip(p.fix, o.max))}` : ''}</li>`).join('')}</ul>\n`
     )
   }
   if (report.steps.length) {
     parts.push('### Steps\n')
     parts.push(table(['Step', 'Status', 'Before → after', 'Duration'], report.steps.map(stepRow)))
   }
-  if (report.variablesSet.length) {
-    parts.push(
-      `<details><summary>Variables ${report.mode === 'plan' ? 'to set' : 'set'} (${report.variablesSet.length})</summary>\n\n`
-    )
+  if (report.variablesSet.length && !o.compact) {
+    const variablesFailed = report.steps.some(s => s.id === 'variables' && s.status === 'failed')
+    const label = report.mode === 'plan' ? 'to set' : variablesFailed ? 'sent' : 'set'
+    parts.push(`<details><summary>Variables ${label} (${report.variablesSet.length})</summary>\n\n`)
     parts.push(
       table(
         ['Container', 'Variable', 'Before', 'After'],
         report.variablesSet.map(v => [
           h(v.container),
           `<code>${h(v.name)}</code>`,
-          h(v.before ?? '(unset)'),
-          h(v.after)
+          h(clip(v.before ?? '(unset)', 500)),
+          h(clip(v.after, 500))
         ])
       )
     )
@@ -113,7 +140,12 @@ export function renderSummary(report: RunReport): string {
   }
   if (report.checks.length) {
     parts.push('### Checks\n')
-    parts.push(table(['Check', 'Result', 'Evidence'], report.checks.map(checkRow)))
+    parts.push(
+      table(
+        ['Check', 'Result', 'Evidence'],
+        report.checks.map(c => checkRow(c, o.max))
+      )
+    )
   }
   if (report.traffic) parts.push(`<p>Traffic: ${h(report.traffic)}</p>\n`)
   if (report.warnings.length)
@@ -125,13 +157,11 @@ export function renderSummary(report: RunReport): string {
   ].filter(Boolean)
   if (links.length) parts.push(`<p>Azure portal: ${links.join(' · ')}</p>\n`)
   const snippets = usageSnippets(report)
-  if (snippets.length && report.succeeded) {
+  if (snippets.length && report.succeeded && !o.compact) {
     parts.push('<details><summary>Use it from your app</summary>\n\n')
     for (const s of snippets)
       parts.push(`<p><b>${h(s.language)}</b></p><pre><code>${h(s.code)}</code></pre>\n`)
     parts.push('</details>\n')
   }
-  const text = parts.join('\n')
-  if (Buffer.byteLength(text) <= MAX_BYTES) return text
-  return `## ${verdict(report)}\n\n<p>The full report was larger than GitHub's 1 MiB summary limit; see the <code>result</code> output.</p>\n`
+  return parts.join('\n')
 }

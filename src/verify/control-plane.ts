@@ -88,7 +88,9 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
       id: 'assignment',
       title: 'Identity has a Redis data access policy',
       status: 'failed',
-      evidence: `no access policy assignment on ${inputs.redisName} for object id ${identity.principalId ?? '(none)'}`,
+      evidence: identity.principalId
+        ? `no access policy assignment on ${inputs.redisName} for object id ${identity.principalId}`
+        : `no access policy assignment on ${inputs.redisName} can exist yet: the app has no ${who}`,
       fix: 'Run the action with mode: apply to create the assignment.'
     })
   } else {
@@ -135,7 +137,7 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
         const found = c.env?.find(v => v.name === name)
         if (found?.value !== value || found.secretRef)
           wrong.push(
-            `${c.name}: ${name} is ${found ? (found.secretRef ? `secretRef:${found.secretRef}` : JSON.stringify(found.value ?? '')) : 'missing'}, expected ${JSON.stringify(value)}`
+            `${c.name}: ${name} is ${found ? (found.secretRef ? `secretRef:${found.secretRef}` : JSON.stringify(found.value ?? '')) : 'missing'}, expected ${name === inputs.variables.objectId && !identity.principalId ? "the identity's object id" : JSON.stringify(value)}`
           )
       }
     }

@@ -5,19 +5,20 @@ import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 
 const TITLE = 'Data plane: the workflow identity can use Redis'
+const PREFIX = 'connect-redis-probe:'
 
 /** Tells apart why the data plane refused us, and says what to do. */
 export function explainProbeFailure(message: string, who: string): { evidence: string; fix: string } {
   if (/WRONGPASS/i.test(message)) {
     return {
       evidence: `AUTH as ${who} failed: ${message}`,
-      fix: `WRONGPASS means the cache does not accept this identity's token: give the workflow identity (object id ${who}) an access policy assignment on the cache, check that Microsoft Entra authentication is on, and use the object id (not the client id) as the username.`
+      fix: `WRONGPASS means the cache does not accept the token of the workflow identity (the probe signs in as the workflow, not as the app): give object id ${who} an access policy assignment on the cache (portal: the cache > Data Access Configuration > Add > New Redis User, policy Data Contributor), or set probe-redis to false. Microsoft Entra authentication must be on and the username must be the object id.`
     }
   }
   if (/NOPERM/i.test(message)) {
     return {
       evidence: `signed in as ${who}, but: ${message}`,
-      fix: "NOPERM means the workflow identity's access policy lacks SET/GET/DEL: assign it Data Contributor or a custom policy that allows them."
+      fix: `NOPERM means the workflow identity's access policy does not allow SET/GET/DEL on keys ${PREFIX}*: assign it Data Contributor, or a custom policy that allows them.`
     }
   }
   return {
@@ -28,8 +29,19 @@ export function explainProbeFailure(message: string, who: string): { evidence: s
 
 /** Connects from the runner with the workflow identity's Entra token and does SET/GET/DEL on a temporary key. */
 export async function probeRedis(ctx: RunContext, host: string, port: number): Promise<CheckRecord> {
-  const token = await ctx.credential.getToken(ctx.cloud.redisScope, { abortSignal: ctx.deadline.signal })
-  if (!token) throw new Error('the credential returned no token for Redis')
+  let token: { token: string } | null
+  try {
+    token = await ctx.credential.getToken(ctx.cloud.redisScope, { abortSignal: ctx.deadline.signal })
+    if (!token) throw new Error('the credential returned no token')
+  } catch (error) {
+    return {
+      id: 'probe-redis',
+      title: TITLE,
+      status: 'failed',
+      evidence: `could not get a Microsoft Entra token for ${ctx.cloud.redisScope}: ${firstLine(error)}`,
+      fix: 'The workflow identity signed in to Azure but could not get a token for Azure Cache for Redis; check that the tenant allows it, or turn probe-redis off.'
+    }
+  }
   core.setSecret(token.token)
   const username = (decodeJwtClaims(token.token) as { oid?: string }).oid ?? ''
   // Loaded only when probing, to keep start-up cheap for every other run.
@@ -40,7 +52,7 @@ export async function probeRedis(ctx: RunContext, host: string, port: number): P
     password: token.token
   })
   client.on('error', () => undefined)
-  const key = `connect-redis-probe:${randomBytes(8).toString('hex')}`
+  const key = `${PREFIX}${randomBytes(8).toString('hex')}`
   const started = Date.now()
   try {
     await client.connect()
@@ -56,9 +68,23 @@ export async function probeRedis(ctx: RunContext, host: string, port: number): P
       evidence: `TLS to ${host}:${port}, AUTH as object id ${username}, SET/GET/DEL of a temporary key (TTL 60 s) in ${Date.now() - started} ms`
     }
   } catch (error) {
-    const { evidence, fix } = explainProbeFailure((error as Error).message ?? String(error), username)
+    const { evidence, fix } = explainProbeFailure(firstLine(error), username)
     return { id: 'probe-redis', title: TITLE, status: 'failed', evidence, fix }
   } finally {
-    await client.close().catch(() => client.destroy())
+    try {
+      await client.close()
+    } catch {
+      try {
+        client.destroy()
+      } catch {
+        // already closed
+      }
+    }
   }
+}
+
+function firstLine(error: unknown): string {
+  const e = error as { message?: string; code?: string }
+  const message = (e?.message || e?.code || String(error)).split('\n')[0]
+  return message.length > 500 ? `${message.slice(0, 500)}…` : message
 }
