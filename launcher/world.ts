@@ -6,6 +6,13 @@ export const APP_RG = 'rg-apps'
 export const CACHE_RG = 'rg-data'
 export const APP = 'orders-api'
 export const CACHE = 'orders-cache'
+/** The GitHub OIDC audience each cloud's federated credentials expect. */
+export const OIDC_AUDIENCE = {
+  azurecloud: 'api://AzureADTokenExchange',
+  azureusgovernment: 'api://AzureADTokenExchangeUSGov',
+  azurechinacloud: 'api://AzureADTokenExchangeChina'
+} as const
+
 export const SUBJECT = 'repo:octo-org/octo-repo:ref:refs/heads/main'
 
 export interface World {
@@ -26,8 +33,18 @@ export interface RunResultJson {
   mode: string
   succeeded: boolean
   outputs: Record<string, string | boolean>
-  steps: { id: string; status: string; before?: string; after?: string; error?: string; fix?: string }[]
-  checks: { id: string; status: string; evidence: string; fix?: string }[]
+  steps: {
+    id: string
+    title: string
+    status: string
+    detail?: string
+    durationMs?: number
+    before?: string
+    after?: string
+    error?: string
+    fix?: string
+  }[]
+  checks: { id: string; title: string; status: string; evidence: string; fix?: string }[]
   failure?: { title: string; message: string; fix?: string }
   variables: { container: string; name: string; before?: string; after: string }[]
 }
@@ -39,7 +56,11 @@ export async function startWorld(
   const subscription = `/subscriptions/${sandbox.subscriptionId}`
   const workflow = sandbox.addWorkflowIdentity({
     federatedCredentials: [
-      { issuer: sandbox.oidc.issuer, subject: SUBJECT, audiences: ['api://AzureADTokenExchange'] }
+      {
+        issuer: sandbox.oidc.issuer,
+        subject: SUBJECT,
+        audiences: [OIDC_AUDIENCE[options.cloud ?? 'azurecloud']]
+      }
     ],
     roles: [{ role: 'Contributor', scope: subscription }]
   })

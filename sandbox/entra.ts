@@ -11,14 +11,32 @@ import type { Principal, SandboxState } from './state.ts'
 
 export const REDIS_APP_ID = 'acca5fbb-b7e4-4009-81f1-37e38fd66d78'
 export const REDIS_AUDIENCES = ['https://redis.azure.com/', 'https://redis.azure.com', REDIS_APP_ID]
-export const ARM_AUDIENCES = [
-  'https://management.azure.com/',
-  'https://management.azure.com',
-  'https://management.core.windows.net/',
-  'https://management.core.windows.net'
-]
+export type CloudName = 'azurecloud' | 'azureusgovernment' | 'azurechinacloud'
+
+/** The audiences each cloud's Resource Manager accepts; a sandbox plays one cloud at a time. */
+export const ARM_AUDIENCES_BY_CLOUD: Record<CloudName, string[]> = {
+  azurecloud: [
+    'https://management.azure.com/',
+    'https://management.azure.com',
+    'https://management.core.windows.net/',
+    'https://management.core.windows.net'
+  ],
+  azureusgovernment: [
+    'https://management.usgovcloudapi.net/',
+    'https://management.usgovcloudapi.net',
+    'https://management.core.usgovcloudapi.net/',
+    'https://management.core.usgovcloudapi.net'
+  ],
+  azurechinacloud: [
+    'https://management.chinacloudapi.cn/',
+    'https://management.chinacloudapi.cn',
+    'https://management.core.chinacloudapi.cn/',
+    'https://management.core.chinacloudapi.cn'
+  ]
+}
+export const ARM_AUDIENCES = ARM_AUDIENCES_BY_CLOUD.azurecloud
 const KNOWN_RESOURCES = [
-  ...ARM_AUDIENCES,
+  ...Object.values(ARM_AUDIENCES_BY_CLOUD).flat(),
   ...REDIS_AUDIENCES,
   'https://graph.microsoft.com/',
   'https://graph.microsoft.com'

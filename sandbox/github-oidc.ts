@@ -23,6 +23,8 @@ export interface GitHubIssuer {
   claims: GitHubClaims
   setClaims(c: Partial<GitHubClaims>): void
   mint(audience: string): string
+  /** the audience and subject of every token minted, in order */
+  issued: { audience: string; sub: string }[]
 }
 
 export function createGitHubIssuer(): GitHubIssuer {
@@ -34,7 +36,9 @@ export function createGitHubIssuer(): GitHubIssuer {
     lifetimeSeconds: 300
   }
   const key = createSigningKey()
+  const issued: { audience: string; sub: string }[] = []
   return {
+    issued,
     issuer: GITHUB_ISSUER,
     key,
     requestToken: randomBytes(24).toString('base64url'),
@@ -43,6 +47,7 @@ export function createGitHubIssuer(): GitHubIssuer {
       Object.assign(claims, c)
     },
     mint(audience) {
+      issued.push({ audience, sub: claims.sub })
       const iat = Math.floor(Date.now() / 1000)
       const owner = claims.repository.split('/')[0]
       return signJwt(

@@ -17,7 +17,7 @@ import { revisionView, runtimeView } from './arm/revisions.ts'
 import { startDataPlane } from './data-plane.ts'
 import type { DataPlane } from './data-plane.ts'
 import { createEntra } from './entra.ts'
-import type { TokenIssued } from './entra.ts'
+import type { CloudName, TokenIssued } from './entra.ts'
 import { createFaults } from './faults.ts'
 import type { Faults, LatencyProfile } from './faults.ts'
 import { createGitHubIssuer, GITHUB_ISSUER, gitHubOidcRoutes } from './github-oidc.ts'
@@ -42,6 +42,8 @@ export interface SandboxOptions {
   dataPlane?: boolean
   /** default all 0 */
   latency?: Partial<LatencyProfile>
+  /** the cloud to play (default azurecloud): its ARM token audience */
+  cloud?: CloudName
 }
 
 export interface EnvSeed {
@@ -115,6 +117,8 @@ export interface Sandbox {
   listAssignments(rg: string, cache: string): Json[]
   getCache(rg: string, name: string): Json
   tokensIssued: TokenIssued[]
+  /** GitHub OIDC tokens minted: the audience each was asked for */
+  idTokensIssued: { audience: string; sub: string }[]
   healthUrl(rg: string, app: string): string
   dataPlane?: { host: string; port: number }
   stop(): Promise<void>
@@ -127,6 +131,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'azure-sandbox-')))
   const pki = await createTestPki(join(dir, 'pki'))
   const state = createState()
+  if (options.cloud) state.cloud = options.cloud
   Object.assign(state.latency, options.latency)
   const log: RequestLogEntry[] = []
   let seq = 0
@@ -308,6 +313,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       getCache: (rg, name) => cacheView(redisContext, findCache(rg, name)),
       tokensIssued: entra.tokensIssued,
+      idTokensIssued: github.issued,
       healthUrl: (rg, name) => ingress.url(rg, name),
       dataPlane: dataPlane ? { host: dataPlane.host, port: dataPlane.port } : undefined,
       stop: async () => {

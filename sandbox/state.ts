@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { noLatency } from './faults.ts'
 import type { LatencyProfile } from './faults.ts'
+import type { CloudName } from './entra.ts'
 
 /** ARM JSON is dynamic by nature; the sandbox handles it the way the services do, as loose documents. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -106,6 +107,8 @@ export const REGION = 'eastus'
 export const REGION_DISPLAY = 'East US'
 
 export interface SandboxState {
+  /** the cloud this sandbox plays: which ARM audience its tokens must carry */
+  cloud: CloudName
   tenantId: string
   subscriptionId: string
   latency: LatencyProfile
@@ -119,6 +122,7 @@ export interface SandboxState {
 
 export function createState(): SandboxState {
   return {
+    cloud: 'azurecloud',
     tenantId: randomUUID(),
     subscriptionId: randomUUID(),
     latency: { ...noLatency },

@@ -1,6 +1,6 @@
 // ARM's front door: bearer token validation (401s) and RBAC with the built-in roles' action patterns (403s).
 import type { Entra } from '../entra.ts'
-import { ARM_AUDIENCES } from '../entra.ts'
+import { ARM_AUDIENCES_BY_CLOUD } from '../entra.ts'
 import type { SandboxRequest } from '../http.ts'
 import { decodeJwt, hasValidSignature } from '../jwt.ts'
 import type { Principal, RoleName, SandboxState } from '../state.ts'
@@ -149,6 +149,7 @@ export function authenticate(s: SandboxState, entra: Entra, req: SandboxRequest)
       { headers: wwwAuthenticate(s, 'The access token has expired.') }
     )
   }
+  const ARM_AUDIENCES = ARM_AUDIENCES_BY_CLOUD[s.cloud]
   if (!ARM_AUDIENCES.includes(String(c.aud).toLowerCase())) {
     throw armError(
       401,
