@@ -9063,7 +9063,6 @@ module.exports = __nccwpck_require__(20218);
 /***/ 20218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(69278);
@@ -9327,7 +9326,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -9335,7 +9334,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 46752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(23701)
@@ -9363,29 +9361,29 @@ const createRedirectInterceptor = __nccwpck_require__(25092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(21514),
   retry: __nccwpck_require__(92026),
   dump: __nccwpck_require__(88060),
   dns: __nccwpck_require__(70379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -9439,11 +9437,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(54398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -9454,57 +9452,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(60660).Headers
-/* unused reexport */ __nccwpck_require__(99051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(35910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(48355).FileReader
+module.exports.Headers = __nccwpck_require__(60660).Headers
+module.exports.Response = __nccwpck_require__(99051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(35910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(48355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(51059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(20109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(79061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(51900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(15188)
-/* unused reexport */ __nccwpck_require__(13726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(13726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(21238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -37425,7 +37423,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77260);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73857);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37434,7 +37432,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 77260:
+/***/ 73857:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37661,8 +37659,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 // EXTERNAL MODULE: external "crypto"
 var external_crypto_ = __nccwpck_require__(76982);
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(79896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -37676,10 +37674,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -38398,7 +38396,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -38660,7 +38658,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -38683,7 +38681,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -38983,7 +38981,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -39010,7 +39008,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -88797,7 +88795,7 @@ class AzureArc extends BaseManagedIdentitySource {
                  * check if the himds executable exists and its permissions allow it to be read
                  * returns undefined if true, throws an error otherwise
                  */
-                (0,external_fs_namespaceObject.accessSync)(fileDetectionPath, external_fs_namespaceObject.constants.F_OK | external_fs_namespaceObject.constants.R_OK);
+                (0,external_fs_.accessSync)(fileDetectionPath, external_fs_.constants.F_OK | external_fs_.constants.R_OK);
                 identityEndpoint = DEFAULT_AZURE_ARC_IDENTITY_ENDPOINT;
                 imdsEndpoint = HIMDS_EXECUTABLE_HELPER_STRING;
             }
@@ -89001,7 +88999,7 @@ class AzureArc extends BaseManagedIdentitySource {
             let secretFileSize;
             // attempt to get the secret file's size, in bytes
             try {
-                secretFileSize = await (0,external_fs_namespaceObject.statSync)(secretFilePath).size;
+                secretFileSize = await (0,external_fs_.statSync)(secretFilePath).size;
             }
             catch (e) {
                 throw createManagedIdentityError(unableToReadSecretFile, "");
@@ -89013,7 +89011,7 @@ class AzureArc extends BaseManagedIdentitySource {
             // attempt to read the contents of the secret file
             let secret;
             try {
-                secret = (0,external_fs_namespaceObject.readFileSync)(secretFilePath, EncodingTypes.UTF8);
+                secret = (0,external_fs_.readFileSync)(secretFilePath, EncodingTypes.UTF8);
             }
             catch (e) {
                 throw createManagedIdentityError(unableToReadSecretFile, "");
@@ -96587,6 +96585,187 @@ function escapeHtml(value) {
     return String(value ?? '').replace(/[&<>"'`|]/g, c => ENTITIES[c]);
 }
 
+;// CONCATENATED MODULE: ./src/report/pr-comment.ts
+// A plan run on a pull request posts the plan as one comment on it, and later runs update that comment.
+// @actions/github is loaded only here, and only when a comment is due, so other runs do not pay for it.
+
+
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/** GitHub refuses a comment body of more than 65,536 characters. */
+const MAX_BODY = 65_536;
+/** The whole conversation with the API (find, then create or update) gets this long. */
+const TIMEOUT_MS = 30_000;
+const PERMISSION_FIX = 'add `permissions: pull-requests: write` to the job (or the workflow)';
+function isPullRequestEvent(env = process.env) {
+    return PULL_REQUEST_EVENTS.includes(env.GITHUB_EVENT_NAME ?? '');
+}
+/** Names the comment of one app and cache, so that steps for different apps each keep their own. */
+function planMarker(target) {
+    const key = [target.resourceGroup, target.app, target.cacheResourceGroup, target.cache]
+        .map(part => encodeURIComponent(part))
+        .join('/');
+    return `<!-- connect-container-app-redis:plan:${key} -->`;
+}
+/** An input the runner did not expand (as a local launcher passes `${{ github.token }}`) is no token. */
+function readToken() {
+    const token = getInput('github-token');
+    if (!token) {
+        core_info('The github-token input is empty, so the plan is not posted on the pull request.');
+        return undefined;
+    }
+    if (/\$\{\{.*\}\}/s.test(token)) {
+        core_warning('The github-token input is an expression that was not expanded, so the plan is not posted on the pull request. ' +
+            'Pass a token, for example github-token: ${{ github.token }}.', { title: 'Plan not posted on the pull request' });
+        return undefined;
+    }
+    return token;
+}
+/** Posts or updates the plan comment. Never throws: a comment that cannot be posted is a warning. */
+async function commentPlanOnPullRequest(report) {
+    let number;
+    let fromFork = false;
+    try {
+        if (!report.target)
+            return;
+        const token = readToken();
+        if (!token)
+            return;
+        const { context, getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 92413));
+        const pr = context.payload.pull_request;
+        if (!pr?.number) {
+            core_warning(`The ${context.eventName} event has no pull request number, so the plan is not posted on it.`);
+            return;
+        }
+        number = pr.number;
+        const headRepo = pr.head?.repo?.full_name;
+        fromFork = context.eventName === 'pull_request' && headRepo !== pr.base?.repo?.full_name;
+        const { owner, repo } = context.repo;
+        const marker = planMarker(report.target);
+        const runUrl = `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`;
+        const body = renderPlanComment(report, marker, { headSha: pr.head?.sha, runUrl });
+        const octokit = getOctokit(token, { baseUrl: context.apiUrl });
+        // Per request: a `request` option given to getOctokit would replace its proxy-aware fetch.
+        const request = { signal: AbortSignal.timeout(TIMEOUT_MS) };
+        const issue = { owner, repo, issue_number: number };
+        const [existing] = await octokit.paginate(octokit.rest.issues.listComments, { ...issue, per_page: 100, request }, (response, done) => {
+            const found = response.data.filter(c => c.body?.startsWith(marker));
+            if (found.length)
+                done();
+            return found;
+        });
+        if (existing) {
+            const { data } = await octokit.rest.issues.updateComment({
+                owner,
+                repo,
+                comment_id: existing.id,
+                body,
+                request
+            });
+            core_info(`Updated the plan comment on pull request #${number}: ${data.html_url}`);
+        }
+        else {
+            const { data } = await octokit.rest.issues.createComment({ ...issue, body, request });
+            core_info(`Posted the plan on pull request #${number}: ${data.html_url}`);
+        }
+    }
+    catch (error) {
+        core_warning(commentFailure(error, number, fromFork), { title: 'Plan not posted on the pull request' });
+    }
+}
+function commentFailure(error, number, fromFork) {
+    const status = error?.status;
+    const message = (error?.message ?? String(error)).replace(/\s+-\s+https:\/\/docs\.github\.com\S*$/, '');
+    const what = `Could not post the plan on pull request${number ? ` #${number}` : ''}: ${message}${status ? ` (HTTP ${status})` : ''}.`;
+    const fork = fromFork
+        ? ' This pull request comes from a fork, and GitHub gives workflows run for pull requests from forks a read-only token, whatever the permissions say; the plan is in the job summary.'
+        : '';
+    if (status === 401)
+        return `${what} The github-token was not accepted: pass a valid token (the default, \${{ github.token }}, works).${fork}`;
+    if (status === 403 || status === 404)
+        return `${what} The token may not comment on pull requests: ${PERMISSION_FIX}.${fork}`;
+    return `${what} The plan is in the job summary.${fork}`;
+}
+/** Text from Azure or the inputs: escaped, and an @ can not mention anyone. */
+function pr_comment_text(value, max) {
+    const clipped = value.length > max ? `${value.slice(0, max)}…` : value;
+    return escapeHtml(clipped).replace(/@/g, '@&#8203;');
+}
+/** A value (before, after): escaped in <code>, where GitHub neither mentions nor links. */
+function value(v, max) {
+    return v === undefined ? '' : `<code>${pr_comment_text(v, max)}</code>`;
+}
+function table(header, rows) {
+    const th = `<tr>${header.map(x => `<th>${x}</th>`).join('')}</tr>`;
+    return `<table>${th}${rows.map(r => `<tr>${r.map(x => `<td>${x}</td>`).join('')}</tr>`).join('')}</table>\n`;
+}
+const STEP_ICON = { planned: '📝', unchanged: '✅', failed: '❌', skipped: '⏭️' };
+function stepRow(s, max) {
+    const change = s.before !== undefined || s.after !== undefined
+        ? `${value(s.before ?? '', max)} → ${value(s.after ?? '', max)}`
+        : pr_comment_text(s.detail ?? '', max);
+    return [`${STEP_ICON[s.status] ?? '•'} ${escapeHtml(s.title)}`, escapeHtml(s.status), change];
+}
+/** The plan as the comment's Markdown: the marker, what would change, the variables, problems and warnings. */
+function renderPlanComment(report, marker, about) {
+    for (const o of [
+        { variables: true, max: 500 },
+        { variables: false, max: 200 }
+    ]) {
+        const body = render(report, marker, about, o);
+        if (body.length <= MAX_BODY)
+            return body;
+    }
+    return `${marker}\n### ${heading(report)}\n\nThe plan is too long for a comment; see the job summary of the run.\n`;
+}
+function heading(report) {
+    const target = report.target
+        ? `<code>${escapeHtml(report.target.app)}</code> → <code>${escapeHtml(report.target.cache)}</code>`
+        : '';
+    if (!report.succeeded)
+        return `❌ Plan failed: ${target}`;
+    const changes = report.steps.filter(s => s.status === 'planned').length;
+    return `📝 Plan for ${target}: ${changes ? `${changes} step${changes > 1 ? 's' : ''} would change` : 'nothing to change'}`;
+}
+function render(report, marker, about, o) {
+    const parts = [marker, `### ${heading(report)}\n`];
+    const problems = [
+        ...(report.failure ? [report.failure] : []),
+        ...report.steps
+            .filter(s => s.status === 'failed' && s.error && s.error !== report.failure?.message)
+            .map(s => ({ title: s.title, message: s.error ?? '', fix: s.fix }))
+    ];
+    if (problems.length)
+        parts.push(`<ul>${problems.map(p => `<li><b>${pr_comment_text(p.title, 200)}</b>: ${pr_comment_text(p.message, o.max * 4)}${p.fix ? `<br>👉 <b>Fix:</b> ${pr_comment_text(p.fix, o.max * 4)}` : ''}</li>`).join('')}</ul>\n`);
+    const steps = report.steps.filter(s => s.id !== 'sign-in' && s.id !== 'read');
+    if (steps.length)
+        parts.push(table(['Step', 'Status', 'Before → after'], steps.map(s => stepRow(s, o.max))));
+    if (report.variablesSet.length) {
+        parts.push(`<details><summary>Variables to set (${report.variablesSet.length})</summary>\n`);
+        if (o.variables)
+            parts.push(table(['Container', 'Variable', 'Before', 'After'], report.variablesSet.map(v => [
+                pr_comment_text(v.container, 100),
+                value(v.name, 100),
+                v.before === undefined ? '(unset)' : value(v.before, o.max),
+                value(v.after, o.max)
+            ])));
+        else
+            parts.push('Too many to show here; see the job summary.\n');
+        parts.push('</details>\n');
+    }
+    if (report.warnings.length)
+        parts.push(`<blockquote>${report.warnings.map(w => `⚠️ ${pr_comment_text(w, o.max * 2)}`).join('<br>')}</blockquote>\n`);
+    const footer = [
+        report.target
+            ? `resource groups <code>${escapeHtml(report.target.resourceGroup)}</code> → <code>${escapeHtml(report.target.cacheResourceGroup)}</code>`
+            : '',
+        about.headSha ? `commit <code>${escapeHtml(about.headSha.slice(0, 7))}</code>` : '',
+        about.runUrl ? `<a href="${escapeHtml(about.runUrl)}">the run and its job summary</a>` : '',
+        'updated on every push'
+    ].filter(Boolean);
+    parts.push(`<sub>${footer.join(' · ')}</sub>\n`);
+    return parts.join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/report/usage-snippets.ts
 /** Short client code for each language, reading the variable names this run set. */
 function usageSnippets(report) {
@@ -96647,7 +96826,7 @@ function usageSnippets(report) {
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 
-const STEP_ICON = {
+const summary_STEP_ICON = {
     created: '🆕',
     updated: '✏️',
     unchanged: '✅',
@@ -96699,16 +96878,16 @@ function verdict(report) {
 function summary_status(value) {
     return value === 'failed' ? `<b>${escapeHtml(value)}</b>` : escapeHtml(value);
 }
-function stepRow(s) {
+function summary_stepRow(s) {
     const change = s.before !== undefined || s.after !== undefined
         ? `${escapeHtml(clip(s.before ?? '', 500))} → ${escapeHtml(clip(s.after ?? '', 500))}`
         : escapeHtml(clip(s.detail ?? '', 500));
-    return [`${STEP_ICON[s.status]} ${escapeHtml(s.title)}`, summary_status(s.status), change, seconds(s.durationMs)];
+    return [`${summary_STEP_ICON[s.status]} ${escapeHtml(s.title)}`, summary_status(s.status), change, seconds(s.durationMs)];
 }
 function checkRow(c, max) {
     return [`${CHECK_ICON[c.status]} ${escapeHtml(c.title)}`, summary_status(c.status), escapeHtml(clip(c.evidence, max))];
 }
-function table(header, rows) {
+function summary_table(header, rows) {
     const th = `<tr>${header.map(x => `<th>${x}</th>`).join('')}</tr>`;
     return `<table>${th}${rows.map(r => `<tr>${r.map(x => `<td>${x}</td>`).join('')}</tr>`).join('')}</table>\n`;
 }
@@ -96721,13 +96900,13 @@ function renderSummary(report) {
         { compact: true, max: 2000 },
         { compact: true, max: 200 }
     ]) {
-        const text = render(report, o);
+        const text = summary_render(report, o);
         if (Buffer.byteLength(text) <= MAX_BYTES)
             return text;
     }
     return `## ${verdict(report)}\n\n<p>The report was larger than GitHub's 1 MiB summary limit; see the <code>result</code> output.</p>\n`;
 }
-function render(report, o) {
+function summary_render(report, o) {
     const parts = [];
     parts.push(`## ${verdict(report)}\n`);
     const meta = [
@@ -96754,13 +96933,13 @@ function render(report, o) {
     }
     if (report.steps.length) {
         parts.push('### Steps\n');
-        parts.push(table(['Step', 'Status', 'Before → after', 'Duration'], report.steps.map(stepRow)));
+        parts.push(summary_table(['Step', 'Status', 'Before → after', 'Duration'], report.steps.map(summary_stepRow)));
     }
     if (report.variablesSet.length && !o.compact) {
         const variablesFailed = report.steps.some(s => s.id === 'variables' && s.status === 'failed');
         const label = report.mode === 'plan' ? 'to set' : variablesFailed ? 'sent' : 'set';
         parts.push(`<details><summary>Variables ${label} (${report.variablesSet.length})</summary>\n\n`);
-        parts.push(table(['Container', 'Variable', 'Before', 'After'], report.variablesSet.map(v => [
+        parts.push(summary_table(['Container', 'Variable', 'Before', 'After'], report.variablesSet.map(v => [
             escapeHtml(v.container),
             `<code>${escapeHtml(v.name)}</code>`,
             escapeHtml(clip(v.before ?? '(unset)', 500)),
@@ -96770,7 +96949,7 @@ function render(report, o) {
     }
     if (report.checks.length) {
         parts.push('### Checks\n');
-        parts.push(table(['Check', 'Result', 'Evidence'], report.checks.map(c => checkRow(c, o.max))));
+        parts.push(summary_table(['Check', 'Result', 'Evidence'], report.checks.map(c => checkRow(c, o.max))));
     }
     if (report.traffic)
         parts.push(`<p>Traffic: ${escapeHtml(report.traffic)}</p>\n`);
@@ -96794,6 +96973,7 @@ function render(report, o) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/publish.ts
+
 
 
 /** Outputs, annotations and the job summary. Runs in every case; a summary that cannot be written only warns. */
@@ -96820,6 +97000,8 @@ async function publish(report) {
     }
     for (const warning of report.warnings)
         core_warning(warning);
+    if (report.mode === 'plan' && isPullRequestEvent())
+        await commentPlanOnPullRequest(report);
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     try {
@@ -96959,6 +97141,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns/promises
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 79896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 

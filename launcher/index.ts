@@ -4,20 +4,24 @@ import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { loadActionMetadata } from './action-metadata.ts'
 import { parseKeyValueFile, parsePathFile } from './file-commands.ts'
 import { node24Path, repoRoot } from './node24.ts'
-import { inheritedVariables, inputEnv, pushEvent, runnerVariables } from './runner-env.ts'
-import type { RunnerDirs } from './runner-env.ts'
+import { eventVariables, inheritedVariables, inputEnv, pushEvent, runnerVariables } from './runner-env.ts'
+import type { RunnerDirs, RunnerEvent } from './runner-env.ts'
 import { parseWorkflowCommands } from './workflow-commands.ts'
 import type { WorkflowCommand } from './workflow-commands.ts'
 
 export type { WorkflowCommand } from './workflow-commands.ts'
+export type { RunnerEvent } from './runner-env.ts'
 
 export interface LaunchOptions {
   inputs: Record<string, string>
   /** on top of the runner's variables (e.g. the sandbox's actionEnv()) */
   env?: Record<string, string>
+  /** the event that triggered the workflow (see pullRequestEvent); default a push to main */
+  event?: RunnerEvent
   /** only when the job has `permissions: id-token: write` */
   idToken?: { requestUrl: string; requestToken: string }
   /** default: the repository root */
@@ -26,6 +30,9 @@ export interface LaunchOptions {
   timeoutMs?: number
   /** Node binary; default Node 24 (see node24.ts) */
   node?: string
+  /** For the benchmark: report the action process's peak RSS (via a tiny `--import` preload that reads
+   *  process.resourceUsage() on exit). Off by default, so the action runs exactly as the runner runs it. */
+  measureResources?: boolean
 }
 
 export interface LaunchResult {
@@ -34,6 +41,10 @@ export interface LaunchResult {
   stdout: string
   stderr: string
   durationMs: number
+  /** Date.now() just before the spawn, to line the run up with the sandbox's request log */
+  spawnedAt: number
+  /** peak resident set size of the action process in bytes (only with measureResources) */
+  maxRssBytes?: number
   outputs: Record<string, string>
   commands: WorkflowCommand[]
   errors: WorkflowCommand[]
@@ -57,28 +68,32 @@ export async function runAction(o: LaunchOptions): Promise<LaunchResult> {
   }
   const base = await mkdtemp(join(tmpdir(), 'runner-'))
   try {
-    const dirs = await prepareRunnerDirs(base, actionDir)
+    const dirs = await prepareRunnerDirs(base, actionDir, o.event?.payload ?? pushEvent())
     const env = {
       ...inheritedVariables(),
       ...runnerVariables(dirs, o.idToken),
+      ...(o.event ? eventVariables(o.event) : {}),
       ...inputEnv(metadata.inputs, o.inputs),
       ...o.env
     }
+    const usageFile = join(base, 'resource-usage.json')
+    const preload = o.measureResources ? await writeUsagePreload(base, usageFile) : []
     const run = await runNode(
       o.node ?? node24Path(),
-      join(actionDir, metadata.main),
+      [...preload, join(actionDir, metadata.main)],
       dirs.workspace,
       env,
       o.timeoutMs
     )
-    return { ...run, ...(await collectResults(run.stdout, dirs)) }
+    const maxRssBytes = o.measureResources ? await readMaxRss(usageFile) : undefined
+    return { ...run, maxRssBytes, ...(await collectResults(run.stdout, dirs)) }
   } finally {
     await rm(base, { recursive: true, force: true })
   }
 }
 
 /** The runner's layout: _temp (RUNNER_TEMP) with the file commands and the event, _tool, the workspace. */
-async function prepareRunnerDirs(base: string, actionDir: string): Promise<RunnerDirs> {
+async function prepareRunnerDirs(base: string, actionDir: string, event: object): Promise<RunnerDirs> {
   const temp = join(base, '_temp')
   const commands = join(temp, '_runner_file_commands')
   const dirs: RunnerDirs = {
@@ -107,8 +122,28 @@ async function prepareRunnerDirs(base: string, actionDir: string): Promise<Runne
   ]) {
     await writeFile(file, '')
   }
-  await writeFile(dirs.files.event, JSON.stringify(pushEvent(), null, 2))
+  await writeFile(dirs.files.event, JSON.stringify(event, null, 2))
   return dirs
+}
+
+/** A preload that writes the process's resource usage when it exits (outside the workspace and RUNNER_TEMP). */
+async function writeUsagePreload(base: string, usageFile: string): Promise<string[]> {
+  const preload = join(base, 'resource-usage.mjs')
+  await writeFile(
+    preload,
+    `import { writeFileSync } from 'node:fs'\n` +
+      `process.on('exit', () => writeFileSync(${JSON.stringify(usageFile)}, JSON.stringify(process.resourceUsage())))\n`
+  )
+  return ['--import', pathToFileURL(preload).href]
+}
+
+async function readMaxRss(usageFile: string): Promise<number | undefined> {
+  try {
+    const usage = JSON.parse(await readFile(usageFile, 'utf8')) as { maxRSS?: number }
+    return usage.maxRSS === undefined ? undefined : usage.maxRSS * 1024 // maxRSS is in KiB
+  } catch {
+    return undefined // killed before exit
+  }
 }
 
 interface ProcessRun {
@@ -117,18 +152,20 @@ interface ProcessRun {
   stdout: string
   stderr: string
   durationMs: number
+  spawnedAt: number
 }
 
 function runNode(
   node: string,
-  main: string,
+  args: string[],
   cwd: string,
   env: Record<string, string>,
   timeoutMs = DEFAULT_TIMEOUT_MS
 ): Promise<ProcessRun> {
   return new Promise((resolvePromise, reject) => {
+    const spawnedAt = Date.now()
     const started = performance.now()
-    const child = spawn(node, [main], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(node, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
@@ -146,7 +183,8 @@ function runNode(
         signal,
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: Buffer.concat(stderr).toString('utf8'),
-        durationMs: performance.now() - started
+        durationMs: performance.now() - started,
+        spawnedAt
       })
     })
   })

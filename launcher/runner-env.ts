@@ -97,6 +97,67 @@ export function pushEvent(): object {
   }
 }
 
+/** The event that triggered the workflow: its name and the payload at GITHUB_EVENT_PATH. */
+export interface RunnerEvent {
+  name: string
+  payload: object
+}
+
+/**
+ * A pull request event of DEFAULT_REPOSITORY (`pull_request` or `pull_request_target`), from a branch of the
+ * repository itself, or from `fromRepo` (a fork).
+ */
+export function pullRequestEvent(
+  number: number,
+  o: { name?: string; headSha?: string; fromRepo?: string; action?: string } = {}
+): RunnerEvent {
+  const repository = (fullName: string): object => {
+    const [owner, name] = fullName.split('/')
+    return { name, full_name: fullName, owner: { login: owner } }
+  }
+  const headRepo = o.fromRepo ?? DEFAULT_REPOSITORY
+  return {
+    name: o.name ?? 'pull_request',
+    payload: {
+      action: o.action ?? 'synchronize',
+      number,
+      pull_request: {
+        number,
+        state: 'open',
+        head: {
+          ref: 'feature',
+          sha: o.headSha ?? 'fedcba9876543210fedcba9876543210fedcba98',
+          repo: repository(headRepo)
+        },
+        base: {
+          ref: 'main',
+          sha: '0123456789abcdef0123456789abcdef01234567',
+          repo: repository(DEFAULT_REPOSITORY)
+        }
+      },
+      repository: repository(DEFAULT_REPOSITORY),
+      sender: { login: 'octocat', id: 583231 }
+    }
+  }
+}
+
+/** The runner's variables that depend on the event (the defaults of runnerVariables are for a push to main). */
+export function eventVariables(event: RunnerEvent): Record<string, string> {
+  const env: Record<string, string> = { GITHUB_EVENT_NAME: event.name }
+  const pr = (
+    event.payload as { pull_request?: { number: number; head?: { ref?: string }; base?: { ref?: string } } }
+  ).pull_request
+  if (pr && event.name === 'pull_request') {
+    env.GITHUB_REF = `refs/pull/${pr.number}/merge`
+    env.GITHUB_REF_NAME = `${pr.number}/merge`
+  }
+  if (pr) {
+    env.GITHUB_HEAD_REF = pr.head?.ref ?? ''
+    env.GITHUB_BASE_REF = pr.base?.ref ?? ''
+  }
+  return env
+}
+
 /** What the launcher passes through from its own environment: what a shell needs, nothing of the test runner. */
 export function inheritedVariables(from: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const env: Record<string, string> = {}

@@ -1,5 +1,5 @@
 // A standard Azure world in the sandbox, and a way to run the bundled action against it as the runner does.
-import { runAction, type LaunchResult } from './index.ts'
+import { runAction, type LaunchResult, type RunnerEvent } from './index.ts'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.ts'
 
 export const APP_RG = 'rg-apps'
@@ -20,7 +20,15 @@ export interface World {
   workflow: { clientId: string; objectId: string }
   run(
     inputs?: Record<string, string>,
-    options?: { idToken?: boolean; env?: Record<string, string>; measureResources?: boolean }
+    options?: {
+      idToken?: boolean
+      env?: Record<string, string>
+      measureResources?: boolean
+      /** default a push to main; see pullRequestEvent in runner-env.ts */
+      event?: RunnerEvent
+      /** another build of the action, e.g. for the benchmark (default: this repository) */
+      actionDir?: string
+    }
   ): Promise<ActionRun>
   stop(): Promise<void>
 }
@@ -94,6 +102,8 @@ export async function startWorld(
         },
         env: { ...sandbox.actionEnv(), ...runOptions.env },
         measureResources: runOptions.measureResources,
+        event: runOptions.event,
+        actionDir: runOptions.actionDir,
         idToken:
           runOptions.idToken === false
             ? undefined

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import type { FaultInjector } from './faults.ts'
 import type { TestPki } from './tls.ts'
 
-export type ServiceName = 'arm' | 'entra' | 'oidc' | 'sandbox'
+export type ServiceName = 'arm' | 'entra' | 'oidc' | 'sandbox' | 'github'
 
 export interface RequestLogEntry {
   seq: number
@@ -23,7 +23,8 @@ export interface RequestLogEntry {
   correlationId?: string
   body?: unknown
   fault?: string
-  authorization?: 'bearer' | 'none'
+  /** the scheme of the Authorization header (`token` is GitHub's); never its value */
+  authorization?: 'bearer' | 'token' | 'none'
 }
 
 export interface SandboxRequest {
@@ -145,7 +146,9 @@ export async function startHttpsService(o: ServiceOptions): Promise<HttpsService
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const startedAt = Date.now()
     const seq = o.nextSeq()
-    const url = new URL(req.url ?? '/', origin)
+    // ARM tolerates a doubled leading slash, which generic by-id clients send ('/{+resourceId}' with an id that
+    // starts with '/'); without this, URL parsing would take the first segment for a host name.
+    const url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), origin)
     const method = (req.method ?? 'GET').toUpperCase()
     const raw = await readBody(req)
     const parsed = parseBody(raw, header(req.headers, 'content-type'))
@@ -178,9 +181,7 @@ export async function startHttpsService(o: ServiceOptions): Promise<HttpsService
       clientRequestId:
         header(req.headers, 'x-ms-client-request-id') ?? header(req.headers, 'client-request-id'),
       correlationId: clientCorrelation,
-      authorization: header(req.headers, 'authorization')?.toLowerCase().startsWith('bearer ')
-        ? 'bearer'
-        : 'none'
+      authorization: authorizationScheme(header(req.headers, 'authorization'))
     }
     if (route?.logBody) entry.body = route.logBody(sreq)
     else if (method !== 'GET' && method !== 'DELETE' && parsed.body !== undefined) entry.body = parsed.body
@@ -248,6 +249,11 @@ export async function startHttpsService(o: ServiceOptions): Promise<HttpsService
         server.close(() => resolve())
       })
   }
+}
+
+function authorizationScheme(value: string | undefined): RequestLogEntry['authorization'] {
+  const scheme = value?.split(' ')[0].toLowerCase()
+  return scheme === 'bearer' || scheme === 'token' ? scheme : 'none'
 }
 
 function defaultFaultCode(status: number): string {

@@ -11,6 +11,16 @@ import { appView, seedContainerApp } from './arm/container-apps.ts'
 import { armErrorBody } from './arm/errors.ts'
 import { seedUserAssignedIdentity } from './arm/identities.ts'
 import { createOperations } from './arm/operations.ts'
+import { jobView, seedJob } from './arm/jobs.ts'
+import {
+  databaseView,
+  managedRedisAssignmentView,
+  managedRedisPermissions,
+  managedRedisView,
+  seedManagedRedis,
+  seedManagedRedisAssignment
+} from './arm/managed-redis.ts'
+import type { ManagedRedisContext, ManagedRedisSeed } from './arm/managed-redis.ts'
 import { cacheView, seedCache } from './arm/redis.ts'
 import type { RedisContext } from './arm/redis.ts'
 import { revisionView, runtimeView } from './arm/revisions.ts'
@@ -27,13 +37,23 @@ import type { HttpsService, RequestLogEntry } from './http.ts'
 import { startIngress } from './ingress.ts'
 import type { Ingress } from './ingress.ts'
 import { addPrincipal, createState, findPrincipal, resourceKey } from './state.ts'
-import type { ContainerAppState, CacheState, FederatedCredential, Json, RoleAssignment } from './state.ts'
+import type {
+  ContainerAppState,
+  CacheState,
+  FederatedCredential,
+  JobState,
+  Json,
+  ManagedRedisDatabaseState,
+  ManagedRedisState,
+  RoleAssignment
+} from './state.ts'
 import { createTestPki } from './tls.ts'
 
 export type { Faults, LatencyProfile } from './faults.ts'
 export type { RequestLogEntry } from './http.ts'
 export type { FederatedCredential, RoleAssignment } from './state.ts'
 export type { TokenIssued } from './entra.ts'
+export type { ManagedRedisSeed } from './arm/managed-redis.ts'
 
 export interface SandboxOptions {
   /** working dir for certs/redis; default a fresh temp dir (removed on stop) */
@@ -62,6 +82,18 @@ export interface ContainerAppSeed {
   activeRevisionsMode?: 'Single' | 'Multiple'
   identity?: { type: string; userAssignedIdentities?: Record<string, object> }
   tags?: Record<string, string>
+}
+
+/** A Container Apps job: an app's seed without ingress, revision mode or scale, plus the trigger type. */
+export interface ContainerAppJobSeed {
+  containers?: { name: string; image?: string; env?: EnvSeed[] }[]
+  initContainers?: { name: string; image?: string; env?: EnvSeed[] }[]
+  secrets?: { name: string; value?: string; keyVaultUrl?: string; identity?: string }[]
+  registries?: { server: string; username?: string; passwordSecretRef?: string; identity?: string }[]
+  identity?: { type: string; userAssignedIdentities?: Record<string, object> }
+  tags?: Record<string, string>
+  /** default 'Manual' */
+  triggerType?: 'Manual' | 'Schedule' | 'Event'
 }
 
 export interface Sandbox {
@@ -103,6 +135,17 @@ export interface Sandbox {
     name: string,
     p: { objectId: string; accessPolicyName: string; objectIdAlias?: string }
   ): Promise<void>
+  /** a Container Apps job (Microsoft.App/jobs); returns its resource id */
+  addContainerAppJob(rg: string, name: string, spec?: ContainerAppJobSeed): string
+  /** an Azure Managed Redis cluster (Microsoft.Cache/redisEnterprise) with one database; returns the cluster id */
+  addManagedRedis(rg: string, name: string, o?: ManagedRedisSeed): string
+  /** An existing Succeeded assignment (policy 'default'; any name); resolves once the data plane user exists. */
+  addManagedRedisAssignment(
+    rg: string,
+    name: string,
+    assignmentName: string,
+    p: { objectId: string; database?: string }
+  ): Promise<void>
 
   failRevisions(rg: string, app: string, how?: { reason?: string }): void
   setCacheBusy(rg: string, cache: string, ms: number): void
@@ -116,6 +159,12 @@ export interface Sandbox {
   listRevisions(rg: string, app: string): Json[]
   listAssignments(rg: string, cache: string): Json[]
   getCache(rg: string, name: string): Json
+  /** ARM JSON of the job WITH secret values */
+  getContainerAppJob(rg: string, name: string): Json
+  /** ARM JSON of the cluster, plus (sandbox only) `databases`: the ARM JSON of its databases */
+  getManagedRedis(rg: string, name: string): Json
+  /** ARM JSON of a database's assignments (database default 'default') */
+  listManagedRedisAssignments(rg: string, name: string, database?: string): Json[]
   tokensIssued: TokenIssued[]
   /** GitHub OIDC tokens minted: the audience each was asked for */
   idTokensIssued: { audience: string; sub: string }[]
@@ -158,7 +207,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const ops = createOperations(state.subscriptionId)
     cleanups.push(async () => ops.stop())
     const syncUser = async (objectId: string): Promise<void> => {
-      await dataPlane?.setUser(objectId, effectivePermissions(state, objectId))
+      await dataPlane?.setUser(
+        objectId,
+        effectivePermissions(state, objectId) ?? managedRedisPermissions(state, objectId)
+      )
     }
     const redisContext: RedisContext & { syncUser(objectId: string): Promise<void> } = {
       state,
@@ -170,6 +222,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       syncDataPlane: async cache => {
         for (const a of [...cache.assignments.values()]) await syncUser(a.objectId)
       },
+      syncUser
+    }
+
+    const managedRedisContext: ManagedRedisContext = {
+      state,
+      ops,
+      dataPlane: dataPlane ? { host: dataPlane.host, port: dataPlane.port } : undefined,
       syncUser
     }
 
@@ -185,7 +244,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       latencyMs: () => state.latency.armRequestMs,
       errorBody: (_status, code, message) => armErrorBody(code, message)
     })
-    arm.routes.push(...createArmRoutes(state, entra, ops, redisContext))
+    arm.routes.push(...createArmRoutes(state, entra, ops, redisContext, managedRedisContext))
     const login = await start({
       ...common,
       name: 'entra',
@@ -208,6 +267,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const cache = state.caches.get(resourceKey(rg, name))
       if (!cache) throw new Error(`sandbox: no cache ${rg}/${name}`)
       return cache
+    }
+    const findJob = (rg: string, name: string): JobState => {
+      const job = state.jobs.get(resourceKey(rg, name))
+      if (!job) throw new Error(`sandbox: no container apps job ${rg}/${name}`)
+      return job
+    }
+    const findManagedRedis = (rg: string, name: string): ManagedRedisState => {
+      const cluster = state.managedRedis.get(resourceKey(rg, name))
+      if (!cluster) throw new Error(`sandbox: no managed redis ${rg}/${name}`)
+      return cluster
+    }
+    const findDatabase = (cluster: ManagedRedisState, database = 'default'): ManagedRedisDatabaseState => {
+      const db = cluster.databases.get(database.toLowerCase())
+      if (!db)
+        throw new Error(`sandbox: no database ${database} in managed redis ${cluster.rg}/${cluster.name}`)
+      return db
     }
     const mintManagedIdentityToken = async (principalId: string, scope: string): Promise<string> => {
       const p = state.principals.get(principalId.toLowerCase())
@@ -272,6 +347,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         seedAssignment(findCache(rg, cacheName), name, p)
         await syncUser(p.objectId)
       },
+      addContainerAppJob: (rg, name, spec) => seedJob(state, rg, name, spec).id,
+      addManagedRedis: (rg, name, o) => seedManagedRedis(state, rg, name, o).id,
+      addManagedRedisAssignment: async (rg, name, assignmentName, p) => {
+        seedManagedRedisAssignment(
+          findDatabase(findManagedRedis(rg, name), p.database),
+          assignmentName,
+          p.objectId
+        )
+        await syncUser(p.objectId)
+      },
 
       failRevisions: (rg, name, how = {}) => {
         const app = findApp(rg, name)
@@ -283,7 +368,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         }
       },
       setCacheBusy: (rg, name, ms) => {
-        findCache(rg, name).busyUntil = Date.now() + ms
+        const managed = state.caches.has(resourceKey(rg, name))
+          ? undefined
+          : state.managedRedis.get(resourceKey(rg, name))
+        ;(managed ?? findCache(rg, name)).busyUntil = Date.now() + ms
       },
       setPrincipalReplicationDelay: ms => {
         state.replicationDelayMs = ms
@@ -312,9 +400,34 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return [...cache.assignments.values()].map(a => assignmentView(cache, a))
       },
       getCache: (rg, name) => cacheView(redisContext, findCache(rg, name)),
+      getContainerAppJob: (rg, name) => {
+        const job = findJob(rg, name)
+        const view = jobView(state, job)
+        view.properties.configuration.secrets = structuredClone(job.properties.configuration?.secrets ?? [])
+        return view
+      },
+      getManagedRedis: (rg, name) => {
+        const cluster = findManagedRedis(rg, name)
+        return {
+          ...managedRedisView(managedRedisContext, cluster),
+          databases: [...cluster.databases.values()].map(db => databaseView(managedRedisContext, cluster, db))
+        }
+      },
+      listManagedRedisAssignments: (rg, name, database) => {
+        const cluster = findManagedRedis(rg, name)
+        const db = findDatabase(cluster, database)
+        return [...db.assignments.values()].map(a => managedRedisAssignmentView(cluster, db, a))
+      },
       tokensIssued: entra.tokensIssued,
       idTokensIssued: github.issued,
-      healthUrl: (rg, name) => ingress.url(rg, name),
+      healthUrl: (rg, name) => {
+        if (!state.apps.has(resourceKey(rg, name)) && state.jobs.has(resourceKey(rg, name))) {
+          throw new Error(
+            `sandbox: ${rg}/${name} is a container apps job; jobs have no ingress (no health URL)`
+          )
+        }
+        return ingress.url(rg, name)
+      },
       dataPlane: dataPlane ? { host: dataPlane.host, port: dataPlane.port } : undefined,
       stop: async () => {
         for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined)

@@ -97,6 +97,50 @@ export interface CacheState {
   inFlight: Set<string>
 }
 
+/** A Container Apps job: like an app without revisions or ingress; its template is what the next execution runs. */
+export interface JobState {
+  id: string
+  rg: string
+  name: string
+  tags: Record<string, string>
+  identity?: { type: string; userAssignedIdentities?: Record<string, Json> }
+  systemPrincipalId?: string
+  /** properties as written by clients (environmentId, configuration, template), secret values included */
+  properties: Json
+  /** the running write, if any: other writes get 409 until it ends */
+  pending?: { operationId: string }
+  provisioningState: 'Succeeded' | 'InProgress' | 'Failed'
+}
+
+export interface ManagedRedisAssignmentState {
+  name: string
+  objectId: string
+  accessPolicyName: string
+  provisioningState: 'Updating' | 'Succeeded' | 'Deleting'
+}
+
+export interface ManagedRedisDatabaseState {
+  name: string
+  accessKeysAuthentication: 'Disabled' | 'Enabled'
+  /** keyed by lower-cased assignment name */
+  assignments: Map<string, ManagedRedisAssignmentState>
+}
+
+/** An Azure Managed Redis cluster (Microsoft.Cache/redisEnterprise) and its databases. */
+export interface ManagedRedisState {
+  id: string
+  rg: string
+  name: string
+  tags: Record<string, string>
+  sku: Json
+  provisioningState: string
+  /** keyed by lower-cased database name */
+  databases: Map<string, ManagedRedisDatabaseState>
+  busyUntil: number
+  /** operations running on the cluster or its children */
+  inFlight: Set<string>
+}
+
 export const builtInPolicies: Record<string, string> = {
   'Data Owner': '+@all allkeys',
   'Data Contributor': '+@all -@dangerous allkeys',
@@ -118,6 +162,8 @@ export interface SandboxState {
   identities: Map<string, UserAssignedIdentityState>
   apps: Map<string, ContainerAppState>
   caches: Map<string, CacheState>
+  jobs: Map<string, JobState>
+  managedRedis: Map<string, ManagedRedisState>
 }
 
 export function createState(): SandboxState {
@@ -131,7 +177,9 @@ export function createState(): SandboxState {
     principals: new Map(),
     identities: new Map(),
     apps: new Map(),
-    caches: new Map()
+    caches: new Map(),
+    jobs: new Map(),
+    managedRedis: new Map()
   }
 }
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync } from 'node:fs'
 import { majorVersion, node24Path } from '../../launcher/node24.ts'
-import { inheritedVariables, inputEnv, inputEnvName } from '../../launcher/runner-env.ts'
+import {
+  eventVariables,
+  inheritedVariables,
+  inputEnv,
+  inputEnvName,
+  pullRequestEvent
+} from '../../launcher/runner-env.ts'
 
 describe('INPUT_ variables', () => {
   it('follows the runner: upper case, spaces to underscores, hyphens kept', () => {
@@ -21,6 +27,30 @@ describe('INPUT_ variables', () => {
 
   it('passes an explicitly empty input as empty, not as the default', () => {
     expect(inputEnv({ a: { default: 'x' } }, { a: '' })).toEqual({ INPUT_A: '' })
+  })
+})
+
+describe('events', () => {
+  it('sets the refs of a pull request as the runner does', () => {
+    const event = pullRequestEvent(7, { fromRepo: 'forker/octo-repo' })
+    expect(eventVariables(event)).toEqual({
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_REF: 'refs/pull/7/merge',
+      GITHUB_REF_NAME: '7/merge',
+      GITHUB_HEAD_REF: 'feature',
+      GITHUB_BASE_REF: 'main'
+    })
+    expect(event.payload).toMatchObject({
+      number: 7,
+      pull_request: {
+        head: { repo: { full_name: 'forker/octo-repo' } },
+        base: { repo: { full_name: 'octo-org/octo-repo' } }
+      }
+    })
+    // pull_request_target runs on the base branch: GITHUB_REF stays as it is
+    expect(eventVariables(pullRequestEvent(7, { name: 'pull_request_target' }))).not.toHaveProperty(
+      'GITHUB_REF'
+    )
   })
 })
 

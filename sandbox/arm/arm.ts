@@ -6,6 +6,9 @@ import { accessPolicyRoutes } from './access-policies.ts'
 import type { AccessPolicyContext } from './access-policies.ts'
 import { containerAppRoutes } from './container-apps.ts'
 import { identityRoutes } from './identities.ts'
+import { jobRoutes } from './jobs.ts'
+import { managedRedisRoutes } from './managed-redis.ts'
+import type { ManagedRedisContext } from './managed-redis.ts'
 import { operationPathPattern } from './operations.ts'
 import type { Operations } from './operations.ts'
 import { redisRoutes } from './redis.ts'
@@ -15,7 +18,8 @@ export function createArmRoutes(
   state: SandboxState,
   entra: Entra,
   ops: Operations,
-  ctx: AccessPolicyContext
+  ctx: AccessPolicyContext,
+  managedRedis: ManagedRedisContext = { state, ops, syncUser: ctx.syncUser }
 ): Route[] {
   return armRoutes(state, entra, [
     {
@@ -26,8 +30,10 @@ export function createArmRoutes(
       handle: req => (/Statuses$|asyncOperations$/i.test(req.params[2]) ? ops.status(req) : ops.result(req))
     },
     ...containerAppRoutes(state, ops),
+    ...jobRoutes(state, ops),
     ...identityRoutes(state),
     ...redisRoutes(ctx),
-    ...accessPolicyRoutes(ctx)
+    ...accessPolicyRoutes(ctx),
+    ...managedRedisRoutes(managedRedis)
   ])
 }

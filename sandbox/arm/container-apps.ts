@@ -27,7 +27,7 @@ import type { ArmRouteSpec } from './router.ts'
 
 const TYPE = 'Microsoft.App/containerApps'
 const APP = String.raw`^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.App\/containerApps\/([^/]+)`
-const ASSIGN_ACTION = 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'
+export const ASSIGN_ACTION = 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'
 
 export function containerAppId(s: SandboxState, rg: string, name: string): string {
   return `${rgId(s, rg)}/providers/Microsoft.App/containerApps/${name}`
@@ -76,7 +76,11 @@ export function appView(s: SandboxState, app: ContainerAppState, o: { running?: 
   }
 }
 
-function identityView(s: SandboxState, app: ContainerAppState): Json {
+/** The identity block of an app or job as Container Apps answers it. */
+export function identityView(
+  s: SandboxState,
+  app: Pick<ContainerAppState, 'identity' | 'systemPrincipalId'>
+): Json {
   const type = app.identity?.type ?? 'None'
   if (type === 'None') return { type: 'None' }
   const view: Json = { type }
@@ -96,7 +100,7 @@ function identityView(s: SandboxState, app: ContainerAppState): Json {
 }
 
 /** Container Apps writes the combined type without a space and accepts any casing. */
-function normaliseIdentity(identity: Json): ContainerAppState['identity'] {
+export function normaliseIdentity(identity: Json): ContainerAppState['identity'] {
   if (identity === undefined || identity === null) return undefined
   const parts = String(identity.type ?? 'None')
     .split(',')
@@ -114,7 +118,7 @@ function normaliseIdentity(identity: Json): ContainerAppState['identity'] {
   }
 }
 
-function validateSecrets(properties: Json): void {
+export function validateSecrets(properties: Json): void {
   const secrets: Json[] = properties?.configuration?.secrets ?? []
   const invalid = secrets
     .filter(x => (x.value === undefined || x.value === null) && !(x.keyVaultUrl && x.identity))
@@ -128,7 +132,11 @@ function validateSecrets(properties: Json): void {
   }
 }
 
-function validateUserAssigned(s: SandboxState, identity: ContainerAppState['identity'], appId: string): void {
+export function validateUserAssigned(
+  s: SandboxState,
+  identity: ContainerAppState['identity'],
+  appId: string
+): void {
   for (const id of Object.keys(identity?.userAssignedIdentities ?? {})) {
     if (!findIdentityById(s, id)) {
       throw armError(

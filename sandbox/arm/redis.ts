@@ -118,8 +118,11 @@ export function getCache(s: SandboxState, req: SandboxRequest): CacheState {
   return cache
 }
 
-/** Any write on a cache or its children is refused while the cache applies an update. */
-export function rejectIfCacheBusy(ops: Operations, cache: CacheState): void {
+/** Any write on a cache (classic or Managed Redis) or its children is refused while the cache applies an update. */
+export function rejectIfCacheBusy(
+  ops: Operations,
+  cache: Pick<CacheState, 'id' | 'inFlight' | 'busyUntil'>
+): void {
   const running = [...cache.inFlight].some(id => ops.isRunning(id))
   if (running || Date.now() < cache.busyUntil) {
     throw armError(

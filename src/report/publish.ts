@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { commentPlanOnPullRequest, isPullRequestEvent } from './pr-comment.js'
 import type { RunReport } from './run-report.js'
 import { renderSummary } from './summary.js'
 
@@ -27,6 +28,8 @@ export async function publish(report: RunReport): Promise<void> {
     })
   }
   for (const warning of report.warnings) core.warning(warning)
+
+  if (report.mode === 'plan' && isPullRequestEvent()) await commentPlanOnPullRequest(report)
 
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {

@@ -1,0 +1,384 @@
+// Azure Managed Redis (Microsoft.Cache/redisEnterprise): cluster and database GET, and the databases' access
+// policy assignments (PUT/GET/list/DELETE as Azure-AsyncOperation LROs). Entra is always on; the only policy is
+// 'default' (full access), so each Succeeded assignment makes its object id a data plane user with `+@all allkeys`.
+import type { Reply, SandboxRequest } from '../http.ts'
+import { REGION, REGION_DISPLAY, resourceKey, rgId } from '../state.ts'
+import type {
+  Json,
+  ManagedRedisAssignmentState,
+  ManagedRedisDatabaseState,
+  ManagedRedisState,
+  SandboxState
+} from '../state.ts'
+import { armError, resourceNotFound } from './errors.ts'
+import type { Operations } from './operations.ts'
+import { rejectIfCacheBusy } from './redis.ts'
+import type { ArmRouteSpec } from './router.ts'
+
+const TYPE = 'Microsoft.Cache/redisEnterprise'
+const PAGE_SIZE = 2
+/** the TypeSpec pattern of accessPolicyAssignmentName (AccessPolicyAssignment.tsp) */
+const NAME = /^[A-Za-z0-9]{1,60}$/
+const DEFAULT_POLICY = 'default'
+/** what the 'default' access policy grants on the data plane */
+export const MANAGED_REDIS_DEFAULT_PERMISSIONS = '+@all allkeys'
+/** the port of every Azure Managed Redis database (TLS) */
+export const MANAGED_REDIS_PORT = 10000
+
+const CLUSTER = String.raw`^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Cache\/redisEnterprise\/([^/]+)`
+const DATABASE = String.raw`${CLUSTER}\/databases\/([^/]+)`
+const ASSIGNMENTS = String.raw`${DATABASE}\/accessPolicyAssignments`
+
+export interface ManagedRedisContext {
+  state: SandboxState
+  ops: Operations
+  /** the real redis-server when it runs: cluster hostName and database port point at it */
+  dataPlane?: { host: string; port: number }
+  /** an assignment for this object id was made or removed */
+  syncUser(objectId: string): Promise<void>
+}
+
+export interface ManagedRedisSeed {
+  /** name of the (only) database; default 'default' */
+  database?: string
+  accessKeysAuthentication?: 'Disabled' | 'Enabled'
+  tags?: Record<string, string>
+}
+
+export function seedManagedRedis(
+  s: SandboxState,
+  rg: string,
+  name: string,
+  o: ManagedRedisSeed = {}
+): ManagedRedisState {
+  s.resourceGroups.add(rg.toLowerCase())
+  const database: ManagedRedisDatabaseState = {
+    name: o.database ?? 'default',
+    accessKeysAuthentication: o.accessKeysAuthentication ?? 'Disabled',
+    assignments: new Map()
+  }
+  const cluster: ManagedRedisState = {
+    id: `${rgId(s, rg)}/providers/${TYPE}/${name}`,
+    rg,
+    name,
+    tags: o.tags ?? {},
+    sku: { name: 'Balanced_B1' },
+    provisioningState: 'Succeeded',
+    databases: new Map([[database.name.toLowerCase(), database]]),
+    busyUntil: 0,
+    inFlight: new Set()
+  }
+  s.managedRedis.set(resourceKey(rg, name), cluster)
+  return cluster
+}
+
+/** An existing Succeeded assignment (any name, as the portal's GUID names are accepted here too). */
+export function seedManagedRedisAssignment(
+  db: ManagedRedisDatabaseState,
+  name: string,
+  objectId: string
+): ManagedRedisAssignmentState {
+  const a: ManagedRedisAssignmentState = {
+    name,
+    objectId,
+    accessPolicyName: DEFAULT_POLICY,
+    provisioningState: 'Succeeded'
+  }
+  db.assignments.set(name.toLowerCase(), a)
+  return a
+}
+
+/** ACL permissions the data plane should give an object id for its Managed Redis assignments, if any. */
+export function managedRedisPermissions(s: SandboxState, objectId: string): string | undefined {
+  for (const cluster of s.managedRedis.values()) {
+    for (const db of cluster.databases.values()) {
+      for (const a of db.assignments.values()) {
+        if (a.objectId.toLowerCase() === objectId.toLowerCase() && a.provisioningState === 'Succeeded') {
+          return MANAGED_REDIS_DEFAULT_PERMISSIONS
+        }
+      }
+    }
+  }
+  return undefined
+}
+
+export function managedRedisView(ctx: ManagedRedisContext, cluster: ManagedRedisState): Json {
+  return {
+    id: cluster.id,
+    name: cluster.name,
+    type: TYPE,
+    location: REGION_DISPLAY,
+    tags: cluster.tags,
+    kind: 'v2',
+    sku: structuredClone(cluster.sku),
+    identity: { type: 'None' },
+    properties: {
+      hostName: ctx.dataPlane ? ctx.dataPlane.host : `${cluster.name}.${REGION}.redis.azure.net`,
+      provisioningState: cluster.provisioningState,
+      resourceState: 'Running',
+      redisVersion: '7.4',
+      minimumTlsVersion: '1.2',
+      highAvailability: 'Enabled',
+      publicNetworkAccess: 'Enabled',
+      privateEndpointConnections: []
+    }
+  }
+}
+
+export function databaseView(
+  ctx: ManagedRedisContext,
+  cluster: ManagedRedisState,
+  db: ManagedRedisDatabaseState
+): Json {
+  return {
+    id: `${cluster.id}/databases/${db.name}`,
+    name: db.name,
+    type: `${TYPE}/databases`,
+    properties: {
+      clientProtocol: 'Encrypted',
+      port: ctx.dataPlane ? ctx.dataPlane.port : MANAGED_REDIS_PORT,
+      provisioningState: 'Succeeded',
+      resourceState: 'Running',
+      // a single endpoint that non-cluster clients can use (what the sandbox's one redis-server is)
+      clusteringPolicy: 'EnterpriseCluster',
+      evictionPolicy: 'VolatileLRU',
+      persistence: { aofEnabled: false, rdbEnabled: false },
+      modules: [],
+      redisVersion: '7.4',
+      deferUpgrade: 'NotDeferred',
+      accessKeysAuthentication: db.accessKeysAuthentication
+    }
+  }
+}
+
+export function managedRedisAssignmentView(
+  cluster: ManagedRedisState,
+  db: ManagedRedisDatabaseState,
+  a: ManagedRedisAssignmentState
+): Json {
+  return {
+    id: `${cluster.id}/databases/${db.name}/accessPolicyAssignments/${a.name}`,
+    name: a.name,
+    type: `${TYPE}/databases/accessPolicyAssignments`,
+    properties: {
+      provisioningState: a.provisioningState,
+      accessPolicyName: a.accessPolicyName,
+      user: { objectId: a.objectId }
+    }
+  }
+}
+
+export function managedRedisRoutes(ctx: ManagedRedisContext): ArmRouteSpec[] {
+  const { state: s, ops } = ctx
+
+  const getCluster = (req: SandboxRequest): ManagedRedisState => {
+    const cluster = s.managedRedis.get(resourceKey(req.params[1], req.params[2]))
+    if (!cluster) throw resourceNotFound(TYPE, req.params[2], req.params[1])
+    return cluster
+  }
+  const getDatabase = (
+    req: SandboxRequest
+  ): { cluster: ManagedRedisState; db: ManagedRedisDatabaseState } => {
+    const cluster = getCluster(req)
+    const db = cluster.databases.get(req.params[3].toLowerCase())
+    if (!db) throw resourceNotFound(TYPE, `${cluster.name}/databases/${req.params[3]}`, cluster.rg)
+    return { cluster, db }
+  }
+
+  const put = (req: SandboxRequest): Reply => {
+    const { cluster, db } = getDatabase(req)
+    const name = req.params[4]
+    if (!NAME.test(name)) {
+      throw armError(
+        400,
+        'InvalidResourceName',
+        `The resource name '${name}' is invalid. The name of an access policy assignment must be 1 to 60 characters long and contain only letters and numbers (pattern '^[A-Za-z0-9]{1,60}$').`
+      )
+    }
+    const props = ((req.body ?? {}) as Json).properties ?? {}
+    const objectId = typeof props.user?.objectId === 'string' ? props.user.objectId : ''
+    const accessPolicyName = typeof props.accessPolicyName === 'string' ? props.accessPolicyName : ''
+    if (!objectId || !accessPolicyName) {
+      throw armError(
+        400,
+        'InvalidRequestBody',
+        "The properties 'accessPolicyName' and 'user.objectId' are required."
+      )
+    }
+    rejectIfCacheBusy(ops, cluster)
+    if (accessPolicyName !== DEFAULT_POLICY) {
+      throw armError(
+        400,
+        'InvalidAccessPolicyAssignment',
+        `The access policy '${accessPolicyName}' is not supported. The only access policy of an Azure Managed Redis database is '${DEFAULT_POLICY}'.`
+      )
+    }
+    const existing = db.assignments.get(name.toLowerCase())
+    const other = [...db.assignments.values()].find(
+      a => a !== existing && a.objectId.toLowerCase() === objectId.toLowerCase()
+    )
+    if (other) {
+      throw armError(
+        400,
+        'InvalidAccessPolicyAssignment',
+        `User '${objectId}' already has an access policy assignment ('${other.name}') on database '${db.name}' of cluster '${cluster.name}'. Each user can have one access policy assignment per database.`
+      )
+    }
+    const principal = s.principals.get(objectId.toLowerCase())
+    if (!principal || Date.now() - principal.createdAt < s.replicationDelayMs) {
+      throw armError(
+        400,
+        'PrincipalNotFound',
+        `Principal ${objectId} does not exist in the directory ${s.tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning an access policy, this error might be related to a replication delay. In this case, retry the operation after some time.`
+      )
+    }
+    const unchanged =
+      existing !== undefined &&
+      existing.provisioningState === 'Succeeded' &&
+      existing.objectId.toLowerCase() === objectId.toLowerCase()
+    if (unchanged) return { status: 200, body: managedRedisAssignmentView(cluster, db, existing) }
+
+    const assignment: ManagedRedisAssignmentState = {
+      name: existing?.name ?? name,
+      objectId,
+      accessPolicyName: DEFAULT_POLICY,
+      provisioningState: 'Updating'
+    }
+    const previousObjectId = existing?.objectId
+    db.assignments.set(name.toLowerCase(), assignment)
+    const started = ops.start(
+      {
+        provider: 'Microsoft.Cache',
+        durationMs: s.latency.assignmentMs,
+        complete: async () => {
+          cluster.inFlight.delete(started.id)
+          assignment.provisioningState = 'Succeeded'
+          await ctx.syncUser(objectId)
+          if (previousObjectId && previousObjectId.toLowerCase() !== objectId.toLowerCase()) {
+            await ctx.syncUser(previousObjectId)
+          }
+          return undefined
+        },
+        finalReply: () => ({ status: 200, body: managedRedisAssignmentView(cluster, db, assignment) })
+      },
+      req
+    )
+    cluster.inFlight.add(started.id)
+    return {
+      status: existing ? 200 : 201,
+      headers: {
+        'azure-asyncoperation': started.headers['azure-asyncoperation'],
+        'retry-after': started.headers['retry-after']
+      },
+      body: managedRedisAssignmentView(cluster, db, assignment)
+    }
+  }
+
+  const remove = (req: SandboxRequest): Reply => {
+    const { cluster, db } = getDatabase(req)
+    const existing = db.assignments.get(req.params[4].toLowerCase())
+    if (!existing) return { status: 204 }
+    rejectIfCacheBusy(ops, cluster)
+    existing.provisioningState = 'Deleting'
+    const started = ops.start(
+      {
+        provider: 'Microsoft.Cache',
+        durationMs: s.latency.assignmentMs,
+        complete: async () => {
+          cluster.inFlight.delete(started.id)
+          db.assignments.delete(existing.name.toLowerCase())
+          await ctx.syncUser(existing.objectId)
+          return undefined
+        },
+        finalReply: () => ({ status: 204 })
+      },
+      req
+    )
+    cluster.inFlight.add(started.id)
+    return {
+      status: 202,
+      headers: {
+        'azure-asyncoperation': started.headers['azure-asyncoperation'],
+        'retry-after': started.headers['retry-after']
+      }
+    }
+  }
+
+  const list = (req: SandboxRequest): Reply => {
+    const { cluster, db } = getDatabase(req)
+    const all = [...db.assignments.values()]
+    const skip = Number(req.query.get('$skipToken') ?? 0) || 0
+    const page = all.slice(skip, skip + PAGE_SIZE).map(a => managedRedisAssignmentView(cluster, db, a))
+    const next = skip + PAGE_SIZE
+    const nextLink =
+      next < all.length
+        ? `${req.origin}${req.path}?api-version=${req.query.get('api-version')}&$skipToken=${next}`
+        : undefined
+    return { status: 200, body: { value: page, ...(nextLink ? { nextLink } : {}) } }
+  }
+
+  const assignment = new RegExp(`${ASSIGNMENTS}\\/([^/]+)$`, 'i')
+  const common = { resourceType: 'redisEnterprise/databases/accessPolicyAssignments' }
+  return [
+    {
+      method: 'GET',
+      pattern: new RegExp(`${CLUSTER}$`, 'i'),
+      operation: 'redisEnterprise.get',
+      action: 'Microsoft.Cache/redisEnterprise/read',
+      handle: req => ({ status: 200, body: managedRedisView(ctx, getCluster(req)) })
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`${DATABASE}$`, 'i'),
+      operation: 'redisEnterprise.databases.get',
+      action: 'Microsoft.Cache/redisEnterprise/databases/read',
+      handle: req => {
+        const { cluster, db } = getDatabase(req)
+        return { status: 200, body: databaseView(ctx, cluster, db) }
+      }
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`${ASSIGNMENTS}$`, 'i'),
+      operation: 'redisEnterprise.accessPolicyAssignments.list',
+      action: 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments/read',
+      ...common,
+      handle: list
+    },
+    {
+      method: 'GET',
+      pattern: assignment,
+      operation: 'redisEnterprise.accessPolicyAssignments.get',
+      action: 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments/read',
+      ...common,
+      handle: req => {
+        const { cluster, db } = getDatabase(req)
+        const a = db.assignments.get(req.params[4].toLowerCase())
+        if (!a) {
+          throw resourceNotFound(
+            TYPE,
+            `${cluster.name}/databases/${db.name}/accessPolicyAssignments/${req.params[4]}`,
+            cluster.rg
+          )
+        }
+        return { status: 200, body: managedRedisAssignmentView(cluster, db, a) }
+      }
+    },
+    {
+      method: 'PUT',
+      pattern: assignment,
+      operation: 'redisEnterprise.accessPolicyAssignments.createUpdate',
+      action: 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments/write',
+      ...common,
+      handle: put
+    },
+    {
+      method: 'DELETE',
+      pattern: assignment,
+      operation: 'redisEnterprise.accessPolicyAssignments.delete',
+      action: 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments/delete',
+      ...common,
+      handle: remove
+    }
+  ]
+}
