@@ -37423,7 +37423,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73857);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54027);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37432,7 +37432,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 73857:
+/***/ 54027:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37526,6 +37526,380 @@ __nccwpck_require__.d(models_mappers_namespaceObject, {
   UpgradeNotification: () => (UpgradeNotification),
   UserAssignedIdentity: () => (UserAssignedIdentity)
 });
+
+;// CONCATENATED MODULE: ./src/apply/cache-queue.ts
+/**
+ * Serializes writes to one cache: Azure applies one update at a time there and answers 409 "busy processing a
+ * previous update request" to the next, so many apps of one run queue their assignments instead of colliding.
+ */
+class CacheQueue {
+    tail = Promise.resolve();
+    run(work) {
+        const next = this.tail.then(work, work);
+        this.tail = next.catch(() => undefined);
+        return next;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/azure/azure-error.ts
+function readAzureError(error) {
+    const e = (error ?? {});
+    const status = e.statusCode ?? e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined);
+    let code = e.code;
+    let message = e.message ?? String(error);
+    const fromBody = parseArmError(e.response?.bodyAsText);
+    const details = e.details?.error ??
+        e.details;
+    const armCode = fromBody?.code ?? details?.code;
+    if (armCode)
+        code = armCode;
+    if (fromBody?.message)
+        message = fromBody.message;
+    const retryAfter = e.response?.headers?.get?.('retry-after');
+    const correlationId = e.response?.headers?.get?.('x-ms-correlation-request-id');
+    return {
+        status,
+        code,
+        message: message.replace(/\s+/g, ' ').trim(),
+        retryAfterMs: retryAfter && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : undefined,
+        correlationId
+    };
+}
+function parseArmError(body) {
+    if (!body)
+        return undefined;
+    try {
+        const parsed = JSON.parse(body);
+        return parsed.error;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/azure/explain.ts
+
+/** Least-privilege built-in roles that grant each action this action performs. */
+const ROLE_FOR_ACTION = [
+    [
+        /^Microsoft\.App\/containerApps\/(read|write|listSecrets\/action|revisions\/read)/i,
+        'Container Apps Contributor (or Contributor) on the container app'
+    ],
+    [/^Microsoft\.App\/jobs\//i, 'Container Apps Jobs Contributor (or Contributor) on the job'],
+    [/^Microsoft\.Cache\/redis\//i, 'Redis Cache Contributor (or Contributor) on the cache'],
+    [
+        /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/assign\/action/i,
+        'Managed Identity Operator on the user-assigned identity'
+    ],
+    [
+        /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/read/i,
+        'Managed Identity Operator (or Reader) on the user-assigned identity'
+    ]
+];
+/** Turns an Azure failure into a sentence naming what failed, why, and what to change. */
+function explainAzureError(error, doing) {
+    const info = readAzureError(error);
+    const base = { status: info.status, code: info.code };
+    const correlation = info.correlationId ? ` (correlation id ${info.correlationId})` : '';
+    if (info.status === 403 || /AuthorizationFailed/i.test(info.code ?? '')) {
+        const action = /perform action '([^']+)'/i.exec(info.message)?.[1];
+        const scope = /over scope '([^']+)'/i.exec(info.message)?.[1];
+        const role = action ? ROLE_FOR_ACTION.find(([pattern]) => pattern.test(action))?.[1] : undefined;
+        return {
+            ...base,
+            message: `Could not ${doing}: the workflow identity is not allowed to${action ? ` perform ${action}` : ''}${scope ? ` on ${scope}` : ''}.${correlation}`,
+            fix: `Grant the workflow identity ${role ?? 'a role that allows this action'}${scope ? ` (scope ${scope})` : ''}. Role assignments can take a few minutes to apply. The README lists the least permissions this action needs.`
+        };
+    }
+    if (info.status === 401) {
+        return {
+            ...base,
+            message: `Could not ${doing}: Azure refused the access token (${info.code ?? '401'}): ${info.message}${correlation}`,
+            fix: 'Check that tenant-id and subscription-id belong together and that the workflow identity exists in that tenant.'
+        };
+    }
+    if (info.status === 404 || /NotFound/i.test(info.code ?? '')) {
+        return {
+            ...base,
+            message: `Could not ${doing}: ${info.message}${correlation}`,
+            fix: 'Check the names, the resource groups and the subscription-id inputs; names of Azure resources are exact.'
+        };
+    }
+    return {
+        ...base,
+        message: `Could not ${doing}: ${info.message}${info.code ? ` (${info.code})` : ''}${correlation}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/credential/sign-in-hints.ts
+/** Turns an Entra sign-in failure into what to fix, using the claims of the GitHub token that was presented. */
+function explainSignInFailure(message, claims, cloud, clientId) {
+    const code = /AADSTS(\d+)/.exec(message)?.[1];
+    const presented = claims
+        ? `The GitHub token presented had issuer ${claims.iss ?? '?'}, subject ${claims.sub ?? '?'} and audience ${[claims.aud].flat().join(', ') || '?'}.`
+        : '';
+    const subjectShapes = 'Subjects look like repo:OWNER/REPO:ref:refs/heads/BRANCH (a branch), repo:OWNER/REPO:environment:NAME (any job that uses an environment), ' +
+        'repo:OWNER/REPO:pull_request (pull requests), or the immutable form repo:OWNER@OWNER_ID/REPO@REPO_ID:... for repositories that use immutable subject claims.';
+    const fix = (() => {
+        switch (code) {
+            case '700213':
+                return `No federated credential of application ${clientId ?? ''} matches this subject. Add a federated credential with exactly the subject above (issuer https://token.actions.githubusercontent.com, audience ${cloud.oidcAudience}). ${subjectShapes}`;
+            case '7002138':
+                return `A federated credential matches only if you ignore letter case, and matching is case-sensitive. Make the credential's subject identical, character for character, to the one above. ${subjectShapes}`;
+            case '700211':
+                return 'No federated credential has this issuer. Its issuer must be https://token.actions.githubusercontent.com (no trailing slash), or your enterprise issuer if you use one.';
+            case '700212':
+                return `No federated credential accepts this audience. Use audience ${cloud.oidcAudience} in the credential, or set the action's audience input to the one the credential has.`;
+            case '700024':
+                return 'The GitHub token was outside its valid time range. Check the runner clock; the action mints a fresh token for every sign-in.';
+            case '700016':
+                return `Application ${clientId ?? ''} was not found in the tenant. Check client-id and tenant-id: the client ID is the "Application (client) ID" of the app registration or managed identity in that tenant.`;
+            case '7000215':
+            case '7000222':
+                return 'The credential is invalid or expired; this action signs in with OIDC and needs no client secret.';
+            default:
+                return 'Check tenant-id, client-id and the federated credential on the identity.';
+        }
+    })();
+    return [presented, fix].filter(Boolean).join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/deadline.ts
+/** The run's deadline (timeout-minutes): one AbortSignal that every SDK call and wait shares. */
+class Deadline {
+    endsAt;
+    signal;
+    now;
+    constructor(totalMs, now = Date.now) {
+        this.now = now;
+        this.endsAt = now() + totalMs;
+        this.signal = AbortSignal.timeout(totalMs);
+    }
+    remainingMs() {
+        return Math.max(0, this.endsAt - this.now());
+    }
+    get expired() {
+        return this.remainingMs() === 0 || this.signal.aborted;
+    }
+}
+/** Thrown when the deadline ends a wait; carries what was awaited and the state last seen. */
+class DeadlineExceededError extends Error {
+    waitingFor;
+    lastSeen;
+    constructor(waitingFor, lastSeen) {
+        super(`timeout-minutes ran out while waiting for ${waitingFor}; last seen: ${lastSeen}. Raise timeout-minutes or rerun the action: it continues where it stopped.`);
+        this.name = 'DeadlineExceededError';
+        this.waitingFor = waitingFor;
+        this.lastSeen = lastSeen;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/input-error.ts
+/** A problem with the workflow's inputs: shown as is, without a stack trace, before anything is written. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1
+            ? problems[0]
+            : `${problems.length} inputs need fixing:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        this.name = 'InputError';
+        this.problems = problems;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/read/read-state.ts
+/** A read that failed, with what was being read, so the error can name the resource. */
+class ReadError extends Error {
+    what;
+    cause;
+    constructor(what, cause) {
+        super(`Could not read ${what}`);
+        this.what = what;
+        this.cause = cause;
+    }
+}
+async function reading(what, read) {
+    try {
+        return await read();
+    }
+    catch (error) {
+        throw new ReadError(what, error);
+    }
+}
+async function read_state_all(pages) {
+    const items = [];
+    for await (const item of pages)
+        items.push(item);
+    return items;
+}
+/** Reads everything the plan needs, all at once: none of these reads depends on another. */
+async function readState(clients, inputs, deadline) {
+    const options = { abortSignal: deadline.signal };
+    const app = `container app ${inputs.containerApp} in resource group ${inputs.resourceGroup}`;
+    const cache = `cache ${inputs.redisName} in resource group ${inputs.redisResourceGroup}`;
+    const identity = inputs.identity;
+    const [appState, cacheState, policies, assignments, userIdentity] = await Promise.all([
+        reading(app, () => clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options)),
+        reading(cache, () => clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, options)),
+        reading(`the access policies of ${cache}`, () => read_state_all(clients.redis.accessPolicy.list(inputs.redisResourceGroup, inputs.redisName, options))),
+        reading(`the access policy assignments of ${cache}`, () => read_state_all(clients.redis.accessPolicyAssignment.list(inputs.redisResourceGroup, inputs.redisName, options))),
+        identity.kind === 'user'
+            ? reading(`user-assigned identity ${identity.name} in resource group ${identity.resourceGroup}`, async () => {
+                const found = await clients
+                    .identitiesIn(identity.subscriptionId)
+                    .userAssignedIdentities.get(identity.resourceGroup, identity.name, options);
+                return {
+                    id: identity.resourceId,
+                    principalId: found.principalId ?? '',
+                    clientId: found.clientId ?? ''
+                };
+            })
+            : Promise.resolve(undefined)
+    ]);
+    return { app: appState, cache: cacheState, policies, assignments, userIdentity };
+}
+
+;// CONCATENATED MODULE: ./src/explain-failure.ts
+
+
+
+
+
+function isSignInFailure(error) {
+    const e = error;
+    return (/AuthenticationError|CredentialUnavailableError|AuthenticationRequiredError/.test(e?.name ?? '') ||
+        /AADSTS\d+/.test(e?.message ?? ''));
+}
+/** One place that turns any failure into a title, a cause and a fix, without a stack trace. */
+function explainFailure(error, doing, context) {
+    if (error instanceof InputError)
+        return {
+            title: 'Invalid input',
+            message: error.message,
+            fix: 'Fix the inputs of this step in the workflow file; nothing was written to Azure.'
+        };
+    if (error instanceof DeadlineExceededError)
+        return { title: 'Timed out', message: error.message };
+    const cause = error instanceof ReadError ? error.cause : error;
+    const what = error instanceof ReadError ? `read ${error.what}` : doing;
+    const name = cause?.name ?? '';
+    if (name === 'AbortError' || /aborted/i.test(cause?.message ?? '')) {
+        return {
+            title: 'Timed out',
+            message: `timeout-minutes ran out while trying to ${what}${context.lastSeen ? `; last seen: ${context.lastSeen}` : ''}.`,
+            fix: 'Raise timeout-minutes, or rerun: the action continues where it stopped.'
+        };
+    }
+    if (isSignInFailure(cause)) {
+        const message = (cause.message ?? String(cause))
+            .split('\n')[0]
+            .replace(/Trace ID:.*$/, '')
+            .trim();
+        if (context.signIn?.assertions && context.cloud) {
+            return {
+                title: 'Sign-in to Microsoft Entra ID failed',
+                message,
+                fix: explainSignInFailure(message, context.signIn.assertions.lastClaims, context.cloud, context.clientId)
+            };
+        }
+        return {
+            title: 'Sign-in to Azure failed',
+            message,
+            fix: 'For auth: azure-cli, run azure/login earlier in the job (with the same tenant), or set client-id and tenant-id to sign in with OIDC.'
+        };
+    }
+    const explained = explainAzureError(cause, what);
+    return { title: `Could not ${what}`, message: explained.message, fix: explained.fix };
+}
+
+;// CONCATENATED MODULE: ./src/report/record-step.ts
+/** A failure already recorded on a step of the report. */
+class StepFailed extends Error {
+}
+/** Runs a step, timing it and recording its outcome; a failure is explained, recorded and rethrown as StepFailed. */
+async function recordStep(report, base, work, explain) {
+    const started = Date.now();
+    try {
+        const { status, after, detail, value } = await work();
+        report.step({
+            ...base,
+            status,
+            after: after ?? base.after,
+            detail: detail ?? base.detail,
+            durationMs: Date.now() - started
+        });
+        return value;
+    }
+    catch (error) {
+        if (error instanceof StepFailed)
+            throw error;
+        const explained = explain(error);
+        report.step({
+            ...base,
+            status: 'failed',
+            durationMs: Date.now() - started,
+            error: explained.message,
+            fix: explained.fix
+        });
+        report.fail(base.title, explained.message, explained.fix);
+        throw new StepFailed(explained.message);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/apply/revision.ts
+
+function describeRevision(r) {
+    if (!r)
+        return 'not found';
+    return `provisioning ${r.provisioningState ?? '?'}, running ${r.runningState ?? '?'}, health ${r.healthState ?? '?'}`;
+}
+function revisionFailed(r) {
+    if (/Failed/i.test(r.provisioningState ?? '') || /Failed/i.test(r.runningState ?? '')) {
+        return r.provisioningError || `revision ${r.name} ${describeRevision(r)}`;
+    }
+    return undefined;
+}
+function revisionReady(r) {
+    return (/Provisioned/i.test(r.provisioningState ?? '') &&
+        /^Running/i.test(r.runningState ?? '') &&
+        /Healthy/i.test(r.healthState ?? ''));
+}
+/** Start-to-start interval of the revision polls (two GETs each). */
+const REVISION_POLL_MS = 500;
+/**
+ * Waits until the new revision is provisioned, running and healthy, and is the app's latest ready revision.
+ * This wait is the action's own (no LRO covers it), so it polls often enough to overshoot by under a second.
+ */
+async function waitForRevision(ctx, revisionName) {
+    const { inputs, clients, deadline } = ctx;
+    const options = { abortSignal: deadline.signal };
+    let lastSeen = 'nothing yet';
+    // Polls start on a fixed cadence (not a pause after each answer), so a revision that turns ready is seen
+    // at most one interval plus one round trip later: under a second for round trips under half a second.
+    const interval = Math.min(ctx.pollIntervalMs, REVISION_POLL_MS);
+    for (;;) {
+        const polledAt = Date.now();
+        const waitingFor = `revision ${revisionName} to become ready`;
+        const [revision, app] = await Promise.all([
+            clients.apps.containerAppsRevisions.getRevision(inputs.resourceGroup, inputs.containerApp, revisionName, options),
+            clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options)
+        ]).catch((error) => {
+            if (deadline.expired)
+                throw new DeadlineExceededError(waitingFor, lastSeen);
+            throw error;
+        });
+        lastSeen = `${describeRevision(revision)}; latest ready revision ${app.latestReadyRevisionName ?? 'none'}`;
+        const failure = revisionFailed(revision);
+        if (failure)
+            return { ready: false, revision, app, failure };
+        if (revisionReady(revision) && app.latestReadyRevisionName === revisionName)
+            return { ready: true, revision, app };
+        const remaining = deadline.remainingMs();
+        if (remaining <= 0)
+            throw new DeadlineExceededError(waitingFor, lastSeen);
+        await ctx.sleep(Math.max(0, Math.min(interval - (Date.now() - polledAt), remaining)));
+    }
+}
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
@@ -40474,42 +40848,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/azure/azure-error.ts
-function readAzureError(error) {
-    const e = (error ?? {});
-    const status = e.statusCode ?? e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined);
-    let code = e.code;
-    let message = e.message ?? String(error);
-    const fromBody = parseArmError(e.response?.bodyAsText);
-    const details = e.details?.error ??
-        e.details;
-    const armCode = fromBody?.code ?? details?.code;
-    if (armCode)
-        code = armCode;
-    if (fromBody?.message)
-        message = fromBody.message;
-    const retryAfter = e.response?.headers?.get?.('retry-after');
-    const correlationId = e.response?.headers?.get?.('x-ms-correlation-request-id');
-    return {
-        status,
-        code,
-        message: message.replace(/\s+/g, ' ').trim(),
-        retryAfterMs: retryAfter && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : undefined,
-        correlationId
-    };
-}
-function parseArmError(body) {
-    if (!body)
-        return undefined;
-    try {
-        const parsed = JSON.parse(body);
-        return parsed.error;
-    }
-    catch {
-        return undefined;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/azure/classify.ts
 const TRANSIENT_CODES = new Set([
     'ECONNRESET',
@@ -40590,125 +40928,6 @@ function reason(kind) {
             return 'a transient failure';
         default:
             return 'a failure';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/plan/assignment-plan.ts
-const sameText = (a, b) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
-function findPolicy(policies, wanted) {
-    return policies.find(p => sameText(p.name, wanted));
-}
-/** Azure allows one assignment per object id per cache, under any name: find it by object id. */
-function findAssignmentFor(assignments, objectId) {
-    return assignments.find(a => sameText(a.objectId, objectId));
-}
-function planAssignment(o) {
-    const policy = findPolicy(o.policies, o.wantedPolicy);
-    if (!policy?.name) {
-        const names = o.policies.map(p => `"${p.name}"`).join(', ') || 'none';
-        return {
-            blockers: [
-                {
-                    step: 'assignment',
-                    message: `Access policy "${o.wantedPolicy}" does not exist on the cache. Policies on the cache: ${names}.`,
-                    fix: 'Set access-policy to one of those, or create the custom policy on the cache first (az redis access-policy create).'
-                }
-            ]
-        };
-    }
-    const existing = o.objectId ? findAssignmentFor(o.assignments, o.objectId) : undefined;
-    if (existing?.name && o.objectId) {
-        const healthy = existing.provisioningState === undefined || sameText(existing.provisioningState, 'Succeeded');
-        if (sameText(existing.accessPolicyName, policy.name) && healthy) {
-            const text = `${existing.name}: ${existing.accessPolicyName}`;
-            return {
-                plan: {
-                    action: 'unchanged',
-                    name: existing.name,
-                    policy: policy.name,
-                    objectId: o.objectId,
-                    before: text,
-                    after: text
-                },
-                blockers: []
-            };
-        }
-        return {
-            plan: {
-                action: 'update',
-                name: existing.name,
-                policy: policy.name,
-                objectId: o.objectId,
-                before: `${existing.name}: ${existing.accessPolicyName ?? '?'} (${existing.provisioningState ?? '?'})`,
-                after: `${existing.name}: ${policy.name}`
-            },
-            blockers: []
-        };
-    }
-    const name = o.requestedName ?? o.objectId;
-    const taken = name ? o.assignments.find(a => sameText(a.name, name)) : undefined;
-    if (taken && name) {
-        return {
-            blockers: [
-                {
-                    step: 'assignment',
-                    message: `Assignment name "${name}" is already used on the cache by object id ${taken.objectId}; writing it would take that principal's access away.`,
-                    fix: 'Choose another assignment-name, or leave it empty to name the assignment after the object id.'
-                }
-            ]
-        };
-    }
-    return {
-        plan: {
-            action: 'create',
-            name: name ?? '(the new object id)',
-            policy: policy.name,
-            objectId: o.objectId,
-            before: 'none',
-            after: `${name ?? '(object id)'}: ${policy.name} for ${o.alias}`
-        },
-        blockers: []
-    };
-}
-
-;// CONCATENATED MODULE: ./src/apply/assignment.ts
-
-
-
-const DUPLICATE = /duplicate entries/i;
-/**
- * Creates or updates the assignment and waits for it (the SDK poller follows Location / Retry-After).
- * A 409 "busy processing a previous update request" and a not-yet-replicated principal are retried.
- * If another run created an assignment for the same object id meanwhile, it is adopted.
- */
-async function applyAssignment(ctx, plan, principalIsNew) {
-    const { inputs, clients, deadline } = ctx;
-    const put = (name) => clients.redis.accessPolicyAssignment.beginCreateUpdateAndWait(inputs.redisResourceGroup, inputs.redisName, name, { accessPolicyName: plan.policy, objectId: plan.objectId, objectIdAlias: inputs.containerApp }, { abortSignal: deadline.signal, updateIntervalInMs: ctx.pollIntervalMs });
-    try {
-        return await withRetry(() => put(plan.name), {
-            deadline,
-            sleep: ctx.sleep,
-            what: `write access policy assignment ${plan.name}`,
-            principalIsNew
-        });
-    }
-    catch (error) {
-        if (!DUPLICATE.test(readAzureError(error).message))
-            throw error;
-        const current = [];
-        for await (const a of clients.redis.accessPolicyAssignment.list(inputs.redisResourceGroup, inputs.redisName, { abortSignal: deadline.signal }))
-            current.push(a);
-        const existing = findAssignmentFor(current, plan.objectId);
-        if (!existing?.name)
-            throw error;
-        if (existing.accessPolicyName?.toLowerCase() === plan.policy.toLowerCase())
-            return existing;
-        return withRetry(() => put(existing.name), {
-            deadline,
-            sleep: ctx.sleep,
-            what: `update access policy assignment ${existing.name}`,
-            principalIsNew
-        });
     }
 }
 
@@ -40812,114 +41031,399 @@ function principalOf(app, choice) {
     return { principalId: entry?.[1].principalId, clientId: entry?.[1].clientId };
 }
 
-;// CONCATENATED MODULE: ./src/deadline.ts
-/** The run's deadline (timeout-minutes): one AbortSignal that every SDK call and wait shares. */
-class Deadline {
-    endsAt;
-    signal;
-    now;
-    constructor(totalMs, now = Date.now) {
-        this.now = now;
-        this.endsAt = now() + totalMs;
-        this.signal = AbortSignal.timeout(totalMs);
-    }
-    remainingMs() {
-        return Math.max(0, this.endsAt - this.now());
-    }
-    get expired() {
-        return this.remainingMs() === 0 || this.signal.aborted;
-    }
+;// CONCATENATED MODULE: ./src/plan/assignment-plan.ts
+const sameText = (a, b) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+function findPolicy(policies, wanted) {
+    return policies.find(p => sameText(p.name, wanted));
 }
-/** Thrown when the deadline ends a wait; carries what was awaited and the state last seen. */
-class DeadlineExceededError extends Error {
-    waitingFor;
-    lastSeen;
-    constructor(waitingFor, lastSeen) {
-        super(`timeout-minutes ran out while waiting for ${waitingFor}; last seen: ${lastSeen}. Raise timeout-minutes or rerun the action: it continues where it stopped.`);
-        this.name = 'DeadlineExceededError';
-        this.waitingFor = waitingFor;
-        this.lastSeen = lastSeen;
+/** Azure allows one assignment per object id per cache, under any name: find it by object id. */
+function findAssignmentFor(assignments, objectId) {
+    return assignments.find(a => sameText(a.objectId, objectId));
+}
+function planAssignment(o) {
+    const policy = findPolicy(o.policies, o.wantedPolicy);
+    if (!policy?.name) {
+        const names = o.policies.map(p => `"${p.name}"`).join(', ') || 'none';
+        return {
+            blockers: [
+                {
+                    step: 'assignment',
+                    message: `Access policy "${o.wantedPolicy}" does not exist on the cache. Policies on the cache: ${names}.`,
+                    fix: 'Set access-policy to one of those, or create the custom policy on the cache first (az redis access-policy create).'
+                }
+            ]
+        };
     }
+    const existing = o.objectId ? findAssignmentFor(o.assignments, o.objectId) : undefined;
+    if (existing?.name && o.objectId) {
+        const healthy = existing.provisioningState === undefined || sameText(existing.provisioningState, 'Succeeded');
+        if (sameText(existing.accessPolicyName, policy.name) && healthy) {
+            const text = `${existing.name}: ${existing.accessPolicyName}`;
+            return {
+                plan: {
+                    action: 'unchanged',
+                    name: existing.name,
+                    policy: policy.name,
+                    objectId: o.objectId,
+                    before: text,
+                    after: text
+                },
+                blockers: []
+            };
+        }
+        return {
+            plan: {
+                action: 'update',
+                name: existing.name,
+                policy: policy.name,
+                objectId: o.objectId,
+                before: `${existing.name}: ${existing.accessPolicyName ?? '?'} (${existing.provisioningState ?? '?'})`,
+                after: `${existing.name}: ${policy.name}`
+            },
+            blockers: []
+        };
+    }
+    const name = o.requestedName ?? o.objectId;
+    const taken = name ? o.assignments.find(a => sameText(a.name, name)) : undefined;
+    if (taken && name) {
+        return {
+            blockers: [
+                {
+                    step: 'assignment',
+                    message: `Assignment name "${name}" is already used on the cache by object id ${taken.objectId}; writing it would take that principal's access away.`,
+                    fix: 'Choose another assignment-name, or leave it empty to name the assignment after the object id.'
+                }
+            ]
+        };
+    }
+    return {
+        plan: {
+            action: 'create',
+            name: name ?? '(the new object id)',
+            policy: policy.name,
+            objectId: o.objectId,
+            before: 'none',
+            after: `${name ?? '(object id)'}: ${policy.name} for ${o.alias}`
+        },
+        blockers: []
+    };
 }
 
-;// CONCATENATED MODULE: ./src/apply/revision.ts
-
-function describeRevision(r) {
-    if (!r)
-        return 'not found';
-    return `provisioning ${r.provisioningState ?? '?'}, running ${r.runningState ?? '?'}, health ${r.healthState ?? '?'}`;
+;// CONCATENATED MODULE: ./src/plan/variables-plan.ts
+const UNKNOWN_OBJECT_ID = '(object id of the new identity)';
+function shown(variable) {
+    if (!variable)
+        return undefined;
+    return variable.secretRef ? `secretRef:${variable.secretRef}` : (variable.value ?? '');
 }
-function revisionFailed(r) {
-    if (/Failed/i.test(r.provisioningState ?? '') || /Failed/i.test(r.runningState ?? '')) {
-        return r.provisioningError || `revision ${r.name} ${describeRevision(r)}`;
+/** Azure returns a variable whose value is "" without a value; send it back as "" so it is kept as it was. */
+function normalized(variable) {
+    return variable.secretRef === undefined && variable.value === undefined
+        ? { ...variable, value: '' }
+        : variable;
+}
+function desiredVariables(names, values) {
+    const wanted = [
+        [names.host, values.host],
+        [names.port, values.port],
+        [names.objectId, values.objectId ?? UNKNOWN_OBJECT_ID]
+    ];
+    if (values.clientId)
+        wanted.push([names.clientId, values.clientId]);
+    return wanted;
+}
+function planVariables(o) {
+    const appContainers = o.containers.map(c => c.name ?? '');
+    const selected = o.selected ?? appContainers;
+    const missing = selected.filter(name => !appContainers.includes(name));
+    if (missing.length) {
+        return {
+            blockers: [
+                {
+                    step: 'variables',
+                    message: `Input "containers" names ${missing.map(m => `"${m}"`).join(', ')}, which the app does not have. Its containers are: ${appContainers.map(c => `"${c}"`).join(', ') || 'none'}.`,
+                    fix: 'Name containers of the app (init containers are never changed), or leave containers empty to set the variables in all of them.'
+                }
+            ]
+        };
     }
-    return undefined;
+    const wanted = desiredVariables(o.names, o.values);
+    const changes = [];
+    const containers = o.containers.map(container => {
+        const name = container.name ?? '';
+        const env = (container.env ?? []).map(normalized);
+        if (!selected.includes(name))
+            return { ...container, env };
+        for (const [variable, value] of wanted) {
+            const index = env.findIndex(e => e.name === variable);
+            const current = index >= 0 ? env[index] : undefined;
+            if (current && current.secretRef === undefined && current.value === value)
+                continue;
+            changes.push({ container: name, name: variable, before: shown(current), after: value });
+            if (index >= 0)
+                env[index] = { name: variable, value };
+            else
+                env.push({ name: variable, value });
+        }
+        return { ...container, env };
+    });
+    return { plan: { changes, containers, selected }, blockers: [] };
 }
-function revisionReady(r) {
-    return (/Provisioned/i.test(r.provisioningState ?? '') &&
-        /^Running/i.test(r.runningState ?? '') &&
-        /Healthy/i.test(r.healthState ?? ''));
+
+;// CONCATENATED MODULE: ./src/verify/control-plane.ts
+
+
+
+
+/** Reads what the checks need that the run does not already hold fresh. */
+async function readRevisionEvidence(ctx, app) {
+    const name = app.latestReadyRevisionName;
+    if (!name)
+        return undefined;
+    return ctx.clients.apps.containerAppsRevisions.getRevision(ctx.inputs.resourceGroup, ctx.inputs.containerApp, name, { abortSignal: ctx.deadline.signal });
 }
-/** Start-to-start interval of the revision polls (two GETs each). */
-const REVISION_POLL_MS = 500;
-/**
- * Waits until the new revision is provisioned, running and healthy, and is the app's latest ready revision.
- * This wait is the action's own (no LRO covers it), so it polls often enough to overshoot by under a second.
- */
-async function waitForRevision(ctx, revisionName) {
-    const { inputs, clients, deadline } = ctx;
-    const options = { abortSignal: deadline.signal };
-    let lastSeen = 'nothing yet';
-    // Polls start on a fixed cadence (not a pause after each answer), so a revision that turns ready is seen
-    // at most one interval plus one round trip later: under a second for round trips under half a second.
-    const interval = Math.min(ctx.pollIntervalMs, REVISION_POLL_MS);
-    for (;;) {
-        const polledAt = Date.now();
-        const waitingFor = `revision ${revisionName} to become ready`;
-        const [revision, app] = await Promise.all([
-            clients.apps.containerAppsRevisions.getRevision(inputs.resourceGroup, inputs.containerApp, revisionName, options),
-            clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options)
-        ]).catch((error) => {
-            if (deadline.expired)
-                throw new DeadlineExceededError(waitingFor, lastSeen);
-            throw error;
+function aadEnabled(cache) {
+    return String(cache.redisConfiguration?.aadEnabled ?? '').toLowerCase() === 'true';
+}
+/** The control-plane checks: each says what it looked at, so a reader can trust a pass. */
+function controlPlaneChecks(ctx, e) {
+    const { inputs } = ctx;
+    const checks = [];
+    const identity = principalOf(e.app, inputs.identity);
+    const who = inputs.identity.kind === 'system'
+        ? 'system-assigned identity'
+        : `user-assigned identity ${inputs.identity.name}`;
+    checks.push(identity.principalId && (!e.expectedPrincipalId || identity.principalId === e.expectedPrincipalId)
+        ? {
+            id: 'identity',
+            title: 'App has the managed identity',
+            status: 'passed',
+            evidence: `${who}, principal id ${identity.principalId}`
+        }
+        : {
+            id: 'identity',
+            title: 'App has the managed identity',
+            status: 'failed',
+            evidence: identity.principalId
+                ? `${who} has principal id ${identity.principalId}, expected ${e.expectedPrincipalId}`
+                : `the app has no ${who}`,
+            fix: 'Run the action with mode: apply to add the identity.'
         });
-        lastSeen = `${describeRevision(revision)}; latest ready revision ${app.latestReadyRevisionName ?? 'none'}`;
-        const failure = revisionFailed(revision);
-        if (failure)
-            return { ready: false, revision, app, failure };
-        if (revisionReady(revision) && app.latestReadyRevisionName === revisionName)
-            return { ready: true, revision, app };
-        const remaining = deadline.remainingMs();
-        if (remaining <= 0)
-            throw new DeadlineExceededError(waitingFor, lastSeen);
-        await ctx.sleep(Math.max(0, Math.min(interval - (Date.now() - polledAt), remaining)));
+    checks.push(aadEnabled(e.cache)
+        ? {
+            id: 'entra-auth',
+            title: 'Cache accepts Microsoft Entra authentication',
+            status: 'passed',
+            evidence: 'redisConfiguration aad-enabled = true'
+        }
+        : {
+            id: 'entra-auth',
+            title: 'Cache accepts Microsoft Entra authentication',
+            status: 'failed',
+            evidence: `redisConfiguration aad-enabled = ${String(e.cache.redisConfiguration?.aadEnabled ?? 'unset')}`,
+            fix: entraFix(inputs.redisName, inputs.redisResourceGroup)
+        });
+    const assignment = identity.principalId ? findAssignmentFor(e.assignments, identity.principalId) : undefined;
+    if (!assignment) {
+        checks.push({
+            id: 'assignment',
+            title: 'Identity has a Redis data access policy',
+            status: 'failed',
+            evidence: identity.principalId
+                ? `no access policy assignment on ${inputs.redisName} for object id ${identity.principalId}`
+                : `no access policy assignment on ${inputs.redisName} can exist yet: the app has no ${who}`,
+            fix: 'Run the action with mode: apply to create the assignment.'
+        });
     }
+    else {
+        const problems = [];
+        if (assignment.provisioningState && assignment.provisioningState !== 'Succeeded')
+            problems.push(`provisioning state ${assignment.provisioningState}`);
+        if ((assignment.accessPolicyName ?? '').toLowerCase() !== e.policy.toLowerCase())
+            problems.push(`policy ${assignment.accessPolicyName}, not ${e.policy}`);
+        checks.push({
+            id: 'assignment',
+            title: 'Identity has a Redis data access policy',
+            status: problems.length ? 'failed' : 'passed',
+            evidence: `assignment ${assignment.name}: object id ${assignment.objectId}, policy ${assignment.accessPolicyName}, ${assignment.provisioningState ?? 'state unknown'}${problems.length ? ` (${problems.join('; ')})` : ''}`,
+            fix: problems.length
+                ? 'Run the action with mode: apply; it updates the assignment in place.'
+                : undefined
+        });
+    }
+    const values = {
+        host: e.cache.hostName ?? '',
+        port: String(e.cache.sslPort ?? ''),
+        objectId: identity.principalId,
+        clientId: inputs.identity.kind === 'user' ? identity.clientId : undefined
+    };
+    const wanted = desiredVariables(inputs.variables, values);
+    const template = e.revision?.template ?? (inputs.wait ? undefined : e.app.template);
+    const where = e.revision ? `revision ${e.revision.name}` : 'the app template (wait is false)';
+    if (!template) {
+        checks.push({
+            id: 'variables',
+            title: 'Latest ready revision has the Redis variables',
+            status: 'failed',
+            evidence: 'the app has no ready revision',
+            fix: 'Check the revision in the portal (Revisions and replicas) for why it is not ready.'
+        });
+    }
+    else {
+        const containers = (template.containers ?? []).filter(c => !inputs.containers || inputs.containers.includes(c.name ?? ''));
+        const wrong = [];
+        for (const c of containers) {
+            for (const [name, value] of wanted) {
+                const found = c.env?.find(v => v.name === name);
+                if (found?.value !== value || found.secretRef)
+                    wrong.push(`${c.name}: ${name} is ${found ? (found.secretRef ? `secretRef:${found.secretRef}` : JSON.stringify(found.value ?? '')) : 'missing'}, expected ${name === inputs.variables.objectId && !identity.principalId ? "the identity's object id" : JSON.stringify(value)}`);
+            }
+        }
+        checks.push(wrong.length
+            ? {
+                id: 'variables',
+                title: 'Latest ready revision has the Redis variables',
+                status: 'failed',
+                evidence: `in ${where}: ${wrong.join('; ')}`,
+                fix: 'Run the action with mode: apply to set them.'
+            }
+            : {
+                id: 'variables',
+                title: 'Latest ready revision has the Redis variables',
+                status: 'passed',
+                evidence: `in ${where}, containers ${containers.map(c => c.name).join(', ')}: ${wanted.map(([n, v]) => `${n}=${v}`).join(', ')}`
+            });
+    }
+    if (!inputs.wait) {
+        checks.push({
+            id: 'revision',
+            title: 'Revision is provisioned, running and healthy',
+            status: 'skipped',
+            evidence: 'wait is false'
+        });
+    }
+    else if (!e.revision) {
+        checks.push({
+            id: 'revision',
+            title: 'Revision is provisioned, running and healthy',
+            status: 'failed',
+            evidence: `latest revision ${e.app.latestRevisionName ?? 'none'} is not ready`,
+            fix: 'Check the revision in the portal (Revisions and replicas) and the app logs.'
+        });
+    }
+    else {
+        const failure = revisionFailed(e.revision);
+        const current = e.app.latestRevisionName === e.revision.name;
+        const ok = !failure && revisionReady(e.revision) && current;
+        checks.push({
+            id: 'revision',
+            title: 'Revision is provisioned, running and healthy',
+            status: ok ? 'passed' : 'failed',
+            evidence: `${e.revision.name}: ${describeRevision(e.revision)}${current ? '' : `; the latest revision is ${e.app.latestRevisionName}, which is not ready`}${failure ? `; ${failure}` : ''}`,
+            fix: ok ? undefined : 'Check the revision in the portal (Revisions and replicas) and the app logs.'
+        });
+    }
+    checks.push(trafficCheck(e));
+    return checks;
+}
+function trafficCheck(e) {
+    const mode = e.app.configuration?.activeRevisionsMode ?? 'Single';
+    const traffic = e.app.configuration?.ingress?.traffic ?? [];
+    const ready = e.revision?.name;
+    if (!e.app.configuration?.ingress)
+        return {
+            id: 'traffic',
+            title: 'Traffic reaches the revision',
+            status: 'skipped',
+            evidence: 'the app has no ingress'
+        };
+    if (/single/i.test(mode)) {
+        return {
+            id: 'traffic',
+            title: 'Traffic reaches the revision',
+            status: ready ? 'passed' : 'failed',
+            evidence: `Single revision mode: 100% to ${ready ?? 'no ready revision'}`
+        };
+    }
+    const split = traffic
+        .map(t => `${t.latestRevision ? `latest (${ready})` : t.revisionName}: ${t.weight ?? 0}%`)
+        .join(', ') || 'no traffic rules';
+    const toReady = traffic
+        .filter(t => t.latestRevision || t.revisionName === ready)
+        .reduce((sum, t) => sum + (t.weight ?? 0), 0);
+    return {
+        id: 'traffic',
+        title: 'Traffic reaches the revision',
+        status: toReady >= 100 ? 'passed' : 'warning',
+        evidence: `Multiple revision mode: ${split}; ${toReady}% reaches the revision with the variables`,
+        fix: toReady >= 100
+            ? undefined
+            : 'Revisions without the variables still serve traffic; shift traffic when you are ready (az containerapp ingress traffic set).'
+    };
+}
+function entraFix(cache, group) {
+    return `Turn on Microsoft Entra authentication for the cache (portal: Authentication > Microsoft Entra Authentication; or az redis update --name ${cache} --resource-group ${group} --set redisConfiguration.aad-enabled=true). It reboots the cache nodes and can take up to 30 minutes; then rerun this action.`;
 }
 
-;// CONCATENATED MODULE: ./src/apply/variables.ts
+;// CONCATENATED MODULE: ./src/apply/cache-hardening.ts
 
 /**
- * Sets the variables with one PATCH of `template.containers`, sending every container (arrays are replaced
- * whole by a merge patch) and nothing else: init containers, scale, volumes, secrets, registries and ingress
- * stay as they are. `revisionSuffix: null` clears a suffix kept from an earlier deployment, which the new
- * revision would otherwise reuse and be refused for.
+ * Turns Microsoft Entra authentication on with a request of its own: Azure refuses to combine the toggle with
+ * any other change, and the cache reboots its nodes while `ConfiguringAAD` (up to 30 minutes), which the
+ * SDK poller waits out.
  */
-async function applyVariables(ctx, app, plan, replan) {
+async function enableEntraAuth(ctx) {
     const { inputs, clients, deadline } = ctx;
-    const options = { abortSignal: deadline.signal };
-    return withRetry(async (attempt) => {
-        // A retry follows a conflict with another writer: plan again from the app as it is now, so
-        // nothing that writer changed is overwritten, and nothing is written if it already set the values.
-        const current = attempt === 1
-            ? app
-            : await clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options);
-        const fresh = attempt === 1 ? plan : replan(current);
-        if (!fresh.changes.length)
-            return current;
-        const template = { containers: fresh.containers, revisionSuffix: null };
-        return clients.apps.containerApps.update(inputs.resourceGroup, inputs.containerApp, { location: current.location, template }, { ...options, updateIntervalInMs: ctx.pollIntervalMs });
-    }, { deadline, sleep: ctx.sleep, what: 'set the Redis variables on the app' });
+    return withRetry(() => clients.redis.redis.beginUpdateAndWait(inputs.redisResourceGroup, inputs.redisName, { redisConfiguration: { aadEnabled: 'true' } }, { abortSignal: deadline.signal, updateIntervalInMs: ctx.pollIntervalMs * 5 }), { deadline, sleep: ctx.sleep, what: 'turn on Microsoft Entra authentication on the cache' });
+}
+/** Turns access keys off; only ever called after every check passed, so Entra is proven to work first. */
+async function disableAccessKeys(ctx) {
+    const { inputs, clients, deadline } = ctx;
+    return withRetry(() => clients.redis.redis.beginUpdateAndWait(inputs.redisResourceGroup, inputs.redisName, { disableAccessKeyAuthentication: true }, { abortSignal: deadline.signal, updateIntervalInMs: ctx.pollIntervalMs }), { deadline, sleep: ctx.sleep, what: 'turn off access keys on the cache' });
+}
+
+;// CONCATENATED MODULE: ./src/apply/cache-steps.ts
+
+
+
+
+/** enable-entra-auth: true — before any app is connected, since assignments need Entra on the cache. */
+async function ensureEntraAuth(ctx, report) {
+    const { inputs, clients, deadline } = ctx;
+    const cache = await clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, {
+        abortSignal: deadline.signal
+    });
+    await recordStep(report, {
+        id: 'cache',
+        title: 'Microsoft Entra authentication on the cache',
+        before: aadEnabled(cache) ? 'on' : 'off',
+        after: 'on'
+    }, async () => {
+        if (aadEnabled(cache))
+            return { status: 'unchanged', value: undefined };
+        report.warnings.push(`Microsoft Entra authentication was turned on for cache ${inputs.redisName}: its nodes rebooted (this can take up to 30 minutes and drops open connections).`);
+        await ctx.cacheQueue.run(() => enableEntraAuth(ctx));
+        return { status: 'updated', detail: 'the cache rebooted its nodes (ConfiguringAAD)', value: undefined };
+    }, error => explainFailure(error, 'turn on Microsoft Entra authentication on the cache', { cloud: ctx.cloud }));
+}
+/** disable-access-keys: true — only once every check of every app passed, so nothing still needs the keys. */
+async function turnOffAccessKeys(ctx, report) {
+    const { inputs, clients, deadline } = ctx;
+    const cache = await clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, {
+        abortSignal: deadline.signal
+    });
+    await recordStep(report, {
+        id: 'access-keys',
+        title: 'Access keys on the cache',
+        before: cache.disableAccessKeyAuthentication ? 'off' : 'on',
+        after: 'off'
+    }, async () => {
+        if (cache.disableAccessKeyAuthentication)
+            return { status: 'unchanged', value: undefined };
+        report.warnings.push(`Access keys were turned off for cache ${inputs.redisName}: clients that still use a key or connection string can no longer connect.`);
+        await ctx.cacheQueue.run(() => disableAccessKeys(ctx));
+        return { status: 'updated', value: undefined };
+    }, error => explainFailure(error, 'turn off access keys on the cache', { cloud: ctx.cloud }));
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@azure/arm-appcontainers/dist/esm/static-helpers/cloudSettingHelpers.js
@@ -73785,6 +74289,878 @@ function createClients(credential, subscriptionId, cloud) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/plan/disconnect-plan.ts
+
+
+/** What `mode: disconnect` removes: the assignment, the variables, and (opt-in) the identity. */
+function planDisconnect(o) {
+    const assignment = o.principalId ? findAssignmentFor(o.assignments, o.principalId) : undefined;
+    const selected = o.selected ?? o.containers.map(c => c.name ?? '');
+    const remove = new Set([
+        o.names.host,
+        o.names.port,
+        o.names.objectId,
+        ...(o.choice.kind === 'user' ? [o.names.clientId] : [])
+    ]);
+    const changes = [];
+    const containers = o.containers.map(container => {
+        const env = (container.env ?? []).map(v => v.secretRef === undefined && v.value === undefined ? { ...v, value: '' } : v);
+        if (!selected.includes(container.name ?? ''))
+            return { ...container, env };
+        const kept = env.filter(v => {
+            if (!remove.has(v.name ?? ''))
+                return true;
+            changes.push({
+                container: container.name ?? '',
+                name: v.name ?? '',
+                before: v.secretRef ? `secretRef:${v.secretRef}` : v.value,
+                after: '(removed)'
+            });
+            return false;
+        });
+        return { ...container, env: kept };
+    });
+    return {
+        assignment,
+        variables: { changes, containers, selected },
+        identity: o.removeIdentity ? identityWithout(o.identity, o.choice) : undefined
+    };
+}
+function identityWithout(identity, choice) {
+    const users = Object.keys(identity?.userAssignedIdentities ?? {});
+    const system = /SystemAssigned/i.test(identity?.type ?? '');
+    const keepUsers = choice.kind === 'user' ? users.filter(id => id.toLowerCase() !== choice.resourceId.toLowerCase()) : users;
+    const keepSystem = choice.kind === 'system' ? false : system;
+    if (keepUsers.length === users.length && keepSystem === system)
+        return undefined;
+    const type = keepSystem && keepUsers.length
+        ? 'SystemAssigned,UserAssigned'
+        : keepSystem
+            ? 'SystemAssigned'
+            : keepUsers.length
+                ? 'UserAssigned'
+                : 'None';
+    const patch = {
+        type,
+        ...(keepUsers.length ? { userAssignedIdentities: Object.fromEntries(keepUsers.map(id => [id, {}])) } : {})
+    };
+    return { patch, before: describeIdentity(identity), after: describeIdentity(patch) };
+}
+
+;// CONCATENATED MODULE: ./src/apply/delete-assignment.ts
+
+/** Deletes the assignment and waits for it; a cache busy with another update is waited out. */
+async function deleteAssignment(ctx, name) {
+    const { inputs, clients, deadline } = ctx;
+    await withRetry(() => clients.redis.accessPolicyAssignment.beginDeleteAndWait(inputs.redisResourceGroup, inputs.redisName, name, {
+        abortSignal: deadline.signal,
+        updateIntervalInMs: ctx.pollIntervalMs
+    }), { deadline, sleep: ctx.sleep, what: `delete access policy assignment ${name}` });
+}
+
+;// CONCATENATED MODULE: ./src/apply/variables.ts
+
+/**
+ * Sets the variables with one PATCH of `template.containers`, sending every container (arrays are replaced
+ * whole by a merge patch) and nothing else: init containers, scale, volumes, secrets, registries and ingress
+ * stay as they are. `revisionSuffix: null` clears a suffix kept from an earlier deployment, which the new
+ * revision would otherwise reuse and be refused for.
+ */
+async function applyVariables(ctx, app, plan, replan) {
+    const { inputs, clients, deadline } = ctx;
+    const options = { abortSignal: deadline.signal };
+    return withRetry(async (attempt) => {
+        // A retry follows a conflict with another writer: plan again from the app as it is now, so
+        // nothing that writer changed is overwritten, and nothing is written if it already set the values.
+        const current = attempt === 1
+            ? app
+            : await clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options);
+        const fresh = attempt === 1 ? plan : replan(current);
+        if (!fresh.changes.length)
+            return current;
+        const template = { containers: fresh.containers, revisionSuffix: null };
+        return clients.apps.containerApps.update(inputs.resourceGroup, inputs.containerApp, { location: current.location, template }, { ...options, updateIntervalInMs: ctx.pollIntervalMs });
+    }, { deadline, sleep: ctx.sleep, what: 'set the Redis variables on the app' });
+}
+
+;// CONCATENATED MODULE: ./src/apply/disconnect.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * `mode: disconnect`: removes the assignment and the variables (a new revision), and the identity only with
+ * remove-identity: true. Idempotent like apply: what is already gone is not touched.
+ */
+async function disconnect(ctx, report, state) {
+    const { inputs } = ctx;
+    const explain = (doing) => (error) => explainFailure(error, doing, { cloud: ctx.cloud, clientId: inputs.clientId });
+    const principalId = principalOf(state.app, inputs.identity).principalId ?? state.userIdentity?.principalId;
+    const planFor = (app) => planDisconnect({
+        identity: app.identity,
+        choice: inputs.identity,
+        principalId,
+        assignments: state.assignments,
+        containers: app.template?.containers ?? [],
+        selected: inputs.containers,
+        names: inputs.variables,
+        removeIdentity: inputs.removeIdentity
+    });
+    const plan = planFor(state.app);
+    report.variablesSet.push(...plan.variables.changes);
+    report.outputs['principal-id'] = principalId ?? '';
+    const removeAssignment = recordStep(report, {
+        id: 'assignment',
+        title: 'Redis access policy assignment',
+        before: plan.assignment ? `${plan.assignment.name}: ${plan.assignment.accessPolicyName}` : 'none',
+        after: 'none'
+    }, async () => {
+        if (!plan.assignment?.name)
+            return { status: 'unchanged', value: undefined };
+        const name = plan.assignment.name;
+        await ctx.cacheQueue.run(() => deleteAssignment(ctx, name));
+        return { status: 'updated', detail: 'deleted', value: undefined };
+    }, explain('delete the access policy assignment'));
+    const removeVariables = recordStep(report, {
+        id: 'variables',
+        title: 'App variables',
+        ...(plan.variables.changes.length
+            ? { before: `${plan.variables.changes.length} set`, after: 'removed' }
+            : { detail: 'none set' })
+    }, async () => {
+        if (!plan.variables.changes.length)
+            return { status: 'unchanged', value: state.app };
+        const updated = await applyVariables(ctx, state.app, plan.variables, current => planFor(current).variables);
+        if (inputs.wait && updated.latestRevisionName) {
+            const outcome = await waitForRevision(ctx, updated.latestRevisionName);
+            if (!outcome.ready)
+                throw new Error(`Revision ${updated.latestRevisionName} failed: ${outcome.failure}`);
+            return {
+                status: 'updated',
+                detail: `new revision ${updated.latestRevisionName} is ready`,
+                value: outcome.app
+            };
+        }
+        return { status: 'updated', value: updated };
+    }, explain('remove the Redis variables'));
+    const [assignmentResult, variablesResult] = await Promise.allSettled([removeAssignment, removeVariables]);
+    if (assignmentResult.status === 'rejected' || variablesResult.status === 'rejected')
+        return;
+    let app = variablesResult.value;
+    if (inputs.removeIdentity) {
+        const identityPlan = planFor(app).identity;
+        app = await recordStep(report, {
+            id: 'identity',
+            title: 'Managed identity',
+            before: identityPlan?.before ?? 'not attached',
+            after: identityPlan?.after ?? 'not attached'
+        }, async () => {
+            if (!identityPlan)
+                return { status: 'unchanged', value: app };
+            const updated = await withRetry(() => ctx.clients.apps.containerApps.update(inputs.resourceGroup, inputs.containerApp, { location: app.location, identity: identityPlan.patch }, { abortSignal: ctx.deadline.signal, updateIntervalInMs: ctx.pollIntervalMs }), { deadline: ctx.deadline, sleep: ctx.sleep, what: 'remove the managed identity' });
+            return { status: 'updated', value: updated };
+        }, explain('remove the managed identity'));
+    }
+    for (const check of await disconnectChecks(ctx, app, principalId))
+        report.check(check);
+    report.outputs.revision = app.latestReadyRevisionName ?? '';
+    report.outputs.verified = report.checks.every(c => c.status !== 'failed');
+}
+async function disconnectChecks(ctx, app, principalId) {
+    const { inputs, clients, deadline } = ctx;
+    const assignments = [];
+    for await (const a of clients.redis.accessPolicyAssignment.list(inputs.redisResourceGroup, inputs.redisName, { abortSignal: deadline.signal }))
+        assignments.push(a);
+    const left = principalId ? findAssignmentFor(assignments, principalId) : undefined;
+    const checks = [
+        left
+            ? {
+                id: 'assignment-removed',
+                title: 'No access policy assignment is left',
+                status: 'failed',
+                evidence: `assignment ${left.name} for object id ${principalId} is still on ${inputs.redisName}`,
+                fix: 'Rerun the action with mode: disconnect.'
+            }
+            : {
+                id: 'assignment-removed',
+                title: 'No access policy assignment is left',
+                status: 'passed',
+                evidence: `no assignment on ${inputs.redisName} for object id ${principalId ?? '(no identity)'}`
+            }
+    ];
+    const revision = await readRevisionEvidence(ctx, app);
+    const template = revision?.template ?? app.template;
+    const names = new Set([
+        inputs.variables.host,
+        inputs.variables.port,
+        inputs.variables.objectId,
+        ...(inputs.identity.kind === 'user' ? [inputs.variables.clientId] : [])
+    ]);
+    const still = (template?.containers ?? [])
+        .filter(c => !inputs.containers || inputs.containers.includes(c.name ?? ''))
+        .flatMap(c => (c.env ?? []).filter(v => names.has(v.name ?? '')).map(v => `${c.name}: ${v.name}`));
+    checks.push(still.length
+        ? {
+            id: 'variables-removed',
+            title: 'The Redis variables are gone',
+            status: 'failed',
+            evidence: `still set in ${revision ? `revision ${revision.name}` : 'the app template'}: ${still.join(', ')}`,
+            fix: 'Rerun the action with mode: disconnect.'
+        }
+        : {
+            id: 'variables-removed',
+            title: 'The Redis variables are gone',
+            status: 'passed',
+            evidence: `none of ${[...names].join(', ')} in ${revision ? `revision ${revision.name}` : 'the app template'}`
+        });
+    return checks;
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan-connection.ts
+
+
+
+/** Plans every step from the state read; what would make the run fail is a blocker, found before any write. */
+function planConnection(state, inputs, identity, o = {}) {
+    const values = {
+        host: state.cache.hostName ?? '',
+        port: String(state.cache.sslPort ?? ''),
+        objectId: identity.principalId,
+        clientId: inputs.identity.kind === 'user' ? identity.clientId : undefined
+    };
+    const blockers = [];
+    if (!aadEnabled(state.cache) && !o.entraAuthWillBeOn) {
+        blockers.push({
+            step: 'cache',
+            message: `Microsoft Entra authentication is off on cache ${inputs.redisName} (aad-enabled is ${String(state.cache.redisConfiguration?.aadEnabled ?? 'unset')}), so it cannot accept access policy assignments or tokens.`,
+            fix: `${entraFix(inputs.redisName, inputs.redisResourceGroup)} Or set enable-entra-auth: true to have this action do it.`
+        });
+    }
+    if (!state.cache.sslPort || !state.cache.hostName) {
+        blockers.push({
+            step: 'cache',
+            message: `Cache ${inputs.redisName} reports no host name or TLS port (provisioning state ${state.cache.provisioningState ?? 'unknown'}).`,
+            fix: 'Wait until the cache is provisioned, then rerun.'
+        });
+    }
+    const assignment = planAssignment({
+        assignments: state.assignments,
+        policies: state.policies,
+        wantedPolicy: inputs.accessPolicy,
+        objectId: identity.principalId,
+        requestedName: inputs.assignmentName,
+        alias: inputs.containerApp
+    });
+    const variables = planVariables({
+        containers: state.app.template?.containers ?? [],
+        selected: inputs.containers,
+        names: inputs.variables,
+        values
+    });
+    return {
+        identity,
+        assignment: assignment.plan,
+        variables: variables.plan,
+        values,
+        blockers: [...blockers, ...assignment.blockers, ...variables.blockers]
+    };
+}
+
+;// CONCATENATED MODULE: ./src/verify/health-url.ts
+const TITLE = 'Health URL answers 2xx';
+/** How much of a failing answer's body is kept as evidence (apps often say why they are unhealthy). */
+const BODY_CHARS = 300;
+/** GETs the URL until it answers 2xx or the deadline passes, backing off from 1 s to 10 s. */
+async function checkHealthUrl(ctx, url, fetchImpl = fetch) {
+    const started = Date.now();
+    const seen = [];
+    let lastBody = '';
+    let delay = 1000;
+    for (let attempt = 1;; attempt++) {
+        const remaining = ctx.deadline.remainingMs();
+        try {
+            const response = await fetchImpl(url, {
+                redirect: 'manual',
+                signal: AbortSignal.timeout(Math.max(1, Math.min(10_000, remaining)))
+            });
+            seen.push(String(response.status));
+            if (response.status >= 200 && response.status < 300) {
+                await response.body?.cancel();
+                return {
+                    id: 'health-url',
+                    title: TITLE,
+                    status: 'passed',
+                    evidence: `${url} answered ${response.status} after ${plural(attempt, 'attempt')} in ${elapsed(started)} (statuses seen: ${compact(seen)})`
+                };
+            }
+            lastBody = await readStart(response);
+        }
+        catch (error) {
+            const e = error;
+            seen.push(e.cause?.code ?? e.name ?? 'error');
+        }
+        if (ctx.deadline.remainingMs() <= delay) {
+            return {
+                id: 'health-url',
+                title: TITLE,
+                status: 'failed',
+                evidence: `${url} did not answer 2xx in ${plural(attempt, 'attempt')} over ${elapsed(started)} (statuses seen: ${compact(seen)})${lastBody ? `; last answer: ${lastBody}` : ''}`,
+                fix: healthFix(seen)
+            };
+        }
+        await ctx.sleep(delay);
+        delay = Math.min(delay * 2, 10_000);
+    }
+}
+/** What to do depends on what came back: nothing at all, a redirect, a missing route, or an unhealthy app. */
+function healthFix(seen) {
+    const statuses = seen.filter(s => /^\d+$/.test(s)).map(Number);
+    if (!statuses.length)
+        return 'The runner could not reach the URL at all: check the URL, that the app has external ingress (or that the runner can reach internal ingress), and DNS/TLS. The Redis setup itself may be fine; see the other checks.';
+    const last = statuses[statuses.length - 1];
+    if (last >= 300 && last < 400)
+        return 'The URL redirects (redirects are not followed): use the final URL, for example the https:// address of the health endpoint.';
+    if (last === 401 || last === 403)
+        return 'The health endpoint needs authentication (or ingress access restrictions block the runner): expose an anonymous health path.';
+    if (last === 404)
+        return 'The app answers, but not at this path: check the path of its health endpoint.';
+    return 'Open the app logs (Log stream, or Console logs in Log Analytics): the revision with the Redis variables is running but the app reports unhealthy, often because it cannot authenticate to Redis — it must use the object id as the username and a token for https://redis.azure.com/.default, and refresh the token before it expires.';
+}
+async function readStart(response) {
+    try {
+        const reader = response.body?.getReader();
+        if (!reader)
+            return '';
+        const chunks = [];
+        let size = 0;
+        while (size < BODY_CHARS * 4) {
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            chunks.push(value);
+            size += value.byteLength;
+        }
+        await reader.cancel().catch(() => undefined);
+        const text = Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').trim();
+        return text.length > BODY_CHARS ? `${text.slice(0, BODY_CHARS)}…` : text;
+    }
+    catch {
+        return '';
+    }
+}
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+function elapsed(started) {
+    return `${((Date.now() - started) / 1000).toFixed(1)} s`;
+}
+/** "503 ×3, 200" rather than a long list. */
+function compact(statuses) {
+    const runs = [];
+    for (const s of statuses) {
+        const last = runs[runs.length - 1];
+        if (last && last[0] === s)
+            last[1]++;
+        else
+            runs.push([s, 1]);
+    }
+    return runs.map(([s, n]) => (n > 1 ? `${s} ×${n}` : s)).join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/credential/github-oidc.ts
+
+
+function decodeJwtClaims(jwt) {
+    try {
+        return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    }
+    catch {
+        return {};
+    }
+}
+/** Fails early, before any token request, when the job cannot get a GitHub OIDC token at all. */
+function assertOidcAvailable(env = process.env) {
+    if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
+        return;
+    throw new InputError([
+        'GitHub did not give this job an OIDC token request (ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). ' +
+            'Add `permissions: id-token: write` to the workflow or the job (with `contents: read` if you also check out code). ' +
+            'Workflows triggered from a fork get no OIDC token: run this step on pushes and same-repository pull requests, ' +
+            'or use auth: azure-cli after azure/login.'
+    ]);
+}
+/**
+ * Supplies GitHub OIDC tokens as client assertions. MSAL asks for an assertion on every token request, even
+ * on cache hits, and a GitHub token lives five minutes: reuse one until a minute before it expires, then mint
+ * a new one, so a long run never presents an expired assertion (AADSTS700024).
+ */
+class GitHubAssertionProvider {
+    cached;
+    audience;
+    fetchToken;
+    now;
+    /** Claims of the last assertion presented, for diagnosing a mismatch with the federated credential. */
+    lastClaims;
+    constructor(audience, fetchToken = aud => getIDToken(aud), now = () => Date.now()) {
+        this.audience = audience;
+        this.fetchToken = fetchToken;
+        this.now = now;
+    }
+    /** @actions/http-client retries only 502–504; a 429 or a reset from the token service deserves a retry too. */
+    async fetchWithRetry() {
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await this.fetchToken(this.audience);
+            }
+            catch (error) {
+                if (attempt >= 4 || /Unable to get ACTIONS_ID_TOKEN_REQUEST/.test(error.message))
+                    throw error;
+                core_info(`Could not get the GitHub OIDC token (attempt ${attempt}): ${error.message} Retrying.`);
+                await new Promise(resolve => setTimeout(resolve, 500 * attempt));
+            }
+        }
+    }
+    getAssertion = async () => {
+        const nowSeconds = this.now() / 1000;
+        if (!this.cached || this.cached.exp - nowSeconds < 60) {
+            const jwt = await this.fetchWithRetry();
+            setSecret(jwt);
+            const claims = decodeJwtClaims(jwt);
+            this.cached = { jwt, exp: claims.exp ?? nowSeconds + 300 };
+            this.lastClaims = claims;
+        }
+        return this.cached.jwt;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/verify/probe-redis.ts
+
+
+
+const probe_redis_TITLE = 'Data plane: the workflow identity can use Redis';
+const PREFIX = 'connect-redis-probe:';
+/** Tells apart why the data plane refused us, and says what to do. */
+function explainProbeFailure(message, who) {
+    if (/WRONGPASS/i.test(message)) {
+        return {
+            evidence: `AUTH as ${who} failed: ${message}`,
+            fix: `WRONGPASS means the cache does not accept the token of the workflow identity (the probe signs in as the workflow, not as the app): give object id ${who} an access policy assignment on the cache (portal: the cache > Data Access Configuration > Add > New Redis User, policy Data Contributor), or set probe-redis to false. Microsoft Entra authentication must be on and the username must be the object id.`
+        };
+    }
+    if (/NOPERM/i.test(message)) {
+        return {
+            evidence: `signed in as ${who}, but: ${message}`,
+            fix: `NOPERM means the workflow identity's access policy does not allow SET/GET/DEL on keys ${PREFIX}*: assign it Data Contributor, or a custom policy that allows them.`
+        };
+    }
+    return {
+        evidence: `could not reach the cache: ${message}`,
+        fix: 'A TLS or network failure: if the cache is behind a private endpoint or a firewall, the runner cannot reach it; use a self-hosted runner in the virtual network or turn probe-redis off and rely on health-url.'
+    };
+}
+/** Connects from the runner with the workflow identity's Entra token and does SET/GET/DEL on a temporary key. */
+async function probeRedis(ctx, host, port) {
+    let token;
+    try {
+        token = await ctx.credential.getToken(ctx.cloud.redisScope, { abortSignal: ctx.deadline.signal });
+        if (!token)
+            throw new Error('the credential returned no token');
+    }
+    catch (error) {
+        return {
+            id: 'probe-redis',
+            title: probe_redis_TITLE,
+            status: 'failed',
+            evidence: `could not get a Microsoft Entra token for ${ctx.cloud.redisScope}: ${firstLine(error)}`,
+            fix: 'The workflow identity signed in to Azure but could not get a token for Azure Cache for Redis; check that the tenant allows it, or turn probe-redis off.'
+        };
+    }
+    setSecret(token.token);
+    const username = decodeJwtClaims(token.token).oid ?? '';
+    // Loaded only when probing, to keep start-up cheap for every other run.
+    const { createClient } = await __nccwpck_require__.e(/* import() */ 672).then(__nccwpck_require__.t.bind(__nccwpck_require__, 31672, 23));
+    const client = createClient({
+        socket: { host, port, tls: true, servername: host, connectTimeout: 10_000, reconnectStrategy: false },
+        username,
+        password: token.token
+    });
+    client.on('error', () => undefined);
+    const key = `${PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
+    const started = Date.now();
+    try {
+        await client.connect();
+        const value = (0,external_node_crypto_.randomBytes)(8).toString('hex');
+        await client.set(key, value, { EX: 60 });
+        const read = await client.get(key);
+        await client.del(key);
+        if (read !== value)
+            throw new Error(`GET returned ${JSON.stringify(read)} instead of the value just SET`);
+        return {
+            id: 'probe-redis',
+            title: probe_redis_TITLE,
+            status: 'passed',
+            evidence: `TLS to ${host}:${port}, AUTH as object id ${username}, SET/GET/DEL of a temporary key (TTL 60 s) in ${Date.now() - started} ms`
+        };
+    }
+    catch (error) {
+        const { evidence, fix } = explainProbeFailure(firstLine(error), username);
+        return { id: 'probe-redis', title: probe_redis_TITLE, status: 'failed', evidence, fix };
+    }
+    finally {
+        try {
+            await client.close();
+        }
+        catch {
+            try {
+                client.destroy();
+            }
+            catch {
+                // already closed
+            }
+        }
+    }
+}
+function firstLine(error) {
+    const e = error;
+    const message = (e?.message || e?.code || String(error)).split('\n')[0];
+    return message.length > 500 ? `${message.slice(0, 500)}…` : message;
+}
+
+;// CONCATENATED MODULE: ./src/verify/data-plane-checks.ts
+
+
+/** The optional checks beyond the control plane, run together. */
+async function runDataPlaneChecks(ctx, report) {
+    const checks = [];
+    if (ctx.inputs.healthUrl)
+        checks.push(checkHealthUrl(ctx, ctx.inputs.healthUrl));
+    if (ctx.inputs.probeRedis)
+        checks.push(probeRedis(ctx, report.outputs['redis-host'], Number(report.outputs['redis-port'])));
+    return Promise.all(checks);
+}
+
+;// CONCATENATED MODULE: ./src/verify/verify-connection.ts
+
+
+/** Runs every check on the freshest state the run holds, reading only what it lacks. */
+async function verifyConnection(ctx, report, o) {
+    const readyRevision = o.revision?.revision && o.revision.revision.name === o.app.latestReadyRevisionName
+        ? o.revision.revision
+        : await readRevisionEvidence(ctx, o.app);
+    report.outputs.revision = o.app.latestReadyRevisionName ?? '';
+    const checks = controlPlaneChecks(ctx, {
+        app: o.app,
+        cache: o.cache,
+        assignments: o.assignments,
+        revision: readyRevision,
+        policy: ctx.inputs.accessPolicy,
+        expectedPrincipalId: o.expectedPrincipalId
+    });
+    for (const check of checks)
+        report.check(check);
+    for (const check of await runDataPlaneChecks(ctx, report))
+        report.check(check);
+    report.outputs.verified = report.checks.every(c => c.status !== 'failed');
+}
+
+;// CONCATENATED MODULE: ./src/apply/assignment.ts
+
+
+
+const DUPLICATE = /duplicate entries/i;
+/**
+ * Creates or updates the assignment and waits for it (the SDK poller follows Location / Retry-After).
+ * A 409 "busy processing a previous update request" and a not-yet-replicated principal are retried.
+ * If another run created an assignment for the same object id meanwhile, it is adopted.
+ */
+async function applyAssignment(ctx, plan, principalIsNew) {
+    const { inputs, clients, deadline } = ctx;
+    const put = (name) => clients.redis.accessPolicyAssignment.beginCreateUpdateAndWait(inputs.redisResourceGroup, inputs.redisName, name, { accessPolicyName: plan.policy, objectId: plan.objectId, objectIdAlias: inputs.containerApp }, { abortSignal: deadline.signal, updateIntervalInMs: ctx.pollIntervalMs });
+    try {
+        return await withRetry(() => put(plan.name), {
+            deadline,
+            sleep: ctx.sleep,
+            what: `write access policy assignment ${plan.name}`,
+            principalIsNew
+        });
+    }
+    catch (error) {
+        if (!DUPLICATE.test(readAzureError(error).message))
+            throw error;
+        const current = [];
+        for await (const a of clients.redis.accessPolicyAssignment.list(inputs.redisResourceGroup, inputs.redisName, { abortSignal: deadline.signal }))
+            current.push(a);
+        const existing = findAssignmentFor(current, plan.objectId);
+        if (!existing?.name)
+            throw error;
+        if (existing.accessPolicyName?.toLowerCase() === plan.policy.toLowerCase())
+            return existing;
+        return withRetry(() => put(existing.name), {
+            deadline,
+            sleep: ctx.sleep,
+            what: `update access policy assignment ${existing.name}`,
+            principalIsNew
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/apply/apply-connection.ts
+
+
+
+
+
+
+
+
+
+
+const REVISION_FIX = 'Check the revision in the portal (Revisions and replicas) and its logs: the new revision only adds the Redis variables, so the image or its configuration fails to start.';
+const explainer = (ctx, doing) => (error) => explainFailure(error, doing, { cloud: ctx.cloud, clientId: ctx.inputs.clientId });
+/**
+ * `mode: apply`: the identity first (the rest needs its principal id), then the assignment and the variables
+ * at the same time, then the checks. Each write is skipped when the plan says it is already right.
+ */
+async function applyConnection(ctx, report, state, planned) {
+    const { inputs } = ctx;
+    const app = await recordStep(report, {
+        id: 'identity',
+        title: 'Managed identity',
+        before: planned.identity.before,
+        after: planned.identity.after
+    }, async () => {
+        if (planned.identity.change === 'none')
+            return { status: 'unchanged', value: state.app };
+        return {
+            status: 'updated',
+            value: await applyIdentity(ctx, state.app, planned.identity, state.userIdentity)
+        };
+    }, explainer(ctx, 'add the managed identity'));
+    const principal = principalOf(app, inputs.identity);
+    const principalId = principal.principalId ?? planned.identity.principalId;
+    const clientId = principal.clientId ?? planned.identity.clientId;
+    if (!principalId) {
+        report.fail('Managed identity', 'Azure returned no principal id for the identity.', 'Rerun the action; if it persists, check the identity in the portal.');
+        return;
+    }
+    report.outputs['principal-id'] = principalId;
+    report.outputs['client-id'] = clientId ?? '';
+    const principalIsNew = planned.identity.change === 'add' && inputs.identity.kind === 'system';
+    // Now that the principal is known, plan again: the assignment and the variables depend on it.
+    const final = planConnection({ ...state, app }, inputs, { ...planned.identity, principalId, clientId });
+    if (final.blockers.length) {
+        report.fail('Cannot continue', final.blockers.map(b => b.message).join(' '), final.blockers.map(b => b.fix).join(' '));
+        return;
+    }
+    const assignmentPlan = final.assignment;
+    const variablesPlan = final.variables;
+    report.variablesSet.push(...variablesPlan.changes);
+    report.outputs['assignment-name'] = assignmentPlan.name;
+    const replan = (current) => {
+        const again = planVariables({
+            containers: current.template?.containers ?? [],
+            selected: inputs.containers,
+            names: inputs.variables,
+            values: final.values
+        });
+        if (!again.plan)
+            throw new Error(again.blockers.map(b => b.message).join(' '));
+        return again.plan;
+    };
+    // The assignment and the variables both need only the principal id: do them at once.
+    const [assignment, revision] = await Promise.allSettled([
+        writeAssignment(ctx, report, assignmentPlan, principalIsNew),
+        applyVariablesAndWait(ctx, report, app, variablesPlan, replan)
+    ]);
+    if (assignment.status === 'rejected' || revision.status === 'rejected')
+        return;
+    const written = assignment.value;
+    const assignments = written
+        ? [written, ...state.assignments.filter(a => a.name !== written.name)]
+        : state.assignments;
+    const fresh = revision.value?.app ??
+        (report.outputs.changed
+            ? await ctx.clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, {
+                abortSignal: ctx.deadline.signal
+            })
+            : app);
+    await verifyConnection(ctx, report, {
+        app: fresh,
+        cache: state.cache,
+        assignments,
+        expectedPrincipalId: principalId,
+        revision: revision.value
+    });
+}
+function writeAssignment(ctx, report, plan, principalIsNew) {
+    return recordStep(report, { id: 'assignment', title: 'Redis access policy assignment', before: plan.before, after: plan.after }, async () => {
+        if (plan.action === 'unchanged')
+            return { status: 'unchanged', value: undefined };
+        const written = await ctx.cacheQueue.run(() => applyAssignment(ctx, plan, principalIsNew));
+        report.outputs['assignment-name'] = written.name ?? plan.name;
+        return {
+            status: plan.action === 'create' ? 'created' : 'updated',
+            after: `${written.name}: ${written.accessPolicyName} (${written.provisioningState ?? 'Succeeded'})`,
+            value: written
+        };
+    }, explainer(ctx, 'write the access policy assignment'));
+}
+/** A PATCH whose new revision fails to provision fails the PATCH's own operation: that is the revision's failure. */
+function isRevisionFailure(error) {
+    const { code, message } = readAzureError(error);
+    return (/ContainerAppOperationError/i.test(code ?? '') || /provision revision|revision .* failed/i.test(message));
+}
+async function applyVariablesAndWait(ctx, report, app, plan, replan) {
+    const changed = plan.changes.length > 0;
+    let revisionFailure;
+    const updated = await recordStep(report, {
+        id: 'variables',
+        title: 'App variables',
+        ...(changed
+            ? {
+                before: `${plan.changes.length} missing or different`,
+                after: `set in ${plan.selected.join(', ')}`
+            }
+            : { detail: `all set in ${plan.selected.join(', ')}` })
+    }, async () => {
+        if (!changed)
+            return { status: 'unchanged', value: app };
+        try {
+            return { status: 'updated', value: await applyVariables(ctx, app, plan, replan) };
+        }
+        catch (error) {
+            if (!isRevisionFailure(error))
+                throw error;
+            // The variables were written; it is the revision they made that failed. Report it there.
+            revisionFailure = error;
+            return {
+                status: 'updated',
+                value: await ctx.clients.apps.containerApps.get(ctx.inputs.resourceGroup, ctx.inputs.containerApp, {
+                    abortSignal: ctx.deadline.signal
+                })
+            };
+        }
+    }, explainer(ctx, 'set the Redis variables'));
+    if (!changed || (!ctx.inputs.wait && !revisionFailure))
+        return undefined;
+    const name = updated.latestRevisionName;
+    if (!name)
+        return undefined;
+    return recordStep(report, { id: 'revision', title: 'New revision', before: app.latestReadyRevisionName ?? 'none', after: name }, async () => {
+        if (revisionFailure)
+            throw new Error(`Revision ${name} failed: ${readAzureError(revisionFailure).message}`);
+        const outcome = await waitForRevision(ctx, name);
+        report.outputs.revision = outcome.app.latestReadyRevisionName ?? '';
+        if (!outcome.ready)
+            throw new Error(`Revision ${name} failed: ${outcome.failure}`);
+        return { status: 'created', detail: 'provisioned, running and healthy', value: outcome };
+    }, error => ({ message: explainFailure(error, `wait for revision ${name}`, {}).message, fix: REVISION_FIX }));
+}
+
+;// CONCATENATED MODULE: ./src/report/record-plan.ts
+/** `mode: plan`: each step as it would change, and nothing else. */
+function recordPlan(report, planned) {
+    const { identity, assignment, variables } = planned;
+    report.step({
+        id: 'identity',
+        title: 'Managed identity',
+        status: identity.change === 'add' ? 'planned' : 'unchanged',
+        before: identity.before,
+        after: identity.after
+    });
+    if (assignment) {
+        report.step({
+            id: 'assignment',
+            title: 'Redis access policy assignment',
+            status: assignment.action === 'unchanged' ? 'unchanged' : 'planned',
+            before: assignment.before,
+            after: assignment.after
+        });
+    }
+    if (variables) {
+        report.variablesSet.push(...variables.changes);
+        report.step({
+            id: 'variables',
+            title: 'App variables',
+            status: variables.changes.length ? 'planned' : 'unchanged',
+            detail: variables.changes.length
+                ? `${variables.changes.length} to set in ${variables.selected.join(', ')}`
+                : `all set in ${variables.selected.join(', ')}`,
+            ...(variables.changes.length
+                ? { before: `${variables.changes.length} missing or different`, after: 'set; makes a new revision' }
+                : {})
+        });
+    }
+    report.outputs['assignment-name'] = assignment?.name ?? '';
+}
+
+;// CONCATENATED MODULE: ./src/connect.ts
+
+
+
+
+
+
+
+
+
+/** One app's pipeline: read → plan → apply, verify, plan or disconnect. Every finding goes into its report. */
+async function connectApp(ctx, report) {
+    const { inputs } = ctx;
+    try {
+        const state = await readState(ctx.clients, inputs, ctx.deadline).catch(error => {
+            const e = explainFailure(error, 'read the current state', {
+                cloud: ctx.cloud,
+                clientId: inputs.clientId
+            });
+            report.fail(e.title, e.message, e.fix);
+            throw new StepFailed(e.message);
+        });
+        const identity = planIdentity(state.app.identity, inputs.identity, state.userIdentity);
+        report.outputs['redis-host'] = state.cache.hostName ?? '';
+        report.outputs['redis-port'] = String(state.cache.sslPort ?? '');
+        report.outputs.revision = state.app.latestReadyRevisionName ?? '';
+        report.outputs['principal-id'] = identity.principalId ?? '';
+        report.outputs['client-id'] = identity.clientId ?? '';
+        if (inputs.mode === 'disconnect')
+            return await disconnect(ctx, report, state);
+        const planned = planConnection(state, inputs, identity, {
+            entraAuthWillBeOn: inputs.enableEntraAuth && inputs.mode === 'plan'
+        });
+        if (planned.blockers.length) {
+            const [first, ...rest] = planned.blockers;
+            const title = first.step === 'cache'
+                ? 'Cache is not ready for Microsoft Entra ID'
+                : `Cannot ${first.step === 'assignment' ? 'assign the access policy' : 'set the variables'}`;
+            report.fail(title, [first.message, ...rest.map(b => b.message)].join(' '), [first.fix, ...rest.map(b => b.fix)].join(' '));
+            return;
+        }
+        if (inputs.mode === 'plan')
+            return recordPlan(report, planned);
+        if (inputs.mode === 'verify') {
+            return await verifyConnection(ctx, report, {
+                app: state.app,
+                cache: state.cache,
+                assignments: state.assignments,
+                expectedPrincipalId: identity.principalId
+            });
+        }
+        await applyConnection(ctx, report, state, planned);
+    }
+    catch (error) {
+        if (error instanceof StepFailed)
+            return;
+        const e = explainFailure(error, 'connect the app', { cloud: ctx.cloud, clientId: inputs.clientId });
+        report.fail(e.title, e.message, e.fix);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/credential/clouds.ts
 const REDIS_SCOPE = 'https://redis.azure.com/.default';
 const CLOUDS = {
@@ -95239,85 +96615,6 @@ function maskingCredential(inner) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/inputs/input-error.ts
-/** A problem with the workflow's inputs: shown as is, without a stack trace, before anything is written. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1
-            ? problems[0]
-            : `${problems.length} inputs need fixing:\n${problems.map(p => `  - ${p}`).join('\n')}`);
-        this.name = 'InputError';
-        this.problems = problems;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/credential/github-oidc.ts
-
-
-function decodeJwtClaims(jwt) {
-    try {
-        return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    }
-    catch {
-        return {};
-    }
-}
-/** Fails early, before any token request, when the job cannot get a GitHub OIDC token at all. */
-function assertOidcAvailable(env = process.env) {
-    if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
-        return;
-    throw new InputError([
-        'GitHub did not give this job an OIDC token request (ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). ' +
-            'Add `permissions: id-token: write` to the workflow or the job (with `contents: read` if you also check out code). ' +
-            'Workflows triggered from a fork get no OIDC token: run this step on pushes and same-repository pull requests, ' +
-            'or use auth: azure-cli after azure/login.'
-    ]);
-}
-/**
- * Supplies GitHub OIDC tokens as client assertions. MSAL asks for an assertion on every token request, even
- * on cache hits, and a GitHub token lives five minutes: reuse one until a minute before it expires, then mint
- * a new one, so a long run never presents an expired assertion (AADSTS700024).
- */
-class GitHubAssertionProvider {
-    cached;
-    audience;
-    fetchToken;
-    now;
-    /** Claims of the last assertion presented, for diagnosing a mismatch with the federated credential. */
-    lastClaims;
-    constructor(audience, fetchToken = aud => getIDToken(aud), now = () => Date.now()) {
-        this.audience = audience;
-        this.fetchToken = fetchToken;
-        this.now = now;
-    }
-    /** @actions/http-client retries only 502–504; a 429 or a reset from the token service deserves a retry too. */
-    async fetchWithRetry() {
-        for (let attempt = 1;; attempt++) {
-            try {
-                return await this.fetchToken(this.audience);
-            }
-            catch (error) {
-                if (attempt >= 4 || /Unable to get ACTIONS_ID_TOKEN_REQUEST/.test(error.message))
-                    throw error;
-                core_info(`Could not get the GitHub OIDC token (attempt ${attempt}): ${error.message} Retrying.`);
-                await new Promise(resolve => setTimeout(resolve, 500 * attempt));
-            }
-        }
-    }
-    getAssertion = async () => {
-        const nowSeconds = this.now() / 1000;
-        if (!this.cached || this.cached.exp - nowSeconds < 60) {
-            const jwt = await this.fetchWithRetry();
-            setSecret(jwt);
-            const claims = decodeJwtClaims(jwt);
-            this.cached = { jwt, exp: claims.exp ?? nowSeconds + 300 };
-            this.lastClaims = claims;
-        }
-        return this.cached.jwt;
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/credential/create-credential.ts
 
 
@@ -95345,196 +96642,33 @@ function createCredential(inputs, cloud, fetchIdToken) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/azure/explain.ts
+;// CONCATENATED MODULE: ./src/credential/sign-in.ts
 
-/** Least-privilege built-in roles that grant each action this action performs. */
-const ROLE_FOR_ACTION = [
-    [
-        /^Microsoft\.App\/containerApps\/(read|write|listSecrets\/action|revisions\/read)/i,
-        'Container Apps Contributor (or Contributor) on the container app'
-    ],
-    [/^Microsoft\.App\/jobs\//i, 'Container Apps Jobs Contributor (or Contributor) on the job'],
-    [/^Microsoft\.Cache\/redis\//i, 'Redis Cache Contributor (or Contributor) on the cache'],
-    [
-        /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/assign\/action/i,
-        'Managed Identity Operator on the user-assigned identity'
-    ],
-    [
-        /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/read/i,
-        'Managed Identity Operator (or Reader) on the user-assigned identity'
-    ]
-];
-/** Turns an Azure failure into a sentence naming what failed, why, and what to change. */
-function explainAzureError(error, doing) {
-    const info = readAzureError(error);
-    const base = { status: info.status, code: info.code };
-    const correlation = info.correlationId ? ` (correlation id ${info.correlationId})` : '';
-    if (info.status === 403 || /AuthorizationFailed/i.test(info.code ?? '')) {
-        const action = /perform action '([^']+)'/i.exec(info.message)?.[1];
-        const scope = /over scope '([^']+)'/i.exec(info.message)?.[1];
-        const role = action ? ROLE_FOR_ACTION.find(([pattern]) => pattern.test(action))?.[1] : undefined;
+
+
+
+
+/** Signs in once for the whole run, so a refused credential fails before anything else is tried. */
+async function signIn(report, inputs, cloud, deadline, fetchIdToken) {
+    let created;
+    return recordStep(report, { id: 'sign-in', title: 'Sign in to Azure' }, async () => {
+        created = createCredential(inputs, cloud, fetchIdToken);
+        // enableCae as the SDK clients ask for it: MSAL caches CAE and non-CAE tokens apart, so this one
+        // token then serves every ARM client (no second Entra round trip before the first read).
+        const token = await created.credential.getToken(cloud.resourceManagerScope, {
+            abortSignal: deadline.signal,
+            enableCae: true
+        });
+        if (!token)
+            throw new Error('the credential returned no access token');
+        setSecret(token.token);
+        const claims = decodeJwtClaims(token.token);
         return {
-            ...base,
-            message: `Could not ${doing}: the workflow identity is not allowed to${action ? ` perform ${action}` : ''}${scope ? ` on ${scope}` : ''}.${correlation}`,
-            fix: `Grant the workflow identity ${role ?? 'a role that allows this action'}${scope ? ` (scope ${scope})` : ''}. Role assignments can take a few minutes to apply. The README lists the least permissions this action needs.`
+            status: 'done',
+            detail: `${created.describe}; workflow identity object id ${claims.oid ?? 'unknown'}`,
+            value: created
         };
-    }
-    if (info.status === 401) {
-        return {
-            ...base,
-            message: `Could not ${doing}: Azure refused the access token (${info.code ?? '401'}): ${info.message}${correlation}`,
-            fix: 'Check that tenant-id and subscription-id belong together and that the workflow identity exists in that tenant.'
-        };
-    }
-    if (info.status === 404 || /NotFound/i.test(info.code ?? '')) {
-        return {
-            ...base,
-            message: `Could not ${doing}: ${info.message}${correlation}`,
-            fix: 'Check the names, the resource groups and the subscription-id inputs; names of Azure resources are exact.'
-        };
-    }
-    return {
-        ...base,
-        message: `Could not ${doing}: ${info.message}${info.code ? ` (${info.code})` : ''}${correlation}`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/credential/sign-in-hints.ts
-/** Turns an Entra sign-in failure into what to fix, using the claims of the GitHub token that was presented. */
-function explainSignInFailure(message, claims, cloud, clientId) {
-    const code = /AADSTS(\d+)/.exec(message)?.[1];
-    const presented = claims
-        ? `The GitHub token presented had issuer ${claims.iss ?? '?'}, subject ${claims.sub ?? '?'} and audience ${[claims.aud].flat().join(', ') || '?'}.`
-        : '';
-    const subjectShapes = 'Subjects look like repo:OWNER/REPO:ref:refs/heads/BRANCH (a branch), repo:OWNER/REPO:environment:NAME (any job that uses an environment), ' +
-        'repo:OWNER/REPO:pull_request (pull requests), or the immutable form repo:OWNER@OWNER_ID/REPO@REPO_ID:... for repositories that use immutable subject claims.';
-    const fix = (() => {
-        switch (code) {
-            case '700213':
-                return `No federated credential of application ${clientId ?? ''} matches this subject. Add a federated credential with exactly the subject above (issuer https://token.actions.githubusercontent.com, audience ${cloud.oidcAudience}). ${subjectShapes}`;
-            case '7002138':
-                return `A federated credential matches only if you ignore letter case, and matching is case-sensitive. Make the credential's subject identical, character for character, to the one above. ${subjectShapes}`;
-            case '700211':
-                return 'No federated credential has this issuer. Its issuer must be https://token.actions.githubusercontent.com (no trailing slash), or your enterprise issuer if you use one.';
-            case '700212':
-                return `No federated credential accepts this audience. Use audience ${cloud.oidcAudience} in the credential, or set the action's audience input to the one the credential has.`;
-            case '700024':
-                return 'The GitHub token was outside its valid time range. Check the runner clock; the action mints a fresh token for every sign-in.';
-            case '700016':
-                return `Application ${clientId ?? ''} was not found in the tenant. Check client-id and tenant-id: the client ID is the "Application (client) ID" of the app registration or managed identity in that tenant.`;
-            case '7000215':
-            case '7000222':
-                return 'The credential is invalid or expired; this action signs in with OIDC and needs no client secret.';
-            default:
-                return 'Check tenant-id, client-id and the federated credential on the identity.';
-        }
-    })();
-    return [presented, fix].filter(Boolean).join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/read/read-state.ts
-/** A read that failed, with what was being read, so the error can name the resource. */
-class ReadError extends Error {
-    what;
-    cause;
-    constructor(what, cause) {
-        super(`Could not read ${what}`);
-        this.what = what;
-        this.cause = cause;
-    }
-}
-async function reading(what, read) {
-    try {
-        return await read();
-    }
-    catch (error) {
-        throw new ReadError(what, error);
-    }
-}
-async function read_state_all(pages) {
-    const items = [];
-    for await (const item of pages)
-        items.push(item);
-    return items;
-}
-/** Reads everything the plan needs, all at once: none of these reads depends on another. */
-async function readState(clients, inputs, deadline) {
-    const options = { abortSignal: deadline.signal };
-    const app = `container app ${inputs.containerApp} in resource group ${inputs.resourceGroup}`;
-    const cache = `cache ${inputs.redisName} in resource group ${inputs.redisResourceGroup}`;
-    const identity = inputs.identity;
-    const [appState, cacheState, policies, assignments, userIdentity] = await Promise.all([
-        reading(app, () => clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options)),
-        reading(cache, () => clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, options)),
-        reading(`the access policies of ${cache}`, () => read_state_all(clients.redis.accessPolicy.list(inputs.redisResourceGroup, inputs.redisName, options))),
-        reading(`the access policy assignments of ${cache}`, () => read_state_all(clients.redis.accessPolicyAssignment.list(inputs.redisResourceGroup, inputs.redisName, options))),
-        identity.kind === 'user'
-            ? reading(`user-assigned identity ${identity.name} in resource group ${identity.resourceGroup}`, async () => {
-                const found = await clients
-                    .identitiesIn(identity.subscriptionId)
-                    .userAssignedIdentities.get(identity.resourceGroup, identity.name, options);
-                return {
-                    id: identity.resourceId,
-                    principalId: found.principalId ?? '',
-                    clientId: found.clientId ?? ''
-                };
-            })
-            : Promise.resolve(undefined)
-    ]);
-    return { app: appState, cache: cacheState, policies, assignments, userIdentity };
-}
-
-;// CONCATENATED MODULE: ./src/explain-failure.ts
-
-
-
-
-
-function isSignInFailure(error) {
-    const e = error;
-    return (/AuthenticationError|CredentialUnavailableError|AuthenticationRequiredError/.test(e?.name ?? '') ||
-        /AADSTS\d+/.test(e?.message ?? ''));
-}
-/** One place that turns any failure into a title, a cause and a fix, without a stack trace. */
-function explainFailure(error, doing, context) {
-    if (error instanceof InputError)
-        return {
-            title: 'Invalid input',
-            message: error.message,
-            fix: 'Fix the inputs of this step in the workflow file; nothing was written to Azure.'
-        };
-    if (error instanceof DeadlineExceededError)
-        return { title: 'Timed out', message: error.message };
-    const cause = error instanceof ReadError ? error.cause : error;
-    const what = error instanceof ReadError ? `read ${error.what}` : doing;
-    const name = cause?.name ?? '';
-    if (name === 'AbortError' || /aborted/i.test(cause?.message ?? '')) {
-        return {
-            title: 'Timed out',
-            message: `timeout-minutes ran out while trying to ${what}${context.lastSeen ? `; last seen: ${context.lastSeen}` : ''}.`,
-            fix: 'Raise timeout-minutes, or rerun: the action continues where it stopped.'
-        };
-    }
-    if (isSignInFailure(cause)) {
-        const message = (cause.message ?? String(cause))
-            .split('\n')[0]
-            .replace(/Trace ID:.*$/, '')
-            .trim();
-        if (context.signIn?.assertions && context.cloud) {
-            return {
-                title: 'Sign-in to Microsoft Entra ID failed',
-                message,
-                fix: explainSignInFailure(message, context.signIn.assertions.lastClaims, context.cloud, context.clientId)
-            };
-        }
-        return {
-            title: 'Sign-in to Azure failed',
-            message,
-            fix: 'For auth: azure-cli, run azure/login earlier in the job (with the same tenant), or set client-id and tenant-id to sign in with OIDC.'
-        };
-    }
-    const explained = explainAzureError(cause, what);
-    return { title: `Could not ${what}`, message: explained.message, fix: explained.fix };
+    }, error => explainFailure(error, 'sign in to Azure', { cloud, signIn: created, clientId: inputs.clientId }));
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/rules.ts
@@ -95643,8 +96777,17 @@ function readInputs(get = name => getInput(name)) {
         problems.push(`Input "audience" is ${quote(audience)}; an audience has no spaces (for example api://AzureADTokenExchange).`);
     const resourceGroup = required('resource-group', 'the resource group of the container app');
     matching('resource-group', resourceGroup, RESOURCE_GROUP, 'use 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period');
-    const containerApp = required('container-app', 'the name of the container app');
-    matching('container-app', containerApp, CONTAINER_APP, 'a container app name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"');
+    const containerAppText = required('container-app', 'the name of the container app (several: one per line)');
+    const containerApps = [
+        ...new Set(containerAppText
+            .split('\n')
+            .map(n => n.trim())
+            .filter(Boolean))
+    ];
+    for (const name of containerApps) {
+        matching('container-app', name, CONTAINER_APP, 'a container app name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several apps one per line');
+    }
+    const containerApp = containerApps[0] ?? '';
     const redisName = required('redis-name', 'the name of the Azure Cache for Redis');
     matching('redis-name', redisName, REDIS_CACHE, 'a cache name has 1–63 letters, digits and hyphens, starts and ends with a letter or digit and has no "--"');
     const redisResourceGroup = text('redis-resource-group') || resourceGroup;
@@ -95685,7 +96828,7 @@ function readInputs(get = name => getInput(name)) {
     const assignmentName = text('assignment-name') || undefined;
     if (assignmentName)
         matching('assignment-name', assignmentName, ASSIGNMENT_NAME, 'an assignment name has 3–63 letters, digits and inner hyphens (no spaces or underscores)');
-    const mode = oneOf('mode', ['apply', 'plan', 'verify']);
+    const mode = oneOf('mode', ['apply', 'plan', 'verify', 'disconnect']);
     const wait = boolean('wait');
     const timeoutText = text('timeout-minutes') || '20';
     const timeoutMinutes = Number(timeoutText);
@@ -95693,6 +96836,13 @@ function readInputs(get = name => getInput(name)) {
         problems.push(`Input "timeout-minutes" is ${quote(timeoutText)}; use a number of minutes from 0.1 to 360.`);
     }
     const probeRedis = boolean('probe-redis');
+    const removeIdentity = boolean('remove-identity');
+    const enableEntraAuth = boolean('enable-entra-auth');
+    const disableAccessKeys = boolean('disable-access-keys');
+    if (removeIdentity && mode !== 'disconnect')
+        problems.push('Input "remove-identity" only applies to mode: disconnect; remove it, or set mode: disconnect.');
+    if (disableAccessKeys && mode !== 'apply')
+        problems.push('Input "disable-access-keys" only applies to mode: apply (it runs after every check passed); remove it for this mode.');
     const healthUrl = httpsUrl('health-url', { allowHttp: true });
     const resourceManagerEndpoint = httpsUrl('resource-manager-endpoint', { allowHttp: false });
     const authorityHost = httpsUrl('authority-host', { allowHttp: false });
@@ -95709,6 +96859,7 @@ function readInputs(get = name => getInput(name)) {
         authorityHost,
         resourceGroup,
         containerApp,
+        containerApps,
         redisName,
         redisResourceGroup,
         accessPolicy,
@@ -95720,6 +96871,9 @@ function readInputs(get = name => getInput(name)) {
         wait,
         timeoutMinutes,
         probeRedis,
+        removeIdentity,
+        enableEntraAuth,
+        disableAccessKeys,
         healthUrl
     };
 }
@@ -95742,67 +96896,6 @@ function readIdentity(value, problems) {
     return { kind: 'user', resourceId: value, subscriptionId, resourceGroup, name };
 }
 
-;// CONCATENATED MODULE: ./src/plan/variables-plan.ts
-const UNKNOWN_OBJECT_ID = '(object id of the new identity)';
-function shown(variable) {
-    if (!variable)
-        return undefined;
-    return variable.secretRef ? `secretRef:${variable.secretRef}` : (variable.value ?? '');
-}
-/** Azure returns a variable whose value is "" without a value; send it back as "" so it is kept as it was. */
-function normalized(variable) {
-    return variable.secretRef === undefined && variable.value === undefined
-        ? { ...variable, value: '' }
-        : variable;
-}
-function desiredVariables(names, values) {
-    const wanted = [
-        [names.host, values.host],
-        [names.port, values.port],
-        [names.objectId, values.objectId ?? UNKNOWN_OBJECT_ID]
-    ];
-    if (values.clientId)
-        wanted.push([names.clientId, values.clientId]);
-    return wanted;
-}
-function planVariables(o) {
-    const appContainers = o.containers.map(c => c.name ?? '');
-    const selected = o.selected ?? appContainers;
-    const missing = selected.filter(name => !appContainers.includes(name));
-    if (missing.length) {
-        return {
-            blockers: [
-                {
-                    step: 'variables',
-                    message: `Input "containers" names ${missing.map(m => `"${m}"`).join(', ')}, which the app does not have. Its containers are: ${appContainers.map(c => `"${c}"`).join(', ') || 'none'}.`,
-                    fix: 'Name containers of the app (init containers are never changed), or leave containers empty to set the variables in all of them.'
-                }
-            ]
-        };
-    }
-    const wanted = desiredVariables(o.names, o.values);
-    const changes = [];
-    const containers = o.containers.map(container => {
-        const name = container.name ?? '';
-        const env = (container.env ?? []).map(normalized);
-        if (!selected.includes(name))
-            return { ...container, env };
-        for (const [variable, value] of wanted) {
-            const index = env.findIndex(e => e.name === variable);
-            const current = index >= 0 ? env[index] : undefined;
-            if (current && current.secretRef === undefined && current.value === value)
-                continue;
-            changes.push({ container: name, name: variable, before: shown(current), after: value });
-            if (index >= 0)
-                env[index] = { name: variable, value };
-            else
-                env.push({ name: variable, value });
-        }
-        return { ...container, env };
-    });
-    return { plan: { changes, containers, selected }, blockers: [] };
-}
-
 ;// CONCATENATED MODULE: ./src/report/portal-links.ts
 function portalLink(portal, resourceId) {
     return `${portal}/#@/resource${resourceId}`;
@@ -95812,762 +96905,6 @@ function appResourceId(subscriptionId, resourceGroup, app) {
 }
 function cacheResourceId(subscriptionId, resourceGroup, cache) {
     return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Cache/redis/${cache}`;
-}
-
-;// CONCATENATED MODULE: ./src/verify/control-plane.ts
-
-
-
-
-/** Reads what the checks need that the run does not already hold fresh. */
-async function readRevisionEvidence(ctx, app) {
-    const name = app.latestReadyRevisionName;
-    if (!name)
-        return undefined;
-    return ctx.clients.apps.containerAppsRevisions.getRevision(ctx.inputs.resourceGroup, ctx.inputs.containerApp, name, { abortSignal: ctx.deadline.signal });
-}
-function aadEnabled(cache) {
-    return String(cache.redisConfiguration?.aadEnabled ?? '').toLowerCase() === 'true';
-}
-/** The control-plane checks: each says what it looked at, so a reader can trust a pass. */
-function controlPlaneChecks(ctx, e) {
-    const { inputs } = ctx;
-    const checks = [];
-    const identity = principalOf(e.app, inputs.identity);
-    const who = inputs.identity.kind === 'system'
-        ? 'system-assigned identity'
-        : `user-assigned identity ${inputs.identity.name}`;
-    checks.push(identity.principalId && (!e.expectedPrincipalId || identity.principalId === e.expectedPrincipalId)
-        ? {
-            id: 'identity',
-            title: 'App has the managed identity',
-            status: 'passed',
-            evidence: `${who}, principal id ${identity.principalId}`
-        }
-        : {
-            id: 'identity',
-            title: 'App has the managed identity',
-            status: 'failed',
-            evidence: identity.principalId
-                ? `${who} has principal id ${identity.principalId}, expected ${e.expectedPrincipalId}`
-                : `the app has no ${who}`,
-            fix: 'Run the action with mode: apply to add the identity.'
-        });
-    checks.push(aadEnabled(e.cache)
-        ? {
-            id: 'entra-auth',
-            title: 'Cache accepts Microsoft Entra authentication',
-            status: 'passed',
-            evidence: 'redisConfiguration aad-enabled = true'
-        }
-        : {
-            id: 'entra-auth',
-            title: 'Cache accepts Microsoft Entra authentication',
-            status: 'failed',
-            evidence: `redisConfiguration aad-enabled = ${String(e.cache.redisConfiguration?.aadEnabled ?? 'unset')}`,
-            fix: entraFix(inputs.redisName, inputs.redisResourceGroup)
-        });
-    const assignment = identity.principalId ? findAssignmentFor(e.assignments, identity.principalId) : undefined;
-    if (!assignment) {
-        checks.push({
-            id: 'assignment',
-            title: 'Identity has a Redis data access policy',
-            status: 'failed',
-            evidence: identity.principalId
-                ? `no access policy assignment on ${inputs.redisName} for object id ${identity.principalId}`
-                : `no access policy assignment on ${inputs.redisName} can exist yet: the app has no ${who}`,
-            fix: 'Run the action with mode: apply to create the assignment.'
-        });
-    }
-    else {
-        const problems = [];
-        if (assignment.provisioningState && assignment.provisioningState !== 'Succeeded')
-            problems.push(`provisioning state ${assignment.provisioningState}`);
-        if ((assignment.accessPolicyName ?? '').toLowerCase() !== e.policy.toLowerCase())
-            problems.push(`policy ${assignment.accessPolicyName}, not ${e.policy}`);
-        checks.push({
-            id: 'assignment',
-            title: 'Identity has a Redis data access policy',
-            status: problems.length ? 'failed' : 'passed',
-            evidence: `assignment ${assignment.name}: object id ${assignment.objectId}, policy ${assignment.accessPolicyName}, ${assignment.provisioningState ?? 'state unknown'}${problems.length ? ` (${problems.join('; ')})` : ''}`,
-            fix: problems.length
-                ? 'Run the action with mode: apply; it updates the assignment in place.'
-                : undefined
-        });
-    }
-    const values = {
-        host: e.cache.hostName ?? '',
-        port: String(e.cache.sslPort ?? ''),
-        objectId: identity.principalId,
-        clientId: inputs.identity.kind === 'user' ? identity.clientId : undefined
-    };
-    const wanted = desiredVariables(inputs.variables, values);
-    const template = e.revision?.template ?? (inputs.wait ? undefined : e.app.template);
-    const where = e.revision ? `revision ${e.revision.name}` : 'the app template (wait is false)';
-    if (!template) {
-        checks.push({
-            id: 'variables',
-            title: 'Latest ready revision has the Redis variables',
-            status: 'failed',
-            evidence: 'the app has no ready revision',
-            fix: 'Check the revision in the portal (Revisions and replicas) for why it is not ready.'
-        });
-    }
-    else {
-        const containers = (template.containers ?? []).filter(c => !inputs.containers || inputs.containers.includes(c.name ?? ''));
-        const wrong = [];
-        for (const c of containers) {
-            for (const [name, value] of wanted) {
-                const found = c.env?.find(v => v.name === name);
-                if (found?.value !== value || found.secretRef)
-                    wrong.push(`${c.name}: ${name} is ${found ? (found.secretRef ? `secretRef:${found.secretRef}` : JSON.stringify(found.value ?? '')) : 'missing'}, expected ${name === inputs.variables.objectId && !identity.principalId ? "the identity's object id" : JSON.stringify(value)}`);
-            }
-        }
-        checks.push(wrong.length
-            ? {
-                id: 'variables',
-                title: 'Latest ready revision has the Redis variables',
-                status: 'failed',
-                evidence: `in ${where}: ${wrong.join('; ')}`,
-                fix: 'Run the action with mode: apply to set them.'
-            }
-            : {
-                id: 'variables',
-                title: 'Latest ready revision has the Redis variables',
-                status: 'passed',
-                evidence: `in ${where}, containers ${containers.map(c => c.name).join(', ')}: ${wanted.map(([n, v]) => `${n}=${v}`).join(', ')}`
-            });
-    }
-    if (!inputs.wait) {
-        checks.push({
-            id: 'revision',
-            title: 'Revision is provisioned, running and healthy',
-            status: 'skipped',
-            evidence: 'wait is false'
-        });
-    }
-    else if (!e.revision) {
-        checks.push({
-            id: 'revision',
-            title: 'Revision is provisioned, running and healthy',
-            status: 'failed',
-            evidence: `latest revision ${e.app.latestRevisionName ?? 'none'} is not ready`,
-            fix: 'Check the revision in the portal (Revisions and replicas) and the app logs.'
-        });
-    }
-    else {
-        const failure = revisionFailed(e.revision);
-        const current = e.app.latestRevisionName === e.revision.name;
-        const ok = !failure && revisionReady(e.revision) && current;
-        checks.push({
-            id: 'revision',
-            title: 'Revision is provisioned, running and healthy',
-            status: ok ? 'passed' : 'failed',
-            evidence: `${e.revision.name}: ${describeRevision(e.revision)}${current ? '' : `; the latest revision is ${e.app.latestRevisionName}, which is not ready`}${failure ? `; ${failure}` : ''}`,
-            fix: ok ? undefined : 'Check the revision in the portal (Revisions and replicas) and the app logs.'
-        });
-    }
-    checks.push(trafficCheck(e));
-    return checks;
-}
-function trafficCheck(e) {
-    const mode = e.app.configuration?.activeRevisionsMode ?? 'Single';
-    const traffic = e.app.configuration?.ingress?.traffic ?? [];
-    const ready = e.revision?.name;
-    if (!e.app.configuration?.ingress)
-        return {
-            id: 'traffic',
-            title: 'Traffic reaches the revision',
-            status: 'skipped',
-            evidence: 'the app has no ingress'
-        };
-    if (/single/i.test(mode)) {
-        return {
-            id: 'traffic',
-            title: 'Traffic reaches the revision',
-            status: ready ? 'passed' : 'failed',
-            evidence: `Single revision mode: 100% to ${ready ?? 'no ready revision'}`
-        };
-    }
-    const split = traffic
-        .map(t => `${t.latestRevision ? `latest (${ready})` : t.revisionName}: ${t.weight ?? 0}%`)
-        .join(', ') || 'no traffic rules';
-    const toReady = traffic
-        .filter(t => t.latestRevision || t.revisionName === ready)
-        .reduce((sum, t) => sum + (t.weight ?? 0), 0);
-    return {
-        id: 'traffic',
-        title: 'Traffic reaches the revision',
-        status: toReady >= 100 ? 'passed' : 'warning',
-        evidence: `Multiple revision mode: ${split}; ${toReady}% reaches the revision with the variables`,
-        fix: toReady >= 100
-            ? undefined
-            : 'Revisions without the variables still serve traffic; shift traffic when you are ready (az containerapp ingress traffic set).'
-    };
-}
-function entraFix(cache, group) {
-    return `Turn on Microsoft Entra authentication for the cache (portal: Authentication > Microsoft Entra Authentication; or az redis update --name ${cache} --resource-group ${group} --set redisConfiguration.aad-enabled=true). It reboots the cache nodes and can take up to 30 minutes; then rerun this action.`;
-}
-
-;// CONCATENATED MODULE: ./src/verify/health-url.ts
-const TITLE = 'Health URL answers 2xx';
-/** How much of a failing answer's body is kept as evidence (apps often say why they are unhealthy). */
-const BODY_CHARS = 300;
-/** GETs the URL until it answers 2xx or the deadline passes, backing off from 1 s to 10 s. */
-async function checkHealthUrl(ctx, url, fetchImpl = fetch) {
-    const started = Date.now();
-    const seen = [];
-    let lastBody = '';
-    let delay = 1000;
-    for (let attempt = 1;; attempt++) {
-        const remaining = ctx.deadline.remainingMs();
-        try {
-            const response = await fetchImpl(url, {
-                redirect: 'manual',
-                signal: AbortSignal.timeout(Math.max(1, Math.min(10_000, remaining)))
-            });
-            seen.push(String(response.status));
-            if (response.status >= 200 && response.status < 300) {
-                await response.body?.cancel();
-                return {
-                    id: 'health-url',
-                    title: TITLE,
-                    status: 'passed',
-                    evidence: `${url} answered ${response.status} after ${plural(attempt, 'attempt')} in ${elapsed(started)} (statuses seen: ${compact(seen)})`
-                };
-            }
-            lastBody = await readStart(response);
-        }
-        catch (error) {
-            const e = error;
-            seen.push(e.cause?.code ?? e.name ?? 'error');
-        }
-        if (ctx.deadline.remainingMs() <= delay) {
-            return {
-                id: 'health-url',
-                title: TITLE,
-                status: 'failed',
-                evidence: `${url} did not answer 2xx in ${plural(attempt, 'attempt')} over ${elapsed(started)} (statuses seen: ${compact(seen)})${lastBody ? `; last answer: ${lastBody}` : ''}`,
-                fix: healthFix(seen)
-            };
-        }
-        await ctx.sleep(delay);
-        delay = Math.min(delay * 2, 10_000);
-    }
-}
-/** What to do depends on what came back: nothing at all, a redirect, a missing route, or an unhealthy app. */
-function healthFix(seen) {
-    const statuses = seen.filter(s => /^\d+$/.test(s)).map(Number);
-    if (!statuses.length)
-        return 'The runner could not reach the URL at all: check the URL, that the app has external ingress (or that the runner can reach internal ingress), and DNS/TLS. The Redis setup itself may be fine; see the other checks.';
-    const last = statuses[statuses.length - 1];
-    if (last >= 300 && last < 400)
-        return 'The URL redirects (redirects are not followed): use the final URL, for example the https:// address of the health endpoint.';
-    if (last === 401 || last === 403)
-        return 'The health endpoint needs authentication (or ingress access restrictions block the runner): expose an anonymous health path.';
-    if (last === 404)
-        return 'The app answers, but not at this path: check the path of its health endpoint.';
-    return 'Open the app logs (Log stream, or Console logs in Log Analytics): the revision with the Redis variables is running but the app reports unhealthy, often because it cannot authenticate to Redis — it must use the object id as the username and a token for https://redis.azure.com/.default, and refresh the token before it expires.';
-}
-async function readStart(response) {
-    try {
-        const reader = response.body?.getReader();
-        if (!reader)
-            return '';
-        const chunks = [];
-        let size = 0;
-        while (size < BODY_CHARS * 4) {
-            const { done, value } = await reader.read();
-            if (done)
-                break;
-            chunks.push(value);
-            size += value.byteLength;
-        }
-        await reader.cancel().catch(() => undefined);
-        const text = Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').trim();
-        return text.length > BODY_CHARS ? `${text.slice(0, BODY_CHARS)}…` : text;
-    }
-    catch {
-        return '';
-    }
-}
-function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-function elapsed(started) {
-    return `${((Date.now() - started) / 1000).toFixed(1)} s`;
-}
-/** "503 ×3, 200" rather than a long list. */
-function compact(statuses) {
-    const runs = [];
-    for (const s of statuses) {
-        const last = runs[runs.length - 1];
-        if (last && last[0] === s)
-            last[1]++;
-        else
-            runs.push([s, 1]);
-    }
-    return runs.map(([s, n]) => (n > 1 ? `${s} ×${n}` : s)).join(', ');
-}
-
-;// CONCATENATED MODULE: ./src/verify/probe-redis.ts
-
-
-
-const probe_redis_TITLE = 'Data plane: the workflow identity can use Redis';
-const PREFIX = 'connect-redis-probe:';
-/** Tells apart why the data plane refused us, and says what to do. */
-function explainProbeFailure(message, who) {
-    if (/WRONGPASS/i.test(message)) {
-        return {
-            evidence: `AUTH as ${who} failed: ${message}`,
-            fix: `WRONGPASS means the cache does not accept the token of the workflow identity (the probe signs in as the workflow, not as the app): give object id ${who} an access policy assignment on the cache (portal: the cache > Data Access Configuration > Add > New Redis User, policy Data Contributor), or set probe-redis to false. Microsoft Entra authentication must be on and the username must be the object id.`
-        };
-    }
-    if (/NOPERM/i.test(message)) {
-        return {
-            evidence: `signed in as ${who}, but: ${message}`,
-            fix: `NOPERM means the workflow identity's access policy does not allow SET/GET/DEL on keys ${PREFIX}*: assign it Data Contributor, or a custom policy that allows them.`
-        };
-    }
-    return {
-        evidence: `could not reach the cache: ${message}`,
-        fix: 'A TLS or network failure: if the cache is behind a private endpoint or a firewall, the runner cannot reach it; use a self-hosted runner in the virtual network or turn probe-redis off and rely on health-url.'
-    };
-}
-/** Connects from the runner with the workflow identity's Entra token and does SET/GET/DEL on a temporary key. */
-async function probeRedis(ctx, host, port) {
-    let token;
-    try {
-        token = await ctx.credential.getToken(ctx.cloud.redisScope, { abortSignal: ctx.deadline.signal });
-        if (!token)
-            throw new Error('the credential returned no token');
-    }
-    catch (error) {
-        return {
-            id: 'probe-redis',
-            title: probe_redis_TITLE,
-            status: 'failed',
-            evidence: `could not get a Microsoft Entra token for ${ctx.cloud.redisScope}: ${firstLine(error)}`,
-            fix: 'The workflow identity signed in to Azure but could not get a token for Azure Cache for Redis; check that the tenant allows it, or turn probe-redis off.'
-        };
-    }
-    setSecret(token.token);
-    const username = decodeJwtClaims(token.token).oid ?? '';
-    // Loaded only when probing, to keep start-up cheap for every other run.
-    const { createClient } = await __nccwpck_require__.e(/* import() */ 672).then(__nccwpck_require__.t.bind(__nccwpck_require__, 31672, 23));
-    const client = createClient({
-        socket: { host, port, tls: true, servername: host, connectTimeout: 10_000, reconnectStrategy: false },
-        username,
-        password: token.token
-    });
-    client.on('error', () => undefined);
-    const key = `${PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
-    const started = Date.now();
-    try {
-        await client.connect();
-        const value = (0,external_node_crypto_.randomBytes)(8).toString('hex');
-        await client.set(key, value, { EX: 60 });
-        const read = await client.get(key);
-        await client.del(key);
-        if (read !== value)
-            throw new Error(`GET returned ${JSON.stringify(read)} instead of the value just SET`);
-        return {
-            id: 'probe-redis',
-            title: probe_redis_TITLE,
-            status: 'passed',
-            evidence: `TLS to ${host}:${port}, AUTH as object id ${username}, SET/GET/DEL of a temporary key (TTL 60 s) in ${Date.now() - started} ms`
-        };
-    }
-    catch (error) {
-        const { evidence, fix } = explainProbeFailure(firstLine(error), username);
-        return { id: 'probe-redis', title: probe_redis_TITLE, status: 'failed', evidence, fix };
-    }
-    finally {
-        try {
-            await client.close();
-        }
-        catch {
-            try {
-                client.destroy();
-            }
-            catch {
-                // already closed
-            }
-        }
-    }
-}
-function firstLine(error) {
-    const e = error;
-    const message = (e?.message || e?.code || String(error)).split('\n')[0];
-    return message.length > 500 ? `${message.slice(0, 500)}…` : message;
-}
-
-;// CONCATENATED MODULE: ./src/verify/data-plane-checks.ts
-
-
-/** The optional checks beyond the control plane, run together. */
-async function runDataPlaneChecks(ctx, report) {
-    const checks = [];
-    if (ctx.inputs.healthUrl)
-        checks.push(checkHealthUrl(ctx, ctx.inputs.healthUrl));
-    if (ctx.inputs.probeRedis)
-        checks.push(probeRedis(ctx, report.outputs['redis-host'], Number(report.outputs['redis-port'])));
-    return Promise.all(checks);
-}
-
-;// CONCATENATED MODULE: ./src/connect.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** A failure already recorded on a step of the report. */
-class StepFailed extends Error {
-}
-function planAll(state, inputs, identity) {
-    const values = {
-        host: state.cache.hostName ?? '',
-        port: String(state.cache.sslPort ?? ''),
-        objectId: identity.principalId,
-        clientId: inputs.identity.kind === 'user' ? identity.clientId : undefined
-    };
-    const blockers = [];
-    if (!aadEnabled(state.cache)) {
-        blockers.push({
-            step: 'cache',
-            message: `Microsoft Entra authentication is off on cache ${inputs.redisName} (aad-enabled is ${String(state.cache.redisConfiguration?.aadEnabled ?? 'unset')}), so it cannot accept access policy assignments or tokens.`,
-            fix: entraFix(inputs.redisName, inputs.redisResourceGroup)
-        });
-    }
-    if (!state.cache.sslPort || !state.cache.hostName) {
-        blockers.push({
-            step: 'cache',
-            message: `Cache ${inputs.redisName} reports no host name or TLS port (provisioning state ${state.cache.provisioningState ?? 'unknown'}).`,
-            fix: 'Wait until the cache is provisioned, then rerun.'
-        });
-    }
-    const assignment = planAssignment({
-        assignments: state.assignments,
-        policies: state.policies,
-        wantedPolicy: inputs.accessPolicy,
-        objectId: identity.principalId,
-        requestedName: inputs.assignmentName,
-        alias: inputs.containerApp
-    });
-    const variables = planVariables({
-        containers: state.app.template?.containers ?? [],
-        selected: inputs.containers,
-        names: inputs.variables,
-        values
-    });
-    return {
-        identity,
-        assignment: assignment.plan,
-        variables: variables.plan,
-        values,
-        blockers: [...blockers, ...assignment.blockers, ...variables.blockers]
-    };
-}
-async function timed(report, base, work, explain) {
-    const started = Date.now();
-    try {
-        const { status, after, detail, value } = await work();
-        report.step({
-            ...base,
-            status,
-            after: after ?? base.after,
-            detail: detail ?? base.detail,
-            durationMs: Date.now() - started
-        });
-        return value;
-    }
-    catch (error) {
-        if (error instanceof StepFailed)
-            throw error;
-        const explained = explain(error);
-        report.step({
-            ...base,
-            status: 'failed',
-            durationMs: Date.now() - started,
-            error: explained.message,
-            fix: explained.fix
-        });
-        report.fail(base.title, explained.message, explained.fix);
-        throw new StepFailed(explained.message);
-    }
-}
-/** The pipeline: inputs → credential → read → plan → apply → verify. Every finding goes into the report. */
-async function connect(report, deps) {
-    let inputs;
-    try {
-        inputs = readInputs();
-    }
-    catch (error) {
-        const e = explainFailure(error, 'read the inputs', {});
-        report.fail(e.title, e.message, e.fix);
-        return;
-    }
-    report.mode = inputs.mode;
-    report.target = {
-        app: inputs.containerApp,
-        resourceGroup: inputs.resourceGroup,
-        cache: inputs.redisName,
-        cacheResourceGroup: inputs.redisResourceGroup,
-        subscriptionId: inputs.subscriptionId
-    };
-    report.variableNames = { ...inputs.variables, usesClientId: inputs.identity.kind === 'user' };
-    const cloud = resolveCloud(inputs.environment, {
-        resourceManagerEndpoint: inputs.resourceManagerEndpoint,
-        authorityHost: inputs.authorityHost,
-        audience: inputs.audience
-    });
-    report.links.app = portalLink(cloud.portal, appResourceId(inputs.subscriptionId, inputs.resourceGroup, inputs.containerApp));
-    report.links.cache = portalLink(cloud.portal, cacheResourceId(inputs.subscriptionId, inputs.redisResourceGroup, inputs.redisName));
-    if (inputs.identity.kind === 'user')
-        report.links.identity = portalLink(cloud.portal, inputs.identity.resourceId);
-    const deadline = new Deadline(inputs.timeoutMinutes * 60_000);
-    let signIn;
-    const explain = (doing) => (error) => explainFailure(error, doing, { cloud, signIn, clientId: inputs.clientId });
-    try {
-        signIn = await timed(report, { id: 'sign-in', title: 'Sign in to Azure' }, async () => {
-            const created = createCredential(inputs, cloud, deps.fetchIdToken);
-            signIn = created;
-            // enableCae as the SDK clients ask for it: MSAL caches CAE and non-CAE tokens apart, so this one
-            // token then serves every ARM client (no second Entra round trip before the first read).
-            const token = await created.credential.getToken(cloud.resourceManagerScope, {
-                abortSignal: deadline.signal,
-                enableCae: true
-            });
-            if (!token)
-                throw new Error('the credential returned no access token');
-            setSecret(token.token);
-            const claims = decodeJwtClaims(token.token);
-            return {
-                status: 'done',
-                detail: `${created.describe}; workflow identity object id ${claims.oid ?? 'unknown'}`,
-                value: created
-            };
-        }, explain('sign in to Azure'));
-        const ctx = {
-            inputs,
-            cloud,
-            clients: createClients(signIn.credential, inputs.subscriptionId, cloud),
-            credential: signIn.credential,
-            deadline,
-            sleep: deps.sleep ?? realSleep,
-            pollIntervalMs: deps.pollIntervalMs ?? 1000
-        };
-        const state = await readState(ctx.clients, inputs, deadline).catch(error => {
-            const e = explainFailure(error, 'read the current state', { cloud, signIn, clientId: inputs.clientId });
-            report.fail(e.title, e.message, e.fix);
-            throw new StepFailed(e.message);
-        });
-        const planned = planAll(state, inputs, planIdentity(state.app.identity, inputs.identity, state.userIdentity));
-        report.outputs['redis-host'] = planned.values.host;
-        report.outputs['redis-port'] = planned.values.port;
-        report.outputs.revision = state.app.latestReadyRevisionName ?? '';
-        recordKnownPrincipal(report, planned.identity);
-        if (planned.blockers.length) {
-            const [first, ...rest] = planned.blockers;
-            report.fail(first.step === 'cache'
-                ? 'Cache is not ready for Microsoft Entra ID'
-                : `Cannot ${first.step === 'assignment' ? 'assign the access policy' : 'set the variables'}`, [first.message, ...rest.map(b => b.message)].join(' '), [first.fix, ...rest.map(b => b.fix)].join(' '));
-            return;
-        }
-        if (inputs.mode === 'plan')
-            return recordPlan(report, planned);
-        if (inputs.mode === 'verify')
-            return await verify(ctx, report, state, state.app, state.assignments, planned.identity.principalId);
-        await apply(ctx, report, state, planned);
-    }
-    catch (error) {
-        if (error instanceof StepFailed)
-            return;
-        const e = explainFailure(error, 'connect the app', { cloud, signIn, clientId: inputs.clientId });
-        report.fail(e.title, e.message, e.fix);
-    }
-}
-function recordKnownPrincipal(report, identity) {
-    report.outputs['principal-id'] = identity.principalId ?? '';
-    report.outputs['client-id'] = identity.clientId ?? '';
-}
-function recordPlan(report, planned) {
-    const { identity, assignment, variables } = planned;
-    report.step({
-        id: 'identity',
-        title: 'Managed identity',
-        status: identity.change === 'add' ? 'planned' : 'unchanged',
-        before: identity.before,
-        after: identity.after
-    });
-    if (assignment)
-        report.step({
-            id: 'assignment',
-            title: 'Redis access policy assignment',
-            status: assignment.action === 'unchanged' ? 'unchanged' : 'planned',
-            before: assignment.before,
-            after: assignment.after
-        });
-    if (variables) {
-        report.variablesSet.push(...variables.changes);
-        report.step({
-            id: 'variables',
-            title: 'App variables',
-            status: variables.changes.length ? 'planned' : 'unchanged',
-            detail: variables.changes.length
-                ? `${variables.changes.length} to set in ${variables.selected.join(', ')}`
-                : `all set in ${variables.selected.join(', ')}`,
-            ...(variables.changes.length
-                ? { before: `${variables.changes.length} missing or different`, after: 'set; makes a new revision' }
-                : {})
-        });
-    }
-    report.outputs['assignment-name'] = assignment?.name ?? '';
-}
-async function apply(ctx, report, state, planned) {
-    const { inputs } = ctx;
-    const explain = (doing) => (error) => explainFailure(error, doing, { cloud: ctx.cloud, clientId: inputs.clientId });
-    const app = await timed(report, {
-        id: 'identity',
-        title: 'Managed identity',
-        before: planned.identity.before,
-        after: planned.identity.after
-    }, async () => {
-        if (planned.identity.change === 'none')
-            return { status: 'unchanged', value: state.app };
-        const updated = await applyIdentity(ctx, state.app, planned.identity, state.userIdentity);
-        return { status: 'updated', value: updated };
-    }, explain('add the managed identity'));
-    const principal = principalOf(app, inputs.identity);
-    const principalId = principal.principalId ?? planned.identity.principalId;
-    const clientId = principal.clientId ?? planned.identity.clientId;
-    if (!principalId) {
-        report.fail('Managed identity', 'Azure returned no principal id for the identity.', 'Rerun the action; if it persists, check the identity in the portal.');
-        return;
-    }
-    recordKnownPrincipal(report, { principalId, clientId });
-    const principalIsNew = planned.identity.change === 'add' && inputs.identity.kind === 'system';
-    // Now that the principal is known, plan again: the assignment and variables depend on it.
-    const final = planAll({ ...state, app }, inputs, { ...planned.identity, principalId, clientId });
-    if (final.blockers.length) {
-        report.fail('Cannot continue', final.blockers.map(b => b.message).join(' '), final.blockers.map(b => b.fix).join(' '));
-        return;
-    }
-    const assignmentPlan = final.assignment;
-    const variablesPlan = final.variables;
-    report.variablesSet.push(...variablesPlan.changes);
-    report.outputs['assignment-name'] = assignmentPlan.name;
-    // The assignment and the variables both need only the principal id: do them at once.
-    const [assignment, revision] = await Promise.allSettled([
-        timed(report, {
-            id: 'assignment',
-            title: 'Redis access policy assignment',
-            before: assignmentPlan.before,
-            after: assignmentPlan.after
-        }, async () => {
-            if (assignmentPlan.action === 'unchanged')
-                return { status: 'unchanged', value: undefined };
-            const written = await applyAssignment(ctx, assignmentPlan, principalIsNew);
-            report.outputs['assignment-name'] = written.name ?? assignmentPlan.name;
-            return {
-                status: assignmentPlan.action === 'create' ? 'created' : 'updated',
-                after: `${written.name}: ${written.accessPolicyName} (${written.provisioningState ?? 'Succeeded'})`,
-                value: written
-            };
-        }, explain('write the access policy assignment')),
-        applyVariablesAndWait(ctx, report, app, variablesPlan, current => {
-            const again = planVariables({
-                containers: current.template?.containers ?? [],
-                selected: inputs.containers,
-                names: inputs.variables,
-                values: final.values
-            });
-            if (!again.plan)
-                throw new Error(again.blockers.map(b => b.message).join(' '));
-            return again.plan;
-        })
-    ]);
-    if (assignment.status === 'rejected' || revision.status === 'rejected')
-        return;
-    const fresh = revision.value?.app;
-    const assignments = assignment.value
-        ? [assignment.value, ...state.assignments.filter(a => a.name !== assignment.value?.name)]
-        : state.assignments;
-    await verify(ctx, report, state, fresh, assignments, principalId, revision.value);
-}
-async function applyVariablesAndWait(ctx, report, app, plan, replan) {
-    const explain = (doing) => (error) => explainFailure(error, doing, { cloud: ctx.cloud, clientId: ctx.inputs.clientId });
-    const changed = plan.changes.length > 0;
-    const updated = await timed(report, {
-        id: 'variables',
-        title: 'App variables',
-        ...(changed
-            ? {
-                before: `${plan.changes.length} missing or different`,
-                after: `set in ${plan.selected.join(', ')}`
-            }
-            : { detail: `all set in ${plan.selected.join(', ')}` })
-    }, async () => {
-        if (!changed)
-            return { status: 'unchanged', value: app };
-        return { status: 'updated', value: await applyVariables(ctx, app, plan, replan) };
-    }, explain('set the Redis variables'));
-    if (!changed || !ctx.inputs.wait)
-        return undefined;
-    const name = updated.latestRevisionName;
-    if (!name)
-        return undefined;
-    return timed(report, { id: 'revision', title: 'New revision', before: app.latestReadyRevisionName ?? 'none', after: name }, async () => {
-        const outcome = await waitForRevision(ctx, name);
-        report.outputs.revision = outcome.app.latestReadyRevisionName ?? '';
-        if (!outcome.ready)
-            throw new Error(`Revision ${name} failed: ${outcome.failure}`);
-        return { status: 'created', detail: 'provisioned, running and healthy', value: outcome };
-    }, error => ({
-        message: explainFailure(error, `wait for revision ${name}`, {}).message,
-        fix: 'Check the revision in the portal (Revisions and replicas) and its logs: the new revision only adds the Redis variables, so the image or its configuration fails to start.'
-    }));
-}
-async function verify(ctx, report, state, freshApp, assignments, expectedPrincipalId, revision) {
-    const app = freshApp ??
-        (report.outputs.changed
-            ? await ctx.clients.apps.containerApps.get(ctx.inputs.resourceGroup, ctx.inputs.containerApp, {
-                abortSignal: ctx.deadline.signal
-            })
-            : state.app);
-    const readyRevision = revision?.revision && revision.revision.name === app.latestReadyRevisionName
-        ? revision.revision
-        : await readRevisionEvidence(ctx, app);
-    report.outputs.revision = app.latestReadyRevisionName ?? '';
-    const checks = controlPlaneChecks(ctx, {
-        app,
-        cache: state.cache,
-        assignments,
-        revision: readyRevision,
-        policy: ctx.inputs.accessPolicy,
-        expectedPrincipalId
-    });
-    for (const check of checks)
-        report.check(check);
-    for (const check of await runDataPlaneChecks(ctx, report))
-        report.check(check);
-    report.outputs.verified = report.checks.every(c => c.status !== 'failed');
 }
 
 ;// CONCATENATED MODULE: ./src/report/escape.ts
@@ -96972,40 +97309,115 @@ function summary_render(report, o) {
     return parts.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/report/run-summary.ts
+
+
+const run_summary_MAX_BYTES = 1024 * 1024 - 4096;
+function appVerdict(r) {
+    if (!r.succeeded)
+        return '❌ not connected';
+    if (r.mode === 'plan')
+        return r.steps.some(s => s.status === 'planned') ? '📝 changes planned' : '✅ nothing to change';
+    if (r.mode === 'disconnect')
+        return '✅ disconnected';
+    return r.outputs.changed ? '✅ connected (changed)' : '✅ already connected';
+}
+/** One summary for the run: a row per app, then each app's own report, folded. A single app gets its report. */
+function renderRunSummary(reports) {
+    if (reports.length === 1)
+        return renderSummary(reports[0]);
+    const failed = reports.filter(r => !r.succeeded);
+    const cache = reports[0].target?.cache ?? '';
+    const head = failed.length
+        ? `❌ ${failed.length} of ${reports.length} apps not connected to <code>${escapeHtml(cache)}</code>`
+        : `✅ ${reports.length} apps connected to <code>${escapeHtml(cache)}</code>`;
+    const rows = reports.map(r => `<tr><td><code>${escapeHtml(r.target?.app)}</code></td><td>${appVerdict(r)}</td><td>${escapeHtml(r.outputs['principal-id'])}</td><td>${escapeHtml(r.outputs.revision)}</td><td>${r.checks.filter(c => c.status === 'passed').length}/${r.checks.length}</td></tr>`);
+    const table = `<table><tr><th>App</th><th>Result</th><th>Principal id</th><th>Latest ready revision</th><th>Checks passed</th></tr>${rows.join('')}</table>\n`;
+    const details = reports.map(r => `<details${r.succeeded ? '' : ' open'}><summary>${escapeHtml(r.target?.app)}: ${appVerdict(r)}</summary>\n\n${renderSummary(r)}\n</details>\n`);
+    const full = [`## ${head}\n`, table, ...details].join('\n');
+    if (Buffer.byteLength(full) <= run_summary_MAX_BYTES)
+        return full;
+    return [
+        `## ${head}\n`,
+        table,
+        "<p>Per-app reports are in the <code>result</code> output (the summary would pass GitHub's 1 MiB limit).</p>\n"
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/report/publish.ts
 
 
 
-/** Outputs, annotations and the job summary. Runs in every case; a summary that cannot be written only warns. */
-async function publish(report) {
-    report.finishedAt ??= Date.now();
-    for (const [name, value] of Object.entries(report.outputs))
-        setOutput(name, String(value));
-    setOutput('result', JSON.stringify(report));
+/**
+ * The run's outputs: a single app keeps the v1 outputs; several apps get each output as a JSON map keyed by
+ * app, with `changed` and `verified` staying plain booleans over all apps (what a workflow gates on).
+ */
+function setOutputs(reports) {
+    if (reports.length === 1) {
+        const [report] = reports;
+        for (const [name, value] of Object.entries(report.outputs))
+            setOutput(name, String(value));
+        setOutput('result', JSON.stringify(report));
+        return;
+    }
+    const byApp = (pick) => Object.fromEntries(reports.map(r => [r.target?.app ?? '', pick(r)]));
+    for (const name of [
+        'principal-id',
+        'client-id',
+        'redis-host',
+        'redis-port',
+        'assignment-name',
+        'revision'
+    ]) {
+        setOutput(name, JSON.stringify(byApp(r => r.outputs[name])));
+    }
+    setOutput('changed', String(reports.some(r => r.outputs.changed)));
+    setOutput('verified', String(reports.every(r => r.outputs.verified)));
+    setOutput('result', JSON.stringify({ schemaVersion: 1, apps: byApp(r => r) }));
+}
+function annotate(report, prefix) {
     for (const step of report.steps) {
         if (step.status === 'created' || step.status === 'updated')
-            notice(`${step.before ?? ''} → ${step.after ?? ''}`, { title: `${step.title}: ${step.status}` });
+            notice(`${step.before ?? ''} → ${step.after ?? ''}`, {
+                title: `${prefix}${step.title}: ${step.status}`
+            });
     }
     if (report.failure)
         error(`${report.failure.message}${report.failure.fix ? `\nFix: ${report.failure.fix}` : ''}`, {
-            title: report.failure.title
+            title: `${prefix}${report.failure.title}`
         });
     for (const step of report.steps.filter(s => s.status === 'failed' && s.error && s.error !== report.failure?.message)) {
-        error(`${step.error}${step.fix ? `\nFix: ${step.fix}` : ''}`, { title: step.title });
+        error(`${step.error}${step.fix ? `\nFix: ${step.fix}` : ''}`, { title: `${prefix}${step.title}` });
     }
     for (const check of report.checks.filter(c => c.status === 'failed')) {
         error(`${check.evidence}${check.fix ? `\nFix: ${check.fix}` : ''}`, {
-            title: `Check failed: ${check.title}`
+            title: `${prefix}Check failed: ${check.title}`
         });
     }
-    for (const warning of report.warnings)
+}
+/** Outputs, annotations and the job summary. Runs in every case; a summary that cannot be written only warns. */
+async function publish(reports) {
+    for (const report of reports)
+        report.finishedAt ??= Date.now();
+    setOutputs(reports);
+    const several = reports.length > 1;
+    for (const report of reports)
+        annotate(report, several ? `${report.target?.app}: ` : '');
+    // Warnings are about the cache, shared by every app's report: say each once.
+    const seen = new Set();
+    for (const warning of reports.flatMap(r => r.warnings)) {
+        if (seen.has(warning))
+            continue;
+        seen.add(warning);
         core_warning(warning);
-    if (report.mode === 'plan' && isPullRequestEvent())
-        await commentPlanOnPullRequest(report);
+    }
+    for (const report of reports)
+        if (report.mode === 'plan' && isPullRequestEvent())
+            await commentPlanOnPullRequest(report);
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     try {
-        await summary.addRaw(renderSummary(report), true).write();
+        await summary.addRaw(renderRunSummary(reports), true).write();
     }
     catch (error) {
         core_warning(`Could not write the job summary: ${error.message}`);
@@ -97014,7 +97426,16 @@ async function publish(report) {
 
 ;// CONCATENATED MODULE: ./src/report/run-report.ts
 /** The order steps are shown in, whatever order they finish in (the assignment and the variables run at once). */
-const STEP_ORDER = ['sign-in', 'read', 'cache', 'identity', 'assignment', 'variables', 'revision'];
+const STEP_ORDER = [
+    'sign-in',
+    'read',
+    'cache',
+    'identity',
+    'assignment',
+    'variables',
+    'revision',
+    'access-keys'
+];
 /** Everything the run did and found; rendered into the outputs, the annotations and the job summary. */
 class RunReport {
     mode = 'unknown';
@@ -97058,6 +97479,14 @@ class RunReport {
     check(record) {
         this.checks.push(record);
     }
+    /** Takes in what the run recorded once for every app: sign-in and the cache's settings. */
+    absorb(shared) {
+        for (const step of shared.steps)
+            this.step(step);
+        this.warnings.push(...shared.warnings);
+        if (shared.failure)
+            this.fail(shared.failure.title, shared.failure.message, shared.failure.fix);
+    }
     fail(title, message, fix) {
         this.failure ??= { title, message, fix };
     }
@@ -97088,20 +97517,97 @@ class RunReport {
 
 
 
-/** The action's entry point: connect, then always publish outputs and the summary; fail the step if needed. */
-async function run(deps = {}) {
+
+
+
+
+
+
+
+
+
+
+
+function reportFor(inputs, app, cloud) {
     const report = new RunReport();
+    report.mode = inputs.mode;
+    report.target = {
+        app,
+        resourceGroup: inputs.resourceGroup,
+        cache: inputs.redisName,
+        cacheResourceGroup: inputs.redisResourceGroup,
+        subscriptionId: inputs.subscriptionId
+    };
+    report.variableNames = { ...inputs.variables, usesClientId: inputs.identity.kind === 'user' };
+    report.links.app = portalLink(cloud.portal, appResourceId(inputs.subscriptionId, inputs.resourceGroup, app));
+    report.links.cache = portalLink(cloud.portal, cacheResourceId(inputs.subscriptionId, inputs.redisResourceGroup, inputs.redisName));
+    if (inputs.identity.kind === 'user')
+        report.links.identity = portalLink(cloud.portal, inputs.identity.resourceId);
+    return report;
+}
+/**
+ * The action: inputs → sign-in → for each app (in parallel) read → plan → apply → verify → report.
+ * Outputs and the summary are published in every case; the step fails when any app is not connected.
+ */
+async function run(deps = {}) {
+    let reports = [new RunReport()];
     try {
-        await connect(report, deps);
+        let inputs;
+        try {
+            inputs = readInputs();
+        }
+        catch (error) {
+            const e = explainFailure(error, 'read the inputs', {});
+            reports[0].fail(e.title, e.message, e.fix);
+            return;
+        }
+        const cloud = resolveCloud(inputs.environment, {
+            resourceManagerEndpoint: inputs.resourceManagerEndpoint,
+            authorityHost: inputs.authorityHost,
+            audience: inputs.audience
+        });
+        reports = inputs.containerApps.map(app => reportFor(inputs, app, cloud));
+        // Steps that concern the whole run (sign-in, the cache's settings) are recorded once and shown in every app's report.
+        const shared = new RunReport();
+        try {
+            const deadline = new Deadline(inputs.timeoutMinutes * 60_000);
+            const credential = await signIn(shared, inputs, cloud, deadline, deps.fetchIdToken);
+            const base = {
+                inputs,
+                cloud,
+                clients: createClients(credential.credential, inputs.subscriptionId, cloud),
+                credential: credential.credential,
+                deadline,
+                sleep: deps.sleep ?? realSleep,
+                pollIntervalMs: deps.pollIntervalMs ?? 1000,
+                cacheQueue: new CacheQueue()
+            };
+            if (inputs.enableEntraAuth && inputs.mode === 'apply')
+                await ensureEntraAuth(base, shared);
+            await Promise.all(reports.map(report => connectApp({ ...base, inputs: { ...inputs, containerApp: report.target.app } }, report)));
+            if (inputs.disableAccessKeys && reports.every(r => r.succeeded && r.outputs.verified))
+                await turnOffAccessKeys(base, shared);
+        }
+        catch (error) {
+            if (!(error instanceof StepFailed)) {
+                const e = explainFailure(error, 'connect the app', { cloud });
+                shared.fail(e.title, e.message, e.fix);
+            }
+        }
+        finally {
+            for (const report of reports)
+                report.absorb(shared);
+        }
     }
     catch (error) {
-        report.fail('Unexpected error', error?.message ?? String(error), 'Rerun with debug logging on (re-run jobs > enable debug logging) and report the log if it persists.');
+        reports[0].fail('Unexpected error', error?.message ?? String(error), 'Rerun with debug logging on (re-run jobs > enable debug logging) and report the log if it persists.');
     }
     finally {
-        report.outputs.verified =
-            report.succeeded && report.checks.length > 0 && report.checks.every(c => c.status !== 'failed');
-        await publish(report);
-        if (!report.succeeded)
+        for (const report of reports)
+            report.outputs.verified =
+                report.succeeded && report.checks.length > 0 && report.checks.every(c => c.status !== 'failed');
+        await publish(reports);
+        if (reports.some(r => !r.succeeded))
             process.exitCode = 1;
     }
 }

@@ -1,22 +1,111 @@
-import { connect, type RunDependencies } from './connect.js'
+import { CacheQueue } from './apply/cache-queue.js'
+import { ensureEntraAuth, turnOffAccessKeys } from './apply/cache-steps.js'
+import { createClients } from './azure/clients.js'
+import { realSleep, type Sleep } from './azure/retry.js'
+import { connectApp } from './connect.js'
+import { resolveCloud, type Cloud } from './credential/clouds.js'
+import type { IdTokenSource } from './credential/github-oidc.js'
+import { signIn } from './credential/sign-in.js'
+import { Deadline } from './deadline.js'
+import { explainFailure } from './explain-failure.js'
+import { readInputs } from './inputs/read-inputs.js'
+import type { Inputs } from './inputs/types.js'
+import { appResourceId, cacheResourceId, portalLink } from './report/portal-links.js'
 import { publish } from './report/publish.js'
+import { StepFailed } from './report/record-step.js'
 import { RunReport } from './report/run-report.js'
+import type { RunContext } from './run-context.js'
 
-/** The action's entry point: connect, then always publish outputs and the summary; fail the step if needed. */
-export async function run(deps: RunDependencies = {}): Promise<void> {
+export interface RunDependencies {
+  sleep?: Sleep
+  fetchIdToken?: IdTokenSource
+  pollIntervalMs?: number
+}
+
+function reportFor(inputs: Inputs, app: string, cloud: Cloud): RunReport {
   const report = new RunReport()
+  report.mode = inputs.mode
+  report.target = {
+    app,
+    resourceGroup: inputs.resourceGroup,
+    cache: inputs.redisName,
+    cacheResourceGroup: inputs.redisResourceGroup,
+    subscriptionId: inputs.subscriptionId
+  }
+  report.variableNames = { ...inputs.variables, usesClientId: inputs.identity.kind === 'user' }
+  report.links.app = portalLink(cloud.portal, appResourceId(inputs.subscriptionId, inputs.resourceGroup, app))
+  report.links.cache = portalLink(
+    cloud.portal,
+    cacheResourceId(inputs.subscriptionId, inputs.redisResourceGroup, inputs.redisName)
+  )
+  if (inputs.identity.kind === 'user')
+    report.links.identity = portalLink(cloud.portal, inputs.identity.resourceId)
+  return report
+}
+
+/**
+ * The action: inputs → sign-in → for each app (in parallel) read → plan → apply → verify → report.
+ * Outputs and the summary are published in every case; the step fails when any app is not connected.
+ */
+export async function run(deps: RunDependencies = {}): Promise<void> {
+  let reports: RunReport[] = [new RunReport()]
   try {
-    await connect(report, deps)
+    let inputs: Inputs
+    try {
+      inputs = readInputs()
+    } catch (error) {
+      const e = explainFailure(error, 'read the inputs', {})
+      reports[0].fail(e.title, e.message, e.fix)
+      return
+    }
+    const cloud = resolveCloud(inputs.environment, {
+      resourceManagerEndpoint: inputs.resourceManagerEndpoint,
+      authorityHost: inputs.authorityHost,
+      audience: inputs.audience
+    })
+    reports = inputs.containerApps.map(app => reportFor(inputs, app, cloud))
+    // Steps that concern the whole run (sign-in, the cache's settings) are recorded once and shown in every app's report.
+    const shared = new RunReport()
+    try {
+      const deadline = new Deadline(inputs.timeoutMinutes * 60_000)
+      const credential = await signIn(shared, inputs, cloud, deadline, deps.fetchIdToken)
+      const base: RunContext = {
+        inputs,
+        cloud,
+        clients: createClients(credential.credential, inputs.subscriptionId, cloud),
+        credential: credential.credential,
+        deadline,
+        sleep: deps.sleep ?? realSleep,
+        pollIntervalMs: deps.pollIntervalMs ?? 1000,
+        cacheQueue: new CacheQueue()
+      }
+      if (inputs.enableEntraAuth && inputs.mode === 'apply') await ensureEntraAuth(base, shared)
+      await Promise.all(
+        reports.map(report =>
+          connectApp({ ...base, inputs: { ...inputs, containerApp: report.target!.app } }, report)
+        )
+      )
+      if (inputs.disableAccessKeys && reports.every(r => r.succeeded && r.outputs.verified))
+        await turnOffAccessKeys(base, shared)
+    } catch (error) {
+      if (!(error instanceof StepFailed)) {
+        const e = explainFailure(error, 'connect the app', { cloud })
+        shared.fail(e.title, e.message, e.fix)
+      }
+    } finally {
+      for (const report of reports) report.absorb(shared)
+    }
   } catch (error) {
-    report.fail(
+    reports[0].fail(
       'Unexpected error',
       (error as Error)?.message ?? String(error),
       'Rerun with debug logging on (re-run jobs > enable debug logging) and report the log if it persists.'
     )
   } finally {
-    report.outputs.verified =
-      report.succeeded && report.checks.length > 0 && report.checks.every(c => c.status !== 'failed')
-    await publish(report)
-    if (!report.succeeded) process.exitCode = 1
+    for (const report of reports)
+      report.outputs.verified =
+        report.succeeded && report.checks.length > 0 && report.checks.every(c => c.status !== 'failed')
+    await publish(reports)
+    if (reports.some(r => !r.succeeded)) process.exitCode = 1
   }
 }

@@ -4,6 +4,7 @@ import type { Sleep } from './azure/retry.js'
 import type { Cloud } from './credential/clouds.js'
 import type { Deadline } from './deadline.js'
 import type { Inputs } from './inputs/types.js'
+import type { CacheQueue } from './apply/cache-queue.js'
 
 /** What every step of a run shares. */
 export interface RunContext {
@@ -16,4 +17,6 @@ export interface RunContext {
   sleep: Sleep
   /** Poll interval of the action's own waits (revision readiness): small, so a wait overshoots by < 1 s. */
   pollIntervalMs: number
+  /** Writes to the cache go one at a time, across every app of the run. */
+  cacheQueue: CacheQueue
 }

@@ -118,13 +118,24 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
     rules.RESOURCE_GROUP,
     'use 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period'
   )
-  const containerApp = required('container-app', 'the name of the container app')
-  matching(
-    'container-app',
-    containerApp,
-    rules.CONTAINER_APP,
-    'a container app name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"'
-  )
+  const containerAppText = required('container-app', 'the name of the container app (several: one per line)')
+  const containerApps = [
+    ...new Set(
+      containerAppText
+        .split('\n')
+        .map(n => n.trim())
+        .filter(Boolean)
+    )
+  ]
+  for (const name of containerApps) {
+    matching(
+      'container-app',
+      name,
+      rules.CONTAINER_APP,
+      'a container app name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several apps one per line'
+    )
+  }
+  const containerApp = containerApps[0] ?? ''
   const redisName = required('redis-name', 'the name of the Azure Cache for Redis')
   matching(
     'redis-name',
@@ -205,7 +216,7 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
       'an assignment name has 3–63 letters, digits and inner hyphens (no spaces or underscores)'
     )
 
-  const mode = oneOf<Mode>('mode', ['apply', 'plan', 'verify'])
+  const mode = oneOf<Mode>('mode', ['apply', 'plan', 'verify', 'disconnect'])
   const wait = boolean('wait')
   const timeoutText = text('timeout-minutes') || '20'
   const timeoutMinutes = Number(timeoutText)
@@ -215,6 +226,17 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
     )
   }
   const probeRedis = boolean('probe-redis')
+  const removeIdentity = boolean('remove-identity')
+  const enableEntraAuth = boolean('enable-entra-auth')
+  const disableAccessKeys = boolean('disable-access-keys')
+  if (removeIdentity && mode !== 'disconnect')
+    problems.push(
+      'Input "remove-identity" only applies to mode: disconnect; remove it, or set mode: disconnect.'
+    )
+  if (disableAccessKeys && mode !== 'apply')
+    problems.push(
+      'Input "disable-access-keys" only applies to mode: apply (it runs after every check passed); remove it for this mode.'
+    )
   const healthUrl = httpsUrl('health-url', { allowHttp: true })
   const resourceManagerEndpoint = httpsUrl('resource-manager-endpoint', { allowHttp: false })
   const authorityHost = httpsUrl('authority-host', { allowHttp: false })
@@ -231,6 +253,7 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
     authorityHost,
     resourceGroup,
     containerApp,
+    containerApps,
     redisName,
     redisResourceGroup,
     accessPolicy,
@@ -242,6 +265,9 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
     wait,
     timeoutMinutes,
     probeRedis,
+    removeIdentity,
+    enableEntraAuth,
+    disableAccessKeys,
     healthUrl
   }
 }

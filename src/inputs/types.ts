@@ -1,4 +1,4 @@
-export type Mode = 'apply' | 'plan' | 'verify'
+export type Mode = 'apply' | 'plan' | 'verify' | 'disconnect'
 export type AuthMethod = 'oidc' | 'azure-cli'
 export type CloudName = 'azurecloud' | 'azureusgovernment' | 'azurechinacloud'
 
@@ -23,7 +23,10 @@ export interface Inputs {
   resourceManagerEndpoint?: string
   authorityHost?: string
   resourceGroup: string
+  /** The app this pipeline works on: one of containerApps. */
   containerApp: string
+  /** Every app named (one per line); all share the cache and the run. */
+  containerApps: string[]
   redisName: string
   redisResourceGroup: string
   accessPolicy: string
@@ -36,5 +39,8 @@ export interface Inputs {
   wait: boolean
   timeoutMinutes: number
   probeRedis: boolean
+  removeIdentity: boolean
+  enableEntraAuth: boolean
+  disableAccessKeys: boolean
   healthUrl?: string
 }

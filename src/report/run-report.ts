@@ -1,8 +1,18 @@
 import type { Mode } from '../inputs/types.js'
 
-export type StepId = 'sign-in' | 'read' | 'identity' | 'assignment' | 'variables' | 'revision' | 'cache'
+export type StepId =
+  'sign-in' | 'read' | 'identity' | 'assignment' | 'variables' | 'revision' | 'cache' | 'access-keys'
 /** The order steps are shown in, whatever order they finish in (the assignment and the variables run at once). */
-const STEP_ORDER: StepId[] = ['sign-in', 'read', 'cache', 'identity', 'assignment', 'variables', 'revision']
+const STEP_ORDER: StepId[] = [
+  'sign-in',
+  'read',
+  'cache',
+  'identity',
+  'assignment',
+  'variables',
+  'revision',
+  'access-keys'
+]
 
 export type StepStatus = 'created' | 'updated' | 'unchanged' | 'planned' | 'failed' | 'skipped' | 'done'
 export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'warning'
@@ -91,6 +101,13 @@ export class RunReport {
 
   check(record: CheckRecord): void {
     this.checks.push(record)
+  }
+
+  /** Takes in what the run recorded once for every app: sign-in and the cache's settings. */
+  absorb(shared: RunReport): void {
+    for (const step of shared.steps) this.step(step)
+    this.warnings.push(...shared.warnings)
+    if (shared.failure) this.fail(shared.failure.title, shared.failure.message, shared.failure.fix)
   }
 
   fail(title: string, message: string, fix?: string): void {

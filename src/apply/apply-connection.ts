@@ -1,0 +1,204 @@
+import type { ContainerApp } from '@azure/arm-appcontainers'
+import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
+import { readAzureError } from '../azure/azure-error.js'
+import { explainFailure } from '../explain-failure.js'
+import type { AssignmentPlan } from '../plan/assignment-plan.js'
+import { planConnection, type PlannedConnection } from '../plan/plan-connection.js'
+import { planVariables, type VariablesPlan } from '../plan/variables-plan.js'
+import type { CurrentState } from '../read/read-state.js'
+import { recordStep } from '../report/record-step.js'
+import type { RunReport } from '../report/run-report.js'
+import type { RunContext } from '../run-context.js'
+import { verifyConnection } from '../verify/verify-connection.js'
+import { applyAssignment } from './assignment.js'
+import { applyIdentity, principalOf } from './identity.js'
+import { waitForRevision, type RevisionOutcome } from './revision.js'
+import { applyVariables } from './variables.js'
+
+const REVISION_FIX =
+  'Check the revision in the portal (Revisions and replicas) and its logs: the new revision only adds the Redis variables, so the image or its configuration fails to start.'
+
+const explainer = (ctx: RunContext, doing: string) => (error: unknown) =>
+  explainFailure(error, doing, { cloud: ctx.cloud, clientId: ctx.inputs.clientId })
+
+/**
+ * `mode: apply`: the identity first (the rest needs its principal id), then the assignment and the variables
+ * at the same time, then the checks. Each write is skipped when the plan says it is already right.
+ */
+export async function applyConnection(
+  ctx: RunContext,
+  report: RunReport,
+  state: CurrentState,
+  planned: PlannedConnection
+): Promise<void> {
+  const { inputs } = ctx
+  const app = await recordStep<ContainerApp>(
+    report,
+    {
+      id: 'identity',
+      title: 'Managed identity',
+      before: planned.identity.before,
+      after: planned.identity.after
+    },
+    async () => {
+      if (planned.identity.change === 'none') return { status: 'unchanged', value: state.app }
+      return {
+        status: 'updated',
+        value: await applyIdentity(ctx, state.app, planned.identity, state.userIdentity)
+      }
+    },
+    explainer(ctx, 'add the managed identity')
+  )
+  const principal = principalOf(app, inputs.identity)
+  const principalId = principal.principalId ?? planned.identity.principalId
+  const clientId = principal.clientId ?? planned.identity.clientId
+  if (!principalId) {
+    report.fail(
+      'Managed identity',
+      'Azure returned no principal id for the identity.',
+      'Rerun the action; if it persists, check the identity in the portal.'
+    )
+    return
+  }
+  report.outputs['principal-id'] = principalId
+  report.outputs['client-id'] = clientId ?? ''
+  const principalIsNew = planned.identity.change === 'add' && inputs.identity.kind === 'system'
+  // Now that the principal is known, plan again: the assignment and the variables depend on it.
+  const final = planConnection({ ...state, app }, inputs, { ...planned.identity, principalId, clientId })
+  if (final.blockers.length) {
+    report.fail(
+      'Cannot continue',
+      final.blockers.map(b => b.message).join(' '),
+      final.blockers.map(b => b.fix).join(' ')
+    )
+    return
+  }
+  const assignmentPlan = final.assignment as AssignmentPlan & { objectId: string }
+  const variablesPlan = final.variables as VariablesPlan
+  report.variablesSet.push(...variablesPlan.changes)
+  report.outputs['assignment-name'] = assignmentPlan.name
+
+  const replan = (current: ContainerApp): VariablesPlan => {
+    const again = planVariables({
+      containers: current.template?.containers ?? [],
+      selected: inputs.containers,
+      names: inputs.variables,
+      values: final.values
+    })
+    if (!again.plan) throw new Error(again.blockers.map(b => b.message).join(' '))
+    return again.plan
+  }
+  // The assignment and the variables both need only the principal id: do them at once.
+  const [assignment, revision] = await Promise.allSettled([
+    writeAssignment(ctx, report, assignmentPlan, principalIsNew),
+    applyVariablesAndWait(ctx, report, app, variablesPlan, replan)
+  ])
+  if (assignment.status === 'rejected' || revision.status === 'rejected') return
+
+  const written = assignment.value
+  const assignments = written
+    ? [written, ...state.assignments.filter(a => a.name !== written.name)]
+    : state.assignments
+  const fresh =
+    revision.value?.app ??
+    (report.outputs.changed
+      ? await ctx.clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, {
+          abortSignal: ctx.deadline.signal
+        })
+      : app)
+  await verifyConnection(ctx, report, {
+    app: fresh,
+    cache: state.cache,
+    assignments,
+    expectedPrincipalId: principalId,
+    revision: revision.value
+  })
+}
+
+function writeAssignment(
+  ctx: RunContext,
+  report: RunReport,
+  plan: AssignmentPlan & { objectId: string },
+  principalIsNew: boolean
+): Promise<RedisCacheAccessPolicyAssignment | undefined> {
+  return recordStep<RedisCacheAccessPolicyAssignment | undefined>(
+    report,
+    { id: 'assignment', title: 'Redis access policy assignment', before: plan.before, after: plan.after },
+    async () => {
+      if (plan.action === 'unchanged') return { status: 'unchanged', value: undefined }
+      const written = await ctx.cacheQueue.run(() => applyAssignment(ctx, plan, principalIsNew))
+      report.outputs['assignment-name'] = written.name ?? plan.name
+      return {
+        status: plan.action === 'create' ? 'created' : 'updated',
+        after: `${written.name}: ${written.accessPolicyName} (${written.provisioningState ?? 'Succeeded'})`,
+        value: written
+      }
+    },
+    explainer(ctx, 'write the access policy assignment')
+  )
+}
+
+/** A PATCH whose new revision fails to provision fails the PATCH's own operation: that is the revision's failure. */
+function isRevisionFailure(error: unknown): boolean {
+  const { code, message } = readAzureError(error)
+  return (
+    /ContainerAppOperationError/i.test(code ?? '') || /provision revision|revision .* failed/i.test(message)
+  )
+}
+
+async function applyVariablesAndWait(
+  ctx: RunContext,
+  report: RunReport,
+  app: ContainerApp,
+  plan: VariablesPlan,
+  replan: (current: ContainerApp) => VariablesPlan
+): Promise<RevisionOutcome | undefined> {
+  const changed = plan.changes.length > 0
+  let revisionFailure: unknown
+  const updated = await recordStep<ContainerApp>(
+    report,
+    {
+      id: 'variables',
+      title: 'App variables',
+      ...(changed
+        ? {
+            before: `${plan.changes.length} missing or different`,
+            after: `set in ${plan.selected.join(', ')}`
+          }
+        : { detail: `all set in ${plan.selected.join(', ')}` })
+    },
+    async () => {
+      if (!changed) return { status: 'unchanged', value: app }
+      try {
+        return { status: 'updated', value: await applyVariables(ctx, app, plan, replan) }
+      } catch (error) {
+        if (!isRevisionFailure(error)) throw error
+        // The variables were written; it is the revision they made that failed. Report it there.
+        revisionFailure = error
+        return {
+          status: 'updated',
+          value: await ctx.clients.apps.containerApps.get(ctx.inputs.resourceGroup, ctx.inputs.containerApp, {
+            abortSignal: ctx.deadline.signal
+          })
+        }
+      }
+    },
+    explainer(ctx, 'set the Redis variables')
+  )
+  if (!changed || (!ctx.inputs.wait && !revisionFailure)) return undefined
+  const name = updated.latestRevisionName
+  if (!name) return undefined
+  return recordStep<RevisionOutcome>(
+    report,
+    { id: 'revision', title: 'New revision', before: app.latestReadyRevisionName ?? 'none', after: name },
+    async () => {
+      if (revisionFailure)
+        throw new Error(`Revision ${name} failed: ${readAzureError(revisionFailure).message}`)
+      const outcome = await waitForRevision(ctx, name)
+      report.outputs.revision = outcome.app.latestReadyRevisionName ?? ''
+      if (!outcome.ready) throw new Error(`Revision ${name} failed: ${outcome.failure}`)
+      return { status: 'created', detail: 'provisioned, running and healthy', value: outcome }
+    },
+    error => ({ message: explainFailure(error, `wait for revision ${name}`, {}).message, fix: REVISION_FIX })
+  )
+}

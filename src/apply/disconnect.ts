@@ -1,0 +1,181 @@
+import type { ContainerApp } from '@azure/arm-appcontainers'
+import { withRetry } from '../azure/retry.js'
+import { explainFailure } from '../explain-failure.js'
+import { findAssignmentFor } from '../plan/assignment-plan.js'
+import { planDisconnect } from '../plan/disconnect-plan.js'
+import type { CurrentState } from '../read/read-state.js'
+import { recordStep } from '../report/record-step.js'
+import type { CheckRecord, RunReport } from '../report/run-report.js'
+import type { RunContext } from '../run-context.js'
+import { readRevisionEvidence } from '../verify/control-plane.js'
+import { deleteAssignment } from './delete-assignment.js'
+import { principalOf } from './identity.js'
+import { waitForRevision } from './revision.js'
+import { applyVariables } from './variables.js'
+
+/**
+ * `mode: disconnect`: removes the assignment and the variables (a new revision), and the identity only with
+ * remove-identity: true. Idempotent like apply: what is already gone is not touched.
+ */
+export async function disconnect(ctx: RunContext, report: RunReport, state: CurrentState): Promise<void> {
+  const { inputs } = ctx
+  const explain = (doing: string) => (error: unknown) =>
+    explainFailure(error, doing, { cloud: ctx.cloud, clientId: inputs.clientId })
+  const principalId = principalOf(state.app, inputs.identity).principalId ?? state.userIdentity?.principalId
+  const planFor = (app: ContainerApp) =>
+    planDisconnect({
+      identity: app.identity,
+      choice: inputs.identity,
+      principalId,
+      assignments: state.assignments,
+      containers: app.template?.containers ?? [],
+      selected: inputs.containers,
+      names: inputs.variables,
+      removeIdentity: inputs.removeIdentity
+    })
+  const plan = planFor(state.app)
+  report.variablesSet.push(...plan.variables.changes)
+  report.outputs['principal-id'] = principalId ?? ''
+
+  const removeAssignment = recordStep(
+    report,
+    {
+      id: 'assignment',
+      title: 'Redis access policy assignment',
+      before: plan.assignment ? `${plan.assignment.name}: ${plan.assignment.accessPolicyName}` : 'none',
+      after: 'none'
+    },
+    async () => {
+      if (!plan.assignment?.name) return { status: 'unchanged', value: undefined }
+      const name = plan.assignment.name
+      await ctx.cacheQueue.run(() => deleteAssignment(ctx, name))
+      return { status: 'updated', detail: 'deleted', value: undefined }
+    },
+    explain('delete the access policy assignment')
+  )
+  const removeVariables = recordStep(
+    report,
+    {
+      id: 'variables',
+      title: 'App variables',
+      ...(plan.variables.changes.length
+        ? { before: `${plan.variables.changes.length} set`, after: 'removed' }
+        : { detail: 'none set' })
+    },
+    async () => {
+      if (!plan.variables.changes.length) return { status: 'unchanged', value: state.app }
+      const updated = await applyVariables(
+        ctx,
+        state.app,
+        plan.variables,
+        current => planFor(current).variables
+      )
+      if (inputs.wait && updated.latestRevisionName) {
+        const outcome = await waitForRevision(ctx, updated.latestRevisionName)
+        if (!outcome.ready)
+          throw new Error(`Revision ${updated.latestRevisionName} failed: ${outcome.failure}`)
+        return {
+          status: 'updated',
+          detail: `new revision ${updated.latestRevisionName} is ready`,
+          value: outcome.app
+        }
+      }
+      return { status: 'updated', value: updated }
+    },
+    explain('remove the Redis variables')
+  )
+  const [assignmentResult, variablesResult] = await Promise.allSettled([removeAssignment, removeVariables])
+  if (assignmentResult.status === 'rejected' || variablesResult.status === 'rejected') return
+  let app = variablesResult.value
+
+  if (inputs.removeIdentity) {
+    const identityPlan = planFor(app).identity
+    app = await recordStep(
+      report,
+      {
+        id: 'identity',
+        title: 'Managed identity',
+        before: identityPlan?.before ?? 'not attached',
+        after: identityPlan?.after ?? 'not attached'
+      },
+      async () => {
+        if (!identityPlan) return { status: 'unchanged', value: app }
+        const updated = await withRetry(
+          () =>
+            ctx.clients.apps.containerApps.update(
+              inputs.resourceGroup,
+              inputs.containerApp,
+              { location: app.location, identity: identityPlan.patch },
+              { abortSignal: ctx.deadline.signal, updateIntervalInMs: ctx.pollIntervalMs }
+            ),
+          { deadline: ctx.deadline, sleep: ctx.sleep, what: 'remove the managed identity' }
+        )
+        return { status: 'updated', value: updated }
+      },
+      explain('remove the managed identity')
+    )
+  }
+  for (const check of await disconnectChecks(ctx, app, principalId)) report.check(check)
+  report.outputs.revision = app.latestReadyRevisionName ?? ''
+  report.outputs.verified = report.checks.every(c => c.status !== 'failed')
+}
+
+async function disconnectChecks(
+  ctx: RunContext,
+  app: ContainerApp,
+  principalId: string | undefined
+): Promise<CheckRecord[]> {
+  const { inputs, clients, deadline } = ctx
+  const assignments = []
+  for await (const a of clients.redis.accessPolicyAssignment.list(
+    inputs.redisResourceGroup,
+    inputs.redisName,
+    { abortSignal: deadline.signal }
+  ))
+    assignments.push(a)
+  const left = principalId ? findAssignmentFor(assignments, principalId) : undefined
+  const checks: CheckRecord[] = [
+    left
+      ? {
+          id: 'assignment-removed',
+          title: 'No access policy assignment is left',
+          status: 'failed',
+          evidence: `assignment ${left.name} for object id ${principalId} is still on ${inputs.redisName}`,
+          fix: 'Rerun the action with mode: disconnect.'
+        }
+      : {
+          id: 'assignment-removed',
+          title: 'No access policy assignment is left',
+          status: 'passed',
+          evidence: `no assignment on ${inputs.redisName} for object id ${principalId ?? '(no identity)'}`
+        }
+  ]
+  const revision = await readRevisionEvidence(ctx, app)
+  const template = revision?.template ?? app.template
+  const names = new Set([
+    inputs.variables.host,
+    inputs.variables.port,
+    inputs.variables.objectId,
+    ...(inputs.identity.kind === 'user' ? [inputs.variables.clientId] : [])
+  ])
+  const still = (template?.containers ?? [])
+    .filter(c => !inputs.containers || inputs.containers.includes(c.name ?? ''))
+    .flatMap(c => (c.env ?? []).filter(v => names.has(v.name ?? '')).map(v => `${c.name}: ${v.name}`))
+  checks.push(
+    still.length
+      ? {
+          id: 'variables-removed',
+          title: 'The Redis variables are gone',
+          status: 'failed',
+          evidence: `still set in ${revision ? `revision ${revision.name}` : 'the app template'}: ${still.join(', ')}`,
+          fix: 'Rerun the action with mode: disconnect.'
+        }
+      : {
+          id: 'variables-removed',
+          title: 'The Redis variables are gone',
+          status: 'passed',
+          evidence: `none of ${[...names].join(', ')} in ${revision ? `revision ${revision.name}` : 'the app template'}`
+        }
+  )
+  return checks
+}

@@ -1,0 +1,38 @@
+import type { PlannedConnection } from '../plan/plan-connection.js'
+import type { RunReport } from './run-report.js'
+
+/** `mode: plan`: each step as it would change, and nothing else. */
+export function recordPlan(report: RunReport, planned: PlannedConnection): void {
+  const { identity, assignment, variables } = planned
+  report.step({
+    id: 'identity',
+    title: 'Managed identity',
+    status: identity.change === 'add' ? 'planned' : 'unchanged',
+    before: identity.before,
+    after: identity.after
+  })
+  if (assignment) {
+    report.step({
+      id: 'assignment',
+      title: 'Redis access policy assignment',
+      status: assignment.action === 'unchanged' ? 'unchanged' : 'planned',
+      before: assignment.before,
+      after: assignment.after
+    })
+  }
+  if (variables) {
+    report.variablesSet.push(...variables.changes)
+    report.step({
+      id: 'variables',
+      title: 'App variables',
+      status: variables.changes.length ? 'planned' : 'unchanged',
+      detail: variables.changes.length
+        ? `${variables.changes.length} to set in ${variables.selected.join(', ')}`
+        : `all set in ${variables.selected.join(', ')}`,
+      ...(variables.changes.length
+        ? { before: `${variables.changes.length} missing or different`, after: 'set; makes a new revision' }
+        : {})
+    })
+  }
+  report.outputs['assignment-name'] = assignment?.name ?? ''
+}

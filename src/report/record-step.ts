@@ -1,0 +1,44 @@
+import type { RunReport, StepRecord } from './run-report.js'
+
+/** A failure already recorded on a step of the report. */
+export class StepFailed extends Error {}
+
+export type StepWork<T> = () => Promise<{
+  status: StepRecord['status']
+  after?: string
+  detail?: string
+  value: T
+}>
+
+/** Runs a step, timing it and recording its outcome; a failure is explained, recorded and rethrown as StepFailed. */
+export async function recordStep<T>(
+  report: RunReport,
+  base: Omit<StepRecord, 'status'>,
+  work: StepWork<T>,
+  explain: (e: unknown) => { message: string; fix?: string }
+): Promise<T> {
+  const started = Date.now()
+  try {
+    const { status, after, detail, value } = await work()
+    report.step({
+      ...base,
+      status,
+      after: after ?? base.after,
+      detail: detail ?? base.detail,
+      durationMs: Date.now() - started
+    })
+    return value
+  } catch (error) {
+    if (error instanceof StepFailed) throw error
+    const explained = explain(error)
+    report.step({
+      ...base,
+      status: 'failed',
+      durationMs: Date.now() - started,
+      error: explained.message,
+      fix: explained.fix
+    })
+    report.fail(base.title, explained.message, explained.fix)
+    throw new StepFailed(explained.message)
+  }
+}
