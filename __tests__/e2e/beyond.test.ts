@@ -1,0 +1,186 @@
+// Beyond the recipe: many apps in one run, disconnect, and opt-in hardening of the cache.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import {
+  APP,
+  APP_RG,
+  CACHE,
+  CACHE_RG,
+  armWrites,
+  envOf,
+  startWorld,
+  type World
+} from '../../launcher/world.ts'
+
+let world: World | undefined
+afterEach(async () => {
+  await world?.stop()
+  world = undefined
+})
+
+const APPS = ['orders-api', 'billing-api', 'search-api']
+
+describe('many apps, one cache', () => {
+  it('connects every app, queues the assignments, and reports a row per app with outputs keyed by app', async () => {
+    world = await startWorld({ app: false, latency: { assignmentMs: 300 } })
+    const { sandbox } = world
+    for (const app of APPS)
+      sandbox.addContainerApp(APP_RG, app, {
+        containers: [{ name: 'api', env: [{ name: 'KEEP', value: app }] }],
+        secrets: [{ name: 's', value: app }]
+      })
+    const run = await world.run({ 'container-app': APPS.join('\n') })
+    expect(run.exitCode).toBe(0)
+
+    const principals = APPS.map(app => sandbox.getContainerApp(APP_RG, app).identity.principalId as string)
+    expect(new Set(principals).size).toBe(3)
+    expect(
+      sandbox
+        .listAssignments(CACHE_RG, CACHE)
+        .map(a => a.properties.objectId)
+        .sort()
+    ).toEqual([...principals].sort())
+    for (const [i, app] of APPS.entries()) {
+      expect(envOf(sandbox.getContainerApp(APP_RG, app), 'api')).toMatchObject({
+        KEEP: app,
+        REDIS_OBJECT_ID: principals[i]
+      })
+      expect(sandbox.getContainerApp(APP_RG, app).properties.configuration.secrets).toEqual([
+        { name: 's', value: app }
+      ])
+    }
+    // The action queues its own assignment writes: Azure never had to refuse one as busy.
+    expect(sandbox.requestLog.filter(e => e.status === 409)).toEqual([])
+    const puts = sandbox.requestLog.filter(e => e.operation === 'accessPolicyAssignments.createUpdate')
+    expect(puts).toHaveLength(3)
+
+    expect(JSON.parse(run.outputs['principal-id'])).toEqual(
+      Object.fromEntries(APPS.map((a, i) => [a, principals[i]]))
+    )
+    expect(Object.keys(JSON.parse(run.outputs.revision))).toEqual(APPS)
+    expect(run.outputs.verified).toBe('true')
+    expect(run.outputs.changed).toBe('true')
+    expect(Object.keys(JSON.parse(run.outputs.result).apps)).toEqual(APPS)
+    expect(run.summary).toContain('3 apps connected')
+    for (const app of APPS) expect(run.summary).toContain(`<code>${app}</code>`)
+
+    sandbox.clearLog()
+    const again = await world.run({ 'container-app': APPS.join('\n') })
+    expect(again.exitCode).toBe(0)
+    expect(again.outputs.changed).toBe('false')
+    expect(armWrites(sandbox)).toEqual([])
+  })
+
+  it('fails the step when one app fails, names it, and still connects the others', async () => {
+    world = await startWorld({ app: false })
+    const { sandbox } = world
+    sandbox.addContainerApp(APP_RG, 'good-api', { containers: [{ name: 'api' }] })
+    const run = await world.run({ 'container-app': 'good-api\nmissing-api' })
+    expect(run.exitCode).toBe(1)
+    expect(run.summary).toContain('1 of 2 apps not connected')
+    expect(run.errors.some(e => e.properties.title?.startsWith('missing-api: '))).toBe(true)
+    expect(envOf(sandbox.getContainerApp(APP_RG, 'good-api'), 'api').REDIS_OBJECT_ID).toBeDefined()
+    expect(run.outputs.verified).toBe('false')
+  })
+})
+
+describe('disconnect', () => {
+  it('removes the assignment and the variables (a new revision), keeps the identity and everything else, and is idempotent', async () => {
+    world = await startWorld({
+      app: {
+        containers: [{ name: 'api', env: [{ name: 'KEEP', value: '1' }] }],
+        secrets: [{ name: 's', value: 'v' }]
+      }
+    })
+    const { sandbox } = world
+    expect((await world.run()).exitCode).toBe(0)
+    const connected = sandbox.getContainerApp(APP_RG, APP)
+    const revisions = sandbox.listRevisions(APP_RG, APP).length
+
+    const run = await world.run({ mode: 'disconnect' })
+    expect(run.exitCode).toBe(0)
+    const app = sandbox.getContainerApp(APP_RG, APP)
+    expect(sandbox.listAssignments(CACHE_RG, CACHE)).toEqual([])
+    expect(envOf(app, 'api')).toEqual({ KEEP: '1' })
+    expect(app.identity.principalId).toBe(connected.identity.principalId)
+    expect(app.properties.configuration.secrets).toEqual([{ name: 's', value: 'v' }])
+    expect(sandbox.listRevisions(APP_RG, APP)).toHaveLength(revisions + 1)
+    expect(run.result.checks.map(c => [c.id, c.status])).toEqual([
+      ['assignment-removed', 'passed'],
+      ['variables-removed', 'passed']
+    ])
+    expect(run.outputs.verified).toBe('true')
+
+    sandbox.clearLog()
+    const again = await world.run({ mode: 'disconnect' })
+    expect(again.exitCode).toBe(0)
+    expect(armWrites(sandbox)).toEqual([])
+    expect(again.outputs.changed).toBe('false')
+  })
+
+  it('also removes the identity with remove-identity, keeping other user-assigned identities', async () => {
+    world = await startWorld({ app: false })
+    const { sandbox } = world
+    const other = sandbox.addUserAssignedIdentity(APP_RG, 'pull')
+    sandbox.addContainerApp(APP_RG, APP, {
+      containers: [{ name: 'api' }],
+      identity: { type: 'UserAssigned', userAssignedIdentities: { [other.id]: {} } }
+    })
+    expect((await world.run()).exitCode).toBe(0)
+    const run = await world.run({ mode: 'disconnect', 'remove-identity': 'true' })
+    expect(run.exitCode).toBe(0)
+    const app = sandbox.getContainerApp(APP_RG, APP)
+    expect(app.identity.type).toBe('UserAssigned')
+    expect(Object.keys(app.identity.userAssignedIdentities)).toEqual([other.id])
+    expect(run.result.steps.find(s => s.id === 'identity')?.status).toBe('updated')
+  })
+
+  it('refuses remove-identity outside disconnect, before any request', async () => {
+    world = await startWorld()
+    const run = await world.run({ 'remove-identity': 'true' })
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0].message).toContain('"remove-identity" only applies to mode: disconnect')
+    expect(world.sandbox.requestLog).toEqual([])
+  })
+})
+
+describe('opt-in hardening', () => {
+  it('enable-entra-auth turns Entra on with a request of its own, waits through ConfiguringAAD, warns, then connects', async () => {
+    world = await startWorld({ latency: { cacheUpdateMs: 1500 } })
+    const { sandbox } = world
+    sandbox.addRedisCache(CACHE_RG, 'keys-only', { aadEnabled: false })
+    const run = await world.run({ 'redis-name': 'keys-only', 'enable-entra-auth': 'true' })
+    expect(run.exitCode).toBe(0)
+    const cachePatches = sandbox.requestLog.filter(e => e.operation === 'redis.update')
+    expect(cachePatches).toHaveLength(1)
+    expect(cachePatches[0].body).toEqual({ properties: { redisConfiguration: { 'aad-enabled': 'true' } } })
+    expect(sandbox.getCache(CACHE_RG, 'keys-only').properties.redisConfiguration['aad-enabled']).toBe('true')
+    expect(run.warnings.some(w => /rebooted/.test(w.message))).toBe(true)
+    expect(run.summary).toContain('rebooted')
+    expect(run.result.steps.find(s => s.id === 'cache')?.status).toBe('updated')
+    expect(sandbox.listAssignments(CACHE_RG, 'keys-only')).toHaveLength(1)
+  })
+
+  it('disable-access-keys runs only after every check passed', async () => {
+    world = await startWorld()
+    const { sandbox } = world
+    sandbox.failRevisions(APP_RG, APP)
+    const failed = await world.run({ 'disable-access-keys': 'true' })
+    expect(failed.exitCode).toBe(1)
+    expect(sandbox.getCache(CACHE_RG, CACHE).properties.disableAccessKeyAuthentication).toBe(false)
+    expect(sandbox.requestLog.filter(e => e.operation === 'redis.update')).toEqual([])
+
+    await world.stop()
+    world = await startWorld()
+    const ok = await world.run({ 'disable-access-keys': 'true' })
+    expect(ok.exitCode).toBe(0)
+    const patches = world.sandbox.requestLog.filter(e => e.operation === 'redis.update')
+    expect(patches.map(p => p.body)).toEqual([{ properties: { disableAccessKeyAuthentication: true } }])
+    expect(world.sandbox.getCache(CACHE_RG, CACHE).properties.disableAccessKeyAuthentication).toBe(true)
+    expect(ok.result.steps.find(s => s.id === 'access-keys')?.status).toBe('updated')
+    // After the checks: the keys go last, once the assignment and the revision were proven.
+    const armLog = world.sandbox.requestLog.filter(e => e.service === 'arm')
+    const keysOff = armLog.findIndex(e => e.operation === 'redis.update')
+    const lastRevisionRead = armLog.map(e => e.operation).lastIndexOf('containerAppsRevisions.get')
+    expect(keysOff).toBeGreaterThan(lastRevisionRead)
+  })
+})
