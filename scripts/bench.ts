@@ -4,10 +4,13 @@
 //   BENCH_RUNS=n   number of fresh runs (default 3)
 //   --json         print the results as JSON instead of the table
 //   BENCH_ACTION_DIR=dir   benchmark another build of the action (a directory with action.yml and dist/)
+//   --apps N (or BENCH_APPS=N), N > 1   instead: issue 7's scenario, N container apps connected to one cache in
+//                  ONE run (one fresh world, BENCH_RUNS=n for more; ~3.5 minutes for 20 apps), against the floor
+//                  identity + N × assignment + PATCH + revision (the cache takes one assignment at a time)
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { repoRoot } from '../launcher/node24.ts'
-import { armWrites, startWorld, type ActionRun } from '../launcher/world.ts'
+import { APP_RG, CACHE, CACHE_RG, armWrites, startWorld, type ActionRun } from '../launcher/world.ts'
 import type { LatencyProfile } from '../sandbox/faults.ts'
 import type { RequestLogEntry } from '../sandbox/index.ts'
 
@@ -38,6 +41,7 @@ const SEQUENTIAL_MS =
   PROFILE.identityUpdateMs + PROFILE.assignmentMs + PROFILE.appUpdateMs + PROFILE.revisionReadyMs
 
 const actionDir = process.env.BENCH_ACTION_DIR || undefined
+const asJson = process.argv.includes('--json')
 
 const TARGETS = { freshOverFloor: 1.1, noopArmRequests: 6, noopWrites: 0, coldStartMs: 300 }
 
@@ -146,136 +150,427 @@ function stats(values: (number | undefined)[]): Stat | undefined {
   return { median, min: v[0], max: v[v.length - 1] }
 }
 
-const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3)
-const asJson = process.argv.includes('--json')
+/** The default benchmark: one app, fresh run then no-op rerun, in several fresh worlds. */
+async function benchOneApp(): Promise<void> {
+  const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3)
 
-const samples: Sample[] = []
-for (let i = 0; i < runs; i++) {
-  if (!asJson) process.stderr.write(`bench: run ${i + 1}/${runs}…\n`)
-  samples.push(await sample())
-}
-const bundle = await bundleSizes()
+  const samples: Sample[] = []
+  for (let i = 0; i < runs; i++) {
+    if (!asJson) process.stderr.write(`bench: run ${i + 1}/${runs}…\n`)
+    samples.push(await sample())
+  }
+  const bundle = await bundleSizes()
 
-const of = (pick: (s: Sample) => number | undefined) => stats(samples.map(pick))
-const verbs = [
-  ...new Set(samples.flatMap(s => [...Object.keys(s.fresh.byVerb), ...Object.keys(s.noop.byVerb)]))
-].sort()
-const freshWall = of(s => s.fresh.wallMs)!
-const results = {
-  node: process.version,
-  runs,
-  profile: PROFILE,
-  floors: { floorMs: FLOOR_MS, tightFloorMs: TIGHT_FLOOR_MS, sequentialMs: SEQUENTIAL_MS },
-  fresh: {
-    wallMs: freshWall,
-    overFloor: of(s => s.fresh.wallMs / FLOOR_MS),
-    overTightFloor: of(s => s.fresh.wallMs / TIGHT_FLOOR_MS),
-    overSequential: of(s => s.fresh.wallMs / SEQUENTIAL_MS),
-    armRequests: of(s => s.fresh.armRequests),
-    byVerb: Object.fromEntries(verbs.map(v => [v, of(s => s.fresh.byVerb[v] ?? 0)])),
-    writes: of(s => s.fresh.writes),
-    armDepth: of(s => s.fresh.armDepth),
-    depth: of(s => s.fresh.depth),
-    firstRequestMs: of(s => s.fresh.firstRequestMs),
-    firstArmMs: of(s => s.fresh.firstArmMs),
-    maxRssBytes: of(s => s.fresh.maxRssBytes)
-  },
-  noop: {
-    wallMs: of(s => s.noop.wallMs),
-    armRequests: of(s => s.noop.armRequests),
-    byVerb: Object.fromEntries(verbs.map(v => [v, of(s => s.noop.byVerb[v] ?? 0)])),
-    writes: of(s => s.noop.writes),
-    armDepth: of(s => s.noop.armDepth),
-    depth: of(s => s.noop.depth),
-    firstRequestMs: of(s => s.noop.firstRequestMs),
-    firstArmMs: of(s => s.noop.firstArmMs),
-    maxRssBytes: of(s => s.noop.maxRssBytes)
-  },
-  bundle,
-  targets: {} as Record<string, { target: string; value: number | undefined; pass: boolean }>
-}
-const target = (name: string, text: string, value: number | undefined, pass: (v: number) => boolean) => {
-  results.targets[name] = { target: text, value, pass: value !== undefined && pass(value) }
-}
-target(
-  'fresh ÷ floor',
-  `≤ ${TARGETS.freshOverFloor}`,
-  results.fresh.overFloor?.median,
-  v => v <= TARGETS.freshOverFloor
-)
-target(
-  'no-op ARM requests',
-  `≤ ${TARGETS.noopArmRequests}`,
-  results.noop.armRequests?.max,
-  v => v <= TARGETS.noopArmRequests
-)
-target('no-op writes', `= ${TARGETS.noopWrites}`, results.noop.writes?.max, v => v === TARGETS.noopWrites)
-target(
-  'cold start (spawn → first ARM request)',
-  `≤ ${TARGETS.coldStartMs} ms`,
-  stats(samples.flatMap(s => [s.fresh.firstArmMs, s.noop.firstArmMs]))?.median,
-  v => v <= TARGETS.coldStartMs
-)
+  const of = (pick: (s: Sample) => number | undefined) => stats(samples.map(pick))
+  const verbs = [
+    ...new Set(samples.flatMap(s => [...Object.keys(s.fresh.byVerb), ...Object.keys(s.noop.byVerb)]))
+  ].sort()
+  const freshWall = of(s => s.fresh.wallMs)!
+  const results = {
+    node: process.version,
+    runs,
+    profile: PROFILE,
+    floors: { floorMs: FLOOR_MS, tightFloorMs: TIGHT_FLOOR_MS, sequentialMs: SEQUENTIAL_MS },
+    fresh: {
+      wallMs: freshWall,
+      overFloor: of(s => s.fresh.wallMs / FLOOR_MS),
+      overTightFloor: of(s => s.fresh.wallMs / TIGHT_FLOOR_MS),
+      overSequential: of(s => s.fresh.wallMs / SEQUENTIAL_MS),
+      armRequests: of(s => s.fresh.armRequests),
+      byVerb: Object.fromEntries(verbs.map(v => [v, of(s => s.fresh.byVerb[v] ?? 0)])),
+      writes: of(s => s.fresh.writes),
+      armDepth: of(s => s.fresh.armDepth),
+      depth: of(s => s.fresh.depth),
+      firstRequestMs: of(s => s.fresh.firstRequestMs),
+      firstArmMs: of(s => s.fresh.firstArmMs),
+      maxRssBytes: of(s => s.fresh.maxRssBytes)
+    },
+    noop: {
+      wallMs: of(s => s.noop.wallMs),
+      armRequests: of(s => s.noop.armRequests),
+      byVerb: Object.fromEntries(verbs.map(v => [v, of(s => s.noop.byVerb[v] ?? 0)])),
+      writes: of(s => s.noop.writes),
+      armDepth: of(s => s.noop.armDepth),
+      depth: of(s => s.noop.depth),
+      firstRequestMs: of(s => s.noop.firstRequestMs),
+      firstArmMs: of(s => s.noop.firstArmMs),
+      maxRssBytes: of(s => s.noop.maxRssBytes)
+    },
+    bundle,
+    targets: {} as Record<string, { target: string; value: number | undefined; pass: boolean }>
+  }
+  const target = (name: string, text: string, value: number | undefined, pass: (v: number) => boolean) => {
+    results.targets[name] = { target: text, value, pass: value !== undefined && pass(value) }
+  }
+  target(
+    'fresh ÷ floor',
+    `≤ ${TARGETS.freshOverFloor}`,
+    results.fresh.overFloor?.median,
+    v => v <= TARGETS.freshOverFloor
+  )
+  target(
+    'no-op ARM requests',
+    `≤ ${TARGETS.noopArmRequests}`,
+    results.noop.armRequests?.max,
+    v => v <= TARGETS.noopArmRequests
+  )
+  target('no-op writes', `= ${TARGETS.noopWrites}`, results.noop.writes?.max, v => v === TARGETS.noopWrites)
+  target(
+    'cold start (spawn → first ARM request)',
+    `≤ ${TARGETS.coldStartMs} ms`,
+    stats(samples.flatMap(s => [s.fresh.firstArmMs, s.noop.firstArmMs]))?.median,
+    v => v <= TARGETS.coldStartMs
+  )
 
-if (asJson) {
-  console.log(JSON.stringify(results, null, 2))
-} else {
-  const ms = (x: Stat | undefined) =>
-    x ? `${(x.median / 1000).toFixed(2)} s (${(x.min / 1000).toFixed(2)}–${(x.max / 1000).toFixed(2)})` : '–'
-  const n = (x: Stat | undefined, digits = 0) =>
-    x ? `${x.median.toFixed(digits)} (${x.min.toFixed(digits)}–${x.max.toFixed(digits)})` : '–'
-  const msInt = (x: Stat | undefined) =>
-    x ? `${x.median.toFixed(0)} ms (${x.min.toFixed(0)}–${x.max.toFixed(0)})` : '–'
-  const mb = (x: Stat | undefined) =>
-    x
-      ? `${(x.median / 2 ** 20).toFixed(0)} MiB (${(x.min / 2 ** 20).toFixed(0)}–${(x.max / 2 ** 20).toFixed(0)})`
-      : '–'
-  const verbText = (by: Record<string, Stat | undefined>) =>
-    Object.entries(by)
-      .filter(([, s]) => s && s.max > 0)
-      .map(([v, s]) => `${v} ${n(s)}`)
-      .join(', ')
-  const rows: [string, string, string][] = [
-    ['wall time', ms(results.fresh.wallMs), ms(results.noop.wallMs)],
-    ['ARM requests', n(results.fresh.armRequests), n(results.noop.armRequests)],
-    ['  by verb', verbText(results.fresh.byVerb), verbText(results.noop.byVerb)],
-    ['ARM writes', n(results.fresh.writes), n(results.noop.writes)],
-    ['sequential ARM depth', n(results.fresh.armDepth), n(results.noop.armDepth)],
-    ['sequential depth, all requests', n(results.fresh.depth), n(results.noop.depth)],
-    [
-      'spawn → first request (GitHub OIDC)',
-      msInt(results.fresh.firstRequestMs),
-      msInt(results.noop.firstRequestMs)
-    ],
-    ['spawn → first ARM request', msInt(results.fresh.firstArmMs), msInt(results.noop.firstArmMs)],
-    ['peak RSS', mb(results.fresh.maxRssBytes), mb(results.noop.maxRssBytes)]
-  ]
-  const w0 = Math.max(...rows.map(r => r[0].length))
-  const w1 = Math.max('fresh run'.length, ...rows.map(r => r[1].length))
-  const line = (a: string, b: string, c: string) => `${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`
-  const p = PROFILE
-  console.log(
-    `\nProfile: ARM ${p.armRequestMs} ms per request; identity update ${p.identityUpdateMs / 1000} s; assignment ${p.assignmentMs / 1000} s; ` +
-      `app PATCH ${p.appUpdateMs / 1000} s; revision ready ${p.revisionReadyMs / 1000} s. ${runs} fresh worlds, ${process.version}. median (min–max)\n`
-  )
-  console.log(line('', 'fresh run', 'no-op rerun'))
-  for (const r of rows) console.log(line(...r))
-  console.log(
-    `\nfloor = identity + max(assignment, PATCH + revision)      = ${FLOOR_MS / 1000} s   fresh ÷ floor      ${n(results.fresh.overFloor, 2)}`
-  )
-  console.log(
-    `tight floor = identity + max(assignment, PATCH, revision) = ${TIGHT_FLOOR_MS / 1000} s   fresh ÷ tight floor ${n(results.fresh.overTightFloor, 2)}`
-  )
-  console.log(
-    `sequential = identity + assignment + PATCH + revision     = ${SEQUENTIAL_MS / 1000} s   fresh ÷ sequential ${n(results.fresh.overSequential, 2)}`
-  )
-  console.log(
-    `bundle: dist/index.js ${(bundle.indexBytes / 2 ** 20).toFixed(2)} MiB; dist/ without maps ${(bundle.distBytes / 2 ** 20).toFixed(2)} MiB\n`
-  )
-  for (const [name, t] of Object.entries(results.targets)) {
-    const value =
-      t.value === undefined ? '–' : Number.isInteger(t.value) ? String(t.value) : t.value.toFixed(2)
-    console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${name}: ${value} (target ${t.target})`)
+  if (asJson) {
+    console.log(JSON.stringify(results, null, 2))
+  } else {
+    const ms = (x: Stat | undefined) =>
+      x
+        ? `${(x.median / 1000).toFixed(2)} s (${(x.min / 1000).toFixed(2)}–${(x.max / 1000).toFixed(2)})`
+        : '–'
+    const n = (x: Stat | undefined, digits = 0) =>
+      x ? `${x.median.toFixed(digits)} (${x.min.toFixed(digits)}–${x.max.toFixed(digits)})` : '–'
+    const msInt = (x: Stat | undefined) =>
+      x ? `${x.median.toFixed(0)} ms (${x.min.toFixed(0)}–${x.max.toFixed(0)})` : '–'
+    const mb = (x: Stat | undefined) =>
+      x
+        ? `${(x.median / 2 ** 20).toFixed(0)} MiB (${(x.min / 2 ** 20).toFixed(0)}–${(x.max / 2 ** 20).toFixed(0)})`
+        : '–'
+    const verbText = (by: Record<string, Stat | undefined>) =>
+      Object.entries(by)
+        .filter(([, s]) => s && s.max > 0)
+        .map(([v, s]) => `${v} ${n(s)}`)
+        .join(', ')
+    const rows: [string, string, string][] = [
+      ['wall time', ms(results.fresh.wallMs), ms(results.noop.wallMs)],
+      ['ARM requests', n(results.fresh.armRequests), n(results.noop.armRequests)],
+      ['  by verb', verbText(results.fresh.byVerb), verbText(results.noop.byVerb)],
+      ['ARM writes', n(results.fresh.writes), n(results.noop.writes)],
+      ['sequential ARM depth', n(results.fresh.armDepth), n(results.noop.armDepth)],
+      ['sequential depth, all requests', n(results.fresh.depth), n(results.noop.depth)],
+      [
+        'spawn → first request (GitHub OIDC)',
+        msInt(results.fresh.firstRequestMs),
+        msInt(results.noop.firstRequestMs)
+      ],
+      ['spawn → first ARM request', msInt(results.fresh.firstArmMs), msInt(results.noop.firstArmMs)],
+      ['peak RSS', mb(results.fresh.maxRssBytes), mb(results.noop.maxRssBytes)]
+    ]
+    const w0 = Math.max(...rows.map(r => r[0].length))
+    const w1 = Math.max('fresh run'.length, ...rows.map(r => r[1].length))
+    const line = (a: string, b: string, c: string) => `${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`
+    const p = PROFILE
+    console.log(
+      `\nProfile: ARM ${p.armRequestMs} ms per request; identity update ${p.identityUpdateMs / 1000} s; assignment ${p.assignmentMs / 1000} s; ` +
+        `app PATCH ${p.appUpdateMs / 1000} s; revision ready ${p.revisionReadyMs / 1000} s. ${runs} fresh worlds, ${process.version}. median (min–max)\n`
+    )
+    console.log(line('', 'fresh run', 'no-op rerun'))
+    for (const r of rows) console.log(line(...r))
+    console.log(
+      `\nfloor = identity + max(assignment, PATCH + revision)      = ${FLOOR_MS / 1000} s   fresh ÷ floor      ${n(results.fresh.overFloor, 2)}`
+    )
+    console.log(
+      `tight floor = identity + max(assignment, PATCH, revision) = ${TIGHT_FLOOR_MS / 1000} s   fresh ÷ tight floor ${n(results.fresh.overTightFloor, 2)}`
+    )
+    console.log(
+      `sequential = identity + assignment + PATCH + revision     = ${SEQUENTIAL_MS / 1000} s   fresh ÷ sequential ${n(results.fresh.overSequential, 2)}`
+    )
+    console.log(
+      `bundle: dist/index.js ${(bundle.indexBytes / 2 ** 20).toFixed(2)} MiB; dist/ without maps ${(bundle.distBytes / 2 ** 20).toFixed(2)} MiB\n`
+    )
+    for (const [name, t] of Object.entries(results.targets)) {
+      const value =
+        t.value === undefined ? '–' : Number.isInteger(t.value) ? String(t.value) : t.value.toFixed(2)
+      console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${name}: ${value} (target ${t.target})`)
+    }
+  }
+  if (Object.values(results.targets).some(t => !t.pass)) process.exitCode = 1
+}
+
+/** `--apps N`, `--apps=N` or BENCH_APPS=N; 1 (the default benchmark) when none is given. */
+function appsOption(): number {
+  const argv = process.argv.slice(2)
+  const i = argv.findIndex(a => a === '--apps' || a.startsWith('--apps='))
+  const text = i < 0 ? process.env.BENCH_APPS : argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1]
+  if (text === undefined || text === '') return 1
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`bench: --apps / BENCH_APPS must be a positive integer, not '${text}'`)
+  return n
+}
+
+/** Issue 7: every assignment to the cache waits for the one before (Azure takes one cache update at a time). */
+const appsFloorMs = (apps: number) =>
+  PROFILE.identityUpdateMs + apps * PROFILE.assignmentMs + PROFILE.appUpdateMs + PROFILE.revisionReadyMs
+
+interface ManyAppsMetrics extends RunMetrics {
+  /** 409s in the sandbox's request log (any service): collisions the action caused, retried or not */
+  conflicts: number
+  conflictsByOperation: Record<string, number>
+  /** ARM requests by the sandbox's operation name (where the GETs go) */
+  byOperation: Record<string, number>
+  /** 409s that reached the user: apps whose report failed, or a 409/busy text in an error annotation */
+  userVisibleConflicts: number
+  /** retries the action logged ("Could not … (attempt n)") */
+  retriesLogged: number
+  /** where the wall time went: spawn → first assignment PUT, cache idle between assignments, after the last */
+  assignments: {
+    count: number
+    headMs: number
+    idleMs: number
+    maxIdleMs: number
+    tailMs: number
   }
 }
-if (Object.values(results.targets).some(t => !t.pass)) process.exitCode = 1
+
+interface ManyAppsSample {
+  fresh: ManyAppsMetrics
+  noop: RunMetrics
+}
+
+function appReports(run: ActionRun): Record<string, { succeeded?: boolean }> {
+  return (run.result as unknown as { apps?: Record<string, { succeeded?: boolean }> }).apps ?? {}
+}
+
+function checkApps(run: ActionRun, names: string[], what: string): void {
+  const reports = appReports(run)
+  const failed = names.filter(n => !reports[n]?.succeeded)
+  if (run.exitCode !== 0 || failed.length) {
+    console.error(run.stdout)
+    console.error(run.stderr)
+    throw new Error(
+      `bench: the ${what} run failed (exit code ${run.exitCode}; apps not connected: ${failed.join(', ') || 'none'})`
+    )
+  }
+}
+
+function assignmentTimeline(run: ActionRun, log: RequestLogEntry[]): ManyAppsMetrics['assignments'] {
+  const puts = log
+    .filter(
+      e =>
+        e.service === 'arm' &&
+        e.method === 'PUT' &&
+        e.operation === 'accessPolicyAssignments.createUpdate' &&
+        e.status >= 200 &&
+        e.status < 300
+    )
+    .sort((a, b) => a.startedAt - b.startedAt)
+  if (!puts.length) return { count: 0, headMs: 0, idleMs: 0, maxIdleMs: 0, tailMs: 0 }
+  // The sandbox starts an assignment's clock when it answers the PUT; it is done assignmentMs later.
+  const doneAt = puts.map(p => p.endedAt + PROFILE.assignmentMs)
+  const idle = puts.slice(1).map((p, i) => Math.max(0, p.startedAt - doneAt[i]))
+  return {
+    count: puts.length,
+    headMs: puts[0].startedAt - run.spawnedAt,
+    idleMs: idle.reduce((a, b) => a + b, 0),
+    maxIdleMs: idle.length ? Math.max(...idle) : 0,
+    tailMs: run.spawnedAt + run.durationMs - doneAt[doneAt.length - 1]
+  }
+}
+
+async function sampleManyApps(apps: number): Promise<ManyAppsSample> {
+  const world = await startWorld({ app: false, dataPlane: false, latency: PROFILE })
+  try {
+    const names = Array.from({ length: apps }, (_, i) => `orders-api-${String(i + 1).padStart(2, '0')}`)
+    for (const name of names) {
+      world.sandbox.addContainerApp(APP_RG, name, {
+        containers: [
+          { name: 'api', image: 'ghcr.io/octo-org/orders:1', env: [{ name: 'LOG_LEVEL', value: 'info' }] }
+        ]
+      })
+    }
+    const inputs = { 'container-app': names.join('\n') }
+
+    world.sandbox.clearLog()
+    const fresh = await world.run(inputs, { measureResources: true, actionDir })
+    checkApps(fresh, names, 'fresh')
+    if (fresh.outputs.changed !== 'true') throw new Error('bench: the fresh run changed nothing')
+    const assigned = world.sandbox.listAssignments(CACHE_RG, CACHE).length
+    if (assigned < apps) throw new Error(`bench: ${assigned} assignments on the cache for ${apps} apps`)
+    const log = [...world.sandbox.requestLog]
+    const conflicts = log.filter(e => e.status === 409)
+    const conflictsByOperation: Record<string, number> = {}
+    for (const e of conflicts) {
+      const key = `${e.method} ${e.operation ?? e.path}`
+      conflictsByOperation[key] = (conflictsByOperation[key] ?? 0) + 1
+    }
+    const byOperation: Record<string, number> = {}
+    for (const e of log.filter(x => x.service === 'arm')) {
+      const key = `${e.method} ${e.operation ?? '?'}`
+      byOperation[key] = (byOperation[key] ?? 0) + 1
+    }
+    const visible = [...fresh.errors, ...fresh.warnings].filter(c =>
+      /409|busy processing|Conflict|OperationInProgress/i.test(JSON.stringify(c))
+    )
+    const freshMetrics: ManyAppsMetrics = {
+      ...metricsOf(fresh, log, armWrites(world.sandbox).length),
+      conflicts: conflicts.length,
+      conflictsByOperation,
+      byOperation,
+      userVisibleConflicts: visible.length,
+      retriesLogged: (fresh.stdout.match(/^Could not .* \(attempt \d+\)/gm) ?? []).length,
+      assignments: assignmentTimeline(fresh, log)
+    }
+
+    world.sandbox.clearLog()
+    const noop = await world.run(inputs, { measureResources: true, actionDir })
+    checkApps(noop, names, 'no-op')
+    const noopMetrics = metricsOf(noop, [...world.sandbox.requestLog], armWrites(world.sandbox).length)
+    return { fresh: freshMetrics, noop: noopMetrics }
+  } finally {
+    await world.stop()
+  }
+}
+
+/** `--apps N`: N apps, one cache, one run. */
+async function benchManyApps(apps: number): Promise<void> {
+  const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1) || 1)
+  const floorMs = appsFloorMs(apps)
+  const samples: ManyAppsSample[] = []
+  for (let i = 0; i < runs; i++) {
+    if (!asJson)
+      process.stderr.write(
+        `bench: ${apps} apps, one cache, run ${i + 1}/${runs} (about ${Math.ceil((floorMs * 1.05) / 60_000)} min)…\n`
+      )
+    samples.push(await sampleManyApps(apps))
+  }
+  const of = (pick: (s: ManyAppsSample) => number | undefined) => stats(samples.map(pick))
+  const verbs = [
+    ...new Set(samples.flatMap(s => [...Object.keys(s.fresh.byVerb), ...Object.keys(s.noop.byVerb)]))
+  ].sort()
+  const operations = [...new Set(samples.flatMap(s => Object.keys(s.fresh.byOperation)))].sort()
+  const conflictKeys = [...new Set(samples.flatMap(s => Object.keys(s.fresh.conflictsByOperation)))].sort()
+  const results = {
+    node: process.version,
+    apps,
+    runs,
+    profile: PROFILE,
+    floorMs,
+    fresh: {
+      wallMs: of(s => s.fresh.wallMs),
+      overFloor: of(s => s.fresh.wallMs / floorMs),
+      armRequests: of(s => s.fresh.armRequests),
+      byVerb: Object.fromEntries(verbs.map(v => [v, of(s => s.fresh.byVerb[v] ?? 0)])),
+      byOperation: Object.fromEntries(operations.map(k => [k, of(s => s.fresh.byOperation[k] ?? 0)])),
+      writes: of(s => s.fresh.writes),
+      conflicts: of(s => s.fresh.conflicts),
+      conflictsByOperation: Object.fromEntries(
+        conflictKeys.map(k => [k, of(s => s.fresh.conflictsByOperation[k] ?? 0)])
+      ),
+      userVisibleConflicts: of(s => s.fresh.userVisibleConflicts),
+      retriesLogged: of(s => s.fresh.retriesLogged),
+      assignments: {
+        count: of(s => s.fresh.assignments.count),
+        headMs: of(s => s.fresh.assignments.headMs),
+        idleMs: of(s => s.fresh.assignments.idleMs),
+        maxIdleMs: of(s => s.fresh.assignments.maxIdleMs),
+        tailMs: of(s => s.fresh.assignments.tailMs)
+      },
+      armDepth: of(s => s.fresh.armDepth),
+      firstArmMs: of(s => s.fresh.firstArmMs),
+      maxRssBytes: of(s => s.fresh.maxRssBytes)
+    },
+    noop: {
+      wallMs: of(s => s.noop.wallMs),
+      armRequests: of(s => s.noop.armRequests),
+      byVerb: Object.fromEntries(verbs.map(v => [v, of(s => s.noop.byVerb[v] ?? 0)])),
+      writes: of(s => s.noop.writes),
+      maxRssBytes: of(s => s.noop.maxRssBytes)
+    },
+    targets: {} as Record<string, { target: string; value: number | undefined; pass: boolean }>
+  }
+  const target = (name: string, text: string, value: number | undefined, pass: (v: number) => boolean) => {
+    results.targets[name] = { target: text, value, pass: value !== undefined && pass(value) }
+  }
+  target(
+    `${apps} apps: fresh ÷ floor`,
+    `≤ ${TARGETS.freshOverFloor}`,
+    results.fresh.overFloor?.median,
+    v => v <= TARGETS.freshOverFloor
+  )
+  target('409s in the sandbox request log', '= 0', results.fresh.conflicts?.max, v => v === 0)
+  target('409s that reach the user', '= 0', results.fresh.userVisibleConflicts?.max, v => v === 0)
+  target(
+    `${apps} apps: no-op writes`,
+    `= ${TARGETS.noopWrites}`,
+    results.noop.writes?.max,
+    v => v === TARGETS.noopWrites
+  )
+
+  if (asJson) {
+    console.log(JSON.stringify(results, null, 2))
+  } else {
+    const one = runs === 1
+    const ms = (x: Stat | undefined) =>
+      !x
+        ? '–'
+        : one
+          ? `${(x.median / 1000).toFixed(2)} s`
+          : `${(x.median / 1000).toFixed(2)} s (${(x.min / 1000).toFixed(2)}–${(x.max / 1000).toFixed(2)})`
+    const n = (x: Stat | undefined, digits = 0) =>
+      !x
+        ? '–'
+        : one
+          ? x.median.toFixed(digits)
+          : `${x.median.toFixed(digits)} (${x.min.toFixed(digits)}–${x.max.toFixed(digits)})`
+    const mb = (x: Stat | undefined) => (x ? `${(x.median / 2 ** 20).toFixed(0)} MiB` : '–')
+    const verbText = (by: Record<string, Stat | undefined>) =>
+      Object.entries(by)
+        .filter(([, s]) => s && s.max > 0)
+        .map(([v, s]) => `${v} ${n(s)}`)
+        .join(', ')
+    const f = results.fresh
+    const a = f.assignments
+    const rows: [string, string, string][] = [
+      ['wall time', ms(f.wallMs), ms(results.noop.wallMs)],
+      ['ARM requests', n(f.armRequests), n(results.noop.armRequests)],
+      ['  by verb', verbText(f.byVerb), verbText(results.noop.byVerb)],
+      ['ARM writes', n(f.writes), n(results.noop.writes)],
+      [
+        '409s in the request log',
+        `${n(f.conflicts)}${
+          conflictKeys.length
+            ? ` (${Object.entries(f.conflictsByOperation)
+                .map(([k, s]) => `${k} ${n(s)}`)
+                .join(', ')})`
+            : ''
+        }`,
+        ''
+      ],
+      ['409s that reach the user', n(f.userVisibleConflicts), ''],
+      ['retries logged by the action', n(f.retriesLogged), ''],
+      ['assignments written', n(a.count), ''],
+      ['  spawn → first assignment PUT', ms(a.headMs), ''],
+      ['  cache idle between assignments', `${ms(a.idleMs)} (longest gap ${ms(a.maxIdleMs)})`, ''],
+      ['  last assignment done → exit', ms(a.tailMs), ''],
+      ['sequential ARM depth', n(f.armDepth), ''],
+      ['peak RSS', mb(f.maxRssBytes), mb(results.noop.maxRssBytes)]
+    ]
+    const w0 = Math.max(...rows.map(r => r[0].length))
+    const w1 = Math.max('fresh run'.length, ...rows.map(r => r[1].length))
+    const line = (x: string, y: string, z: string) => `${x.padEnd(w0)}  ${y.padEnd(w1)}  ${z}`.trimEnd()
+    const p = PROFILE
+    console.log(
+      `\n${apps} container apps, one cache, one run. Profile: ARM ${p.armRequestMs} ms per request; identity update ${p.identityUpdateMs / 1000} s; ` +
+        `assignment ${p.assignmentMs / 1000} s; app PATCH ${p.appUpdateMs / 1000} s; revision ready ${p.revisionReadyMs / 1000} s. ` +
+        `${runs} fresh world${one ? '' : 's'}, ${process.version}.${one ? '' : ' median (min–max)'}\n`
+    )
+    console.log(line('', 'fresh run', 'no-op rerun'))
+    for (const r of rows) console.log(line(...r))
+    console.log(
+      `\nfloor = identity + ${apps} × assignment + PATCH + revision = ${floorMs / 1000} s   fresh ÷ floor ${n(f.overFloor, 3)}` +
+        `   (target ≤ ${TARGETS.freshOverFloor}: ${((TARGETS.freshOverFloor * floorMs) / 1000).toFixed(1)} s)\n`
+    )
+    for (const [name, t] of Object.entries(results.targets)) {
+      const value =
+        t.value === undefined ? '–' : Number.isInteger(t.value) ? String(t.value) : t.value.toFixed(3)
+      console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${name}: ${value} (target ${t.target})`)
+    }
+  }
+  if (Object.values(results.targets).some(t => !t.pass)) process.exitCode = 1
+}
+
+const apps = appsOption()
+if (apps > 1) await benchManyApps(apps)
+else await benchOneApp()

@@ -52,7 +52,8 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
         app: state.app,
         cache: state.cache,
         assignments: state.assignments,
-        expectedPrincipalId: identity.principalId
+        expectedPrincipalId: identity.principalId,
+        policy: planned.assignment?.policy ?? inputs.accessPolicy
       })
     }
     await applyConnection(ctx, report, state, planned)

@@ -10,7 +10,8 @@ import { Deadline } from './deadline.js'
 import { explainFailure } from './explain-failure.js'
 import { readInputs } from './inputs/read-inputs.js'
 import type { Inputs } from './inputs/types.js'
-import { appResourceId, cacheResourceId, portalLink } from './report/portal-links.js'
+import type { Target } from './read/target.js'
+import { cacheResourceId, portalLink, targetResourceId } from './report/portal-links.js'
 import { publish } from './report/publish.js'
 import { StepFailed } from './report/record-step.js'
 import { RunReport } from './report/run-report.js'
@@ -22,18 +23,19 @@ export interface RunDependencies {
   pollIntervalMs?: number
 }
 
-function reportFor(inputs: Inputs, app: string, cloud: Cloud): RunReport {
+function reportFor(inputs: Inputs, target: Target, cloud: Cloud): RunReport {
   const report = new RunReport()
   report.mode = inputs.mode
   report.target = {
-    app,
-    resourceGroup: inputs.resourceGroup,
+    app: target.name,
+    kind: target.kind,
+    resourceGroup: target.resourceGroup,
     cache: inputs.redisName,
     cacheResourceGroup: inputs.redisResourceGroup,
     subscriptionId: inputs.subscriptionId
   }
   report.variableNames = { ...inputs.variables, usesClientId: inputs.identity.kind === 'user' }
-  report.links.app = portalLink(cloud.portal, appResourceId(inputs.subscriptionId, inputs.resourceGroup, app))
+  report.links.app = portalLink(cloud.portal, targetResourceId(inputs.subscriptionId, target))
   report.links.cache = portalLink(
     cloud.portal,
     cacheResourceId(inputs.subscriptionId, inputs.redisResourceGroup, inputs.redisName)
@@ -44,7 +46,7 @@ function reportFor(inputs: Inputs, app: string, cloud: Cloud): RunReport {
 }
 
 /**
- * The action: inputs → sign-in → for each app (in parallel) read → plan → apply → verify → report.
+ * The action: inputs → sign-in → for each app or job (in parallel) read → plan → apply → verify → report.
  * Outputs and the summary are published in every case; the step fails when any app is not connected.
  */
 export async function run(deps: RunDependencies = {}): Promise<void> {
@@ -63,7 +65,7 @@ export async function run(deps: RunDependencies = {}): Promise<void> {
       authorityHost: inputs.authorityHost,
       audience: inputs.audience
     })
-    reports = inputs.containerApps.map(app => reportFor(inputs, app, cloud))
+    reports = inputs.targets.map(target => reportFor(inputs, target, cloud))
     // Steps that concern the whole run (sign-in, the cache's settings) are recorded once and shown in every app's report.
     const shared = new RunReport()
     try {
@@ -81,8 +83,14 @@ export async function run(deps: RunDependencies = {}): Promise<void> {
       }
       if (inputs.enableEntraAuth && inputs.mode === 'apply') await ensureEntraAuth(base, shared)
       await Promise.all(
-        reports.map(report =>
-          connectApp({ ...base, inputs: { ...inputs, containerApp: report.target!.app } }, report)
+        inputs.targets.map((target, i) =>
+          connectApp(
+            {
+              ...base,
+              inputs: { ...inputs, target, containerApp: target.name, resourceGroup: target.resourceGroup }
+            },
+            reports[i]
+          )
         )
       )
       if (inputs.disableAccessKeys && reports.every(r => r.succeeded && r.outputs.verified))

@@ -173,3 +173,76 @@ describe('readInputs', () => {
     )
   })
 })
+
+describe('readInputs: apps and Container Apps jobs', () => {
+  const SUB = GOOD['subscription-id']
+  const id = (type: string, rg: string, name: string) =>
+    `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.App/${type}/${name}`
+
+  it('reads jobs from container-app-job after the apps, in the resource-group input', () => {
+    const inputs = read({ 'container-app': 'orders-api', 'container-app-job': 'nightly-sync\nweekly-report' })
+    expect(inputs.targets).toEqual([
+      { kind: 'app', name: 'orders-api', resourceGroup: 'rg-apps' },
+      { kind: 'job', name: 'nightly-sync', resourceGroup: 'rg-apps' },
+      { kind: 'job', name: 'weekly-report', resourceGroup: 'rg-apps' }
+    ])
+    expect(inputs.containerApps).toEqual(['orders-api'])
+    expect(inputs.target).toEqual(inputs.targets[0])
+  })
+
+  it('needs no container-app when container-app-job is given', () => {
+    const inputs = read({ 'container-app': '', 'container-app-job': 'nightly-sync' })
+    expect(inputs.target).toEqual({ kind: 'job', name: 'nightly-sync', resourceGroup: 'rg-apps' })
+    expect(inputs.containerApp).toBe('nightly-sync')
+    expect(problemsOf({ 'container-app': '' }).join('\n')).toMatch(
+      /"container-app" is required.*unless "container-app-job"/
+    )
+  })
+
+  it('takes the kind and the resource group from a resource ID, in either input', () => {
+    const inputs = read({
+      'container-app': `${id('jobs', 'rg-jobs', 'nightly-sync')}\n${id('containerApps', 'rg-web', 'web')}`
+    })
+    expect(inputs.targets).toEqual([
+      { kind: 'job', name: 'nightly-sync', resourceGroup: 'rg-jobs' },
+      { kind: 'app', name: 'web', resourceGroup: 'rg-web' }
+    ])
+  })
+
+  it.each([
+    ['a bad job name', { 'container-app-job': 'Nightly' }, /"container-app-job" is "Nightly".*job name/],
+    [
+      'an ID of another resource type',
+      {
+        'container-app': `/subscriptions/${GOOD['subscription-id']}/resourceGroups/rg/providers/Microsoft.Web/sites/x`
+      },
+      /not the resource ID of a container app or a job/
+    ],
+    [
+      'an ID in another subscription',
+      {
+        'container-app':
+          '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.App/jobs/x1'
+      },
+      /subscription "00000000-0000-0000-0000-000000000000"/
+    ],
+    [
+      'an app and a job of the same name',
+      { 'container-app-job': 'orders-api' },
+      /"orders-api" more than once/
+    ],
+    [
+      'health-url with jobs only',
+      { 'container-app': '', 'container-app-job': 'nightly-sync', 'health-url': 'https://x.example/healthz' },
+      /"health-url" does not apply to Container Apps jobs/
+    ]
+  ])('refuses %s', (_name, overrides, expected) => {
+    expect(problemsOf(overrides).join('\n')).toMatch(expected)
+  })
+
+  it('keeps health-url for a run with an app and a job (the job skips the check)', () => {
+    expect(
+      problemsOf({ 'container-app-job': 'nightly-sync', 'health-url': 'https://x.example/healthz' })
+    ).toEqual([])
+  })
+})

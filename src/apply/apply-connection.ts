@@ -1,11 +1,12 @@
-import type { ContainerApp } from '@azure/arm-appcontainers'
 import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
 import { readAzureError } from '../azure/azure-error.js'
 import { explainFailure } from '../explain-failure.js'
 import type { AssignmentPlan } from '../plan/assignment-plan.js'
 import { planConnection, type PlannedConnection } from '../plan/plan-connection.js'
 import { planVariables, type VariablesPlan } from '../plan/variables-plan.js'
+import type { CacheRef } from '../read/read-cache.js'
 import type { CurrentState } from '../read/read-state.js'
+import { getTarget, variablesTitle, type TargetResource } from '../read/target.js'
 import { recordStep } from '../report/record-step.js'
 import type { RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
@@ -32,7 +33,7 @@ export async function applyConnection(
   planned: PlannedConnection
 ): Promise<void> {
   const { inputs } = ctx
-  const app = await recordStep<ContainerApp>(
+  const app = await recordStep<TargetResource>(
     report,
     {
       id: 'identity',
@@ -78,7 +79,7 @@ export async function applyConnection(
   report.variablesSet.push(...variablesPlan.changes)
   report.outputs['assignment-name'] = assignmentPlan.name
 
-  const replan = (current: ContainerApp): VariablesPlan => {
+  const replan = (current: TargetResource): VariablesPlan => {
     const again = planVariables({
       containers: current.template?.containers ?? [],
       selected: inputs.containers,
@@ -90,7 +91,7 @@ export async function applyConnection(
   }
   // The assignment and the variables both need only the principal id: do them at once.
   const [assignment, revision] = await Promise.allSettled([
-    writeAssignment(ctx, report, assignmentPlan, principalIsNew),
+    writeAssignment(ctx, report, state.cacheRef, assignmentPlan, principalIsNew),
     applyVariablesAndWait(ctx, report, app, variablesPlan, replan)
   ])
   if (assignment.status === 'rejected' || revision.status === 'rejected') return
@@ -102,22 +103,22 @@ export async function applyConnection(
   const fresh =
     revision.value?.app ??
     (report.outputs.changed
-      ? await ctx.clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, {
-          abortSignal: ctx.deadline.signal
-        })
+      ? await getTarget(ctx.clients, inputs.target, { abortSignal: ctx.deadline.signal })
       : app)
   await verifyConnection(ctx, report, {
     app: fresh,
     cache: state.cache,
     assignments,
     expectedPrincipalId: principalId,
-    revision: revision.value
+    revision: revision.value,
+    policy: assignmentPlan.policy
   })
 }
 
 function writeAssignment(
   ctx: RunContext,
   report: RunReport,
+  ref: CacheRef,
   plan: AssignmentPlan & { objectId: string },
   principalIsNew: boolean
 ): Promise<RedisCacheAccessPolicyAssignment | undefined> {
@@ -126,7 +127,7 @@ function writeAssignment(
     { id: 'assignment', title: 'Redis access policy assignment', before: plan.before, after: plan.after },
     async () => {
       if (plan.action === 'unchanged') return { status: 'unchanged', value: undefined }
-      const written = await ctx.cacheQueue.run(() => applyAssignment(ctx, plan, principalIsNew))
+      const written = await ctx.cacheQueue.run(() => applyAssignment(ctx, ref, plan, principalIsNew))
       report.outputs['assignment-name'] = written.name ?? plan.name
       return {
         status: plan.action === 'create' ? 'created' : 'updated',
@@ -149,17 +150,17 @@ function isRevisionFailure(error: unknown): boolean {
 async function applyVariablesAndWait(
   ctx: RunContext,
   report: RunReport,
-  app: ContainerApp,
+  app: TargetResource,
   plan: VariablesPlan,
-  replan: (current: ContainerApp) => VariablesPlan
+  replan: (current: TargetResource) => VariablesPlan
 ): Promise<RevisionOutcome | undefined> {
   const changed = plan.changes.length > 0
   let revisionFailure: unknown
-  const updated = await recordStep<ContainerApp>(
+  const updated = await recordStep<TargetResource>(
     report,
     {
       id: 'variables',
-      title: 'App variables',
+      title: variablesTitle(ctx.inputs.target.kind),
       ...(changed
         ? {
             before: `${plan.changes.length} missing or different`,
@@ -172,20 +173,20 @@ async function applyVariablesAndWait(
       try {
         return { status: 'updated', value: await applyVariables(ctx, app, plan, replan) }
       } catch (error) {
-        if (!isRevisionFailure(error)) throw error
+        // A job has no revision to blame: its PATCH failing is the variables' failure.
+        if (ctx.inputs.target.kind === 'job' || !isRevisionFailure(error)) throw error
         // The variables were written; it is the revision they made that failed. Report it there.
         revisionFailure = error
         return {
           status: 'updated',
-          value: await ctx.clients.apps.containerApps.get(ctx.inputs.resourceGroup, ctx.inputs.containerApp, {
-            abortSignal: ctx.deadline.signal
-          })
+          value: await getTarget(ctx.clients, ctx.inputs.target, { abortSignal: ctx.deadline.signal })
         }
       }
     },
     explainer(ctx, 'set the Redis variables')
   )
   if (!changed || (!ctx.inputs.wait && !revisionFailure)) return undefined
+  // A job has no revisions (no latestRevisionName): its next execution runs the template just written.
   const name = updated.latestRevisionName
   if (!name) return undefined
   return recordStep<RevisionOutcome>(

@@ -2,9 +2,12 @@ import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
 import { readAzureError } from '../azure/azure-error.js'
 import { withRetry } from '../azure/retry.js'
 import { findAssignmentFor, type AssignmentPlan } from '../plan/assignment-plan.js'
+import type { CacheRef } from '../read/read-cache.js'
 import type { RunContext } from '../run-context.js'
+import { cacheAssignments } from './cache-assignments.js'
 
-const DUPLICATE = /duplicate entries/i
+// The classic cache says "duplicate entries"; Managed Redis says the user already has an assignment.
+const DUPLICATE = /duplicate entries|already has an? (access policy )?assignment/i
 
 /**
  * Creates or updates the assignment and waits for it (the SDK poller follows Location / Retry-After).
@@ -13,18 +16,13 @@ const DUPLICATE = /duplicate entries/i
  */
 export async function applyAssignment(
   ctx: RunContext,
+  ref: CacheRef,
   plan: AssignmentPlan & { objectId: string },
   principalIsNew: boolean
 ): Promise<RedisCacheAccessPolicyAssignment> {
-  const { inputs, clients, deadline } = ctx
-  const put = (name: string) =>
-    clients.redis.accessPolicyAssignment.beginCreateUpdateAndWait(
-      inputs.redisResourceGroup,
-      inputs.redisName,
-      name,
-      { accessPolicyName: plan.policy, objectId: plan.objectId, objectIdAlias: inputs.containerApp },
-      { abortSignal: deadline.signal, updateIntervalInMs: ctx.pollIntervalMs }
-    )
+  const { deadline } = ctx
+  const assignments = cacheAssignments(ctx, ref)
+  const put = (name: string) => assignments.put(name, plan.policy, plan.objectId)
   try {
     return await withRetry(() => put(plan.name), {
       deadline,
@@ -34,14 +32,7 @@ export async function applyAssignment(
     })
   } catch (error) {
     if (!DUPLICATE.test(readAzureError(error).message)) throw error
-    const current: RedisCacheAccessPolicyAssignment[] = []
-    for await (const a of clients.redis.accessPolicyAssignment.list(
-      inputs.redisResourceGroup,
-      inputs.redisName,
-      { abortSignal: deadline.signal }
-    ))
-      current.push(a)
-    const existing = findAssignmentFor(current, plan.objectId)
+    const existing = findAssignmentFor(await assignments.list(), plan.objectId)
     if (!existing?.name) throw error
     if (existing.accessPolicyName?.toLowerCase() === plan.policy.toLowerCase()) return existing
     return withRetry(() => put(existing.name!), {

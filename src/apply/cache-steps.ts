@@ -1,3 +1,5 @@
+import type { RedisResource } from '@azure/arm-rediscache'
+import { readAzureError } from '../azure/azure-error.js'
 import { explainFailure } from '../explain-failure.js'
 import { recordStep } from '../report/record-step.js'
 import type { RunReport } from '../report/run-report.js'
@@ -5,12 +7,35 @@ import type { RunContext } from '../run-context.js'
 import { aadEnabled } from '../verify/control-plane.js'
 import { disableAccessKeys, enableEntraAuth } from './cache-hardening.js'
 
+/** The classic cache, or undefined for Azure Managed Redis (which always uses Entra ID and has no such toggle). */
+async function classicCache(ctx: RunContext): Promise<RedisResource | undefined> {
+  const { inputs, clients, deadline } = ctx
+  if (inputs.redisKind === 'managed-redis') return undefined
+  try {
+    return await clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, {
+      abortSignal: deadline.signal
+    })
+  } catch (error) {
+    if (inputs.redisKind === undefined && readAzureError(error).status === 404) return undefined
+    throw error
+  }
+}
+
+const MANAGED = 'Azure Managed Redis'
+
 /** enable-entra-auth: true — before any app is connected, since assignments need Entra on the cache. */
 export async function ensureEntraAuth(ctx: RunContext, report: RunReport): Promise<void> {
-  const { inputs, clients, deadline } = ctx
-  const cache = await clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, {
-    abortSignal: deadline.signal
-  })
+  const { inputs } = ctx
+  const cache = await classicCache(ctx)
+  if (!cache) {
+    report.step({
+      id: 'cache',
+      title: 'Microsoft Entra authentication on the cache',
+      status: 'unchanged',
+      detail: `${MANAGED} always uses Microsoft Entra ID`
+    })
+    return
+  }
   await recordStep(
     report,
     {
@@ -34,10 +59,14 @@ export async function ensureEntraAuth(ctx: RunContext, report: RunReport): Promi
 
 /** disable-access-keys: true — only once every check of every app passed, so nothing still needs the keys. */
 export async function turnOffAccessKeys(ctx: RunContext, report: RunReport): Promise<void> {
-  const { inputs, clients, deadline } = ctx
-  const cache = await clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, {
-    abortSignal: deadline.signal
-  })
+  const { inputs } = ctx
+  const cache = await classicCache(ctx)
+  if (!cache) {
+    report.warnings.push(
+      `disable-access-keys is not applied to ${MANAGED} ${inputs.redisName}: set accessKeysAuthentication to Disabled on its database (new Managed Redis caches have it off).`
+    )
+    return
+  }
   await recordStep(
     report,
     {

@@ -1,13 +1,15 @@
-import type { ContainerApp } from '@azure/arm-appcontainers'
 import { withRetry } from '../azure/retry.js'
 import { explainFailure } from '../explain-failure.js'
 import { findAssignmentFor } from '../plan/assignment-plan.js'
 import { planDisconnect } from '../plan/disconnect-plan.js'
 import type { CurrentState } from '../read/read-state.js'
+import { patchIdentity, variablesTitle, type TargetResource } from '../read/target.js'
 import { recordStep } from '../report/record-step.js'
 import type { CheckRecord, RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
 import { readRevisionEvidence } from '../verify/control-plane.js'
+import type { CacheRef } from '../read/read-cache.js'
+import { cacheAssignments } from './cache-assignments.js'
 import { deleteAssignment } from './delete-assignment.js'
 import { principalOf } from './identity.js'
 import { waitForRevision } from './revision.js'
@@ -22,7 +24,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
   const explain = (doing: string) => (error: unknown) =>
     explainFailure(error, doing, { cloud: ctx.cloud, clientId: inputs.clientId })
   const principalId = principalOf(state.app, inputs.identity).principalId ?? state.userIdentity?.principalId
-  const planFor = (app: ContainerApp) =>
+  const planFor = (app: TargetResource) =>
     planDisconnect({
       identity: app.identity,
       choice: inputs.identity,
@@ -48,7 +50,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
     async () => {
       if (!plan.assignment?.name) return { status: 'unchanged', value: undefined }
       const name = plan.assignment.name
-      await ctx.cacheQueue.run(() => deleteAssignment(ctx, name))
+      await ctx.cacheQueue.run(() => deleteAssignment(ctx, state.cacheRef, name))
       return { status: 'updated', detail: 'deleted', value: undefined }
     },
     explain('delete the access policy assignment')
@@ -57,7 +59,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
     report,
     {
       id: 'variables',
-      title: 'App variables',
+      title: variablesTitle(inputs.target.kind),
       ...(plan.variables.changes.length
         ? { before: `${plan.variables.changes.length} set`, after: 'removed' }
         : { detail: 'none set' })
@@ -102,12 +104,10 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
         if (!identityPlan) return { status: 'unchanged', value: app }
         const updated = await withRetry(
           () =>
-            ctx.clients.apps.containerApps.update(
-              inputs.resourceGroup,
-              inputs.containerApp,
-              { location: app.location, identity: identityPlan.patch },
-              { abortSignal: ctx.deadline.signal, updateIntervalInMs: ctx.pollIntervalMs }
-            ),
+            patchIdentity(ctx.clients, inputs.target, app, identityPlan.patch, {
+              abortSignal: ctx.deadline.signal,
+              updateIntervalInMs: ctx.pollIntervalMs
+            }),
           { deadline: ctx.deadline, sleep: ctx.sleep, what: 'remove the managed identity' }
         )
         return { status: 'updated', value: updated }
@@ -115,24 +115,19 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
       explain('remove the managed identity')
     )
   }
-  for (const check of await disconnectChecks(ctx, app, principalId)) report.check(check)
+  for (const check of await disconnectChecks(ctx, state.cacheRef, app, principalId)) report.check(check)
   report.outputs.revision = app.latestReadyRevisionName ?? ''
   report.outputs.verified = report.checks.every(c => c.status !== 'failed')
 }
 
 async function disconnectChecks(
   ctx: RunContext,
-  app: ContainerApp,
+  ref: CacheRef,
+  app: TargetResource,
   principalId: string | undefined
 ): Promise<CheckRecord[]> {
-  const { inputs, clients, deadline } = ctx
-  const assignments = []
-  for await (const a of clients.redis.accessPolicyAssignment.list(
-    inputs.redisResourceGroup,
-    inputs.redisName,
-    { abortSignal: deadline.signal }
-  ))
-    assignments.push(a)
+  const { inputs } = ctx
+  const assignments = await cacheAssignments(ctx, ref).list()
   const left = principalId ? findAssignmentFor(assignments, principalId) : undefined
   const checks: CheckRecord[] = [
     left
@@ -167,14 +162,14 @@ async function disconnectChecks(
           id: 'variables-removed',
           title: 'The Redis variables are gone',
           status: 'failed',
-          evidence: `still set in ${revision ? `revision ${revision.name}` : 'the app template'}: ${still.join(', ')}`,
+          evidence: `still set in ${revision ? `revision ${revision.name}` : `the ${inputs.target.kind} template`}: ${still.join(', ')}`,
           fix: 'Rerun the action with mode: disconnect.'
         }
       : {
           id: 'variables-removed',
           title: 'The Redis variables are gone',
           status: 'passed',
-          evidence: `none of ${[...names].join(', ')} in ${revision ? `revision ${revision.name}` : 'the app template'}`
+          evidence: `none of ${[...names].join(', ')} in ${revision ? `revision ${revision.name}` : `the ${inputs.target.kind} template`}`
         }
   )
   return checks

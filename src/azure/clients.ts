@@ -1,6 +1,7 @@
 import { ContainerAppsAPIClient } from '@azure/arm-appcontainers'
 import { ManagedServiceIdentityClient } from '@azure/arm-msi'
 import { RedisManagementClient } from '@azure/arm-rediscache'
+import { createResourceManagement, type ResourceManagementContext } from '@azure/arm-resources/api'
 import type { TokenCredential } from '@azure/identity'
 import type { Cloud } from '../credential/clouds.js'
 import { requestLoggingPolicy } from './debug-policy.js'
@@ -8,6 +9,8 @@ import { requestLoggingPolicy } from './debug-policy.js'
 export interface AzureClients {
   apps: ContainerAppsAPIClient
   redis: RedisManagementClient
+  /** The generic client, for Azure Managed Redis (no released SDK has its access policy assignments). */
+  resources: ResourceManagementContext
   /** Identities can live in another subscription than the app. */
   identitiesIn(subscriptionId: string): ManagedServiceIdentityClient
 }
@@ -36,6 +39,11 @@ export function createClients(
     }),
     redis: new RedisManagementClient(credential, subscriptionId, {
       ...shared,
+      additionalPolicies: [logging]
+    }),
+    resources: createResourceManagement(credential, subscriptionId, {
+      ...shared,
+      credentials: { scopes: [cloud.resourceManagerScope] },
       additionalPolicies: [logging]
     }),
     identitiesIn: (identitySubscriptionId: string) =>

@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { InputError } from './input-error.js'
 import * as rules from './rules.js'
-import type { AuthMethod, CloudName, IdentityChoice, Inputs, Mode } from './types.js'
+import type { Target } from '../read/target.js'
+import type { AuthMethod, CacheKind, CloudName, IdentityChoice, Inputs, Mode } from './types.js'
 
 type Getter = (name: string) => string
 
@@ -118,32 +119,38 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
     rules.RESOURCE_GROUP,
     'use 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period'
   )
-  const containerAppText = required('container-app', 'the name of the container app (several: one per line)')
-  const containerApps = [
-    ...new Set(
-      containerAppText
-        .split('\n')
-        .map(n => n.trim())
-        .filter(Boolean)
-    )
-  ]
-  for (const name of containerApps) {
-    matching(
-      'container-app',
-      name,
-      rules.CONTAINER_APP,
-      'a container app name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several apps one per line'
-    )
-  }
-  const containerApp = containerApps[0] ?? ''
-  const redisName = required('redis-name', 'the name of the Azure Cache for Redis')
+  const targets = readTargets(
+    { apps: get('container-app'), jobs: get('container-app-job') },
+    { subscriptionId, resourceGroup },
+    problems,
+    matching
+  )
+  const containerApps = targets.filter(t => t.kind === 'app').map(t => t.name)
+  const target: Target = targets[0] ?? { kind: 'app', name: '', resourceGroup }
+  const containerApp = target.name
+  const redisText = required(
+    'redis-name',
+    'the name (or resource ID) of the Azure Cache for Redis or Azure Managed Redis'
+  )
+  const cacheId = rules.CACHE_RESOURCE_ID.exec(redisText)
+  const redisKind: CacheKind | undefined = cacheId
+    ? cacheId[3].toLowerCase() === 'redisenterprise'
+      ? 'managed-redis'
+      : 'redis'
+    : undefined
+  const redisName = cacheId ? cacheId[4] : redisText
   matching(
     'redis-name',
     redisName,
     rules.REDIS_CACHE,
-    'a cache name has 1–63 letters, digits and hyphens, starts and ends with a letter or digit and has no "--"'
+    'a cache name has 1–63 letters, digits and hyphens, starts and ends with a letter or digit and has no "--"; or give the resource ID of a Microsoft.Cache/redis or Microsoft.Cache/redisEnterprise resource'
   )
-  const redisResourceGroup = text('redis-resource-group') || resourceGroup
+  if (cacheId && cacheId[1].toLowerCase() !== subscriptionId.toLowerCase()) {
+    problems.push(
+      `Input "redis-name" is a resource ID in subscription ${quote(cacheId[1])}, but subscription-id is ${quote(subscriptionId)}; the cache must be in the subscription of the app.`
+    )
+  }
+  const redisResourceGroup = cacheId ? cacheId[2] : text('redis-resource-group') || resourceGroup
   matching(
     'redis-resource-group',
     text('redis-resource-group'),
@@ -238,6 +245,10 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
       'Input "disable-access-keys" only applies to mode: apply (it runs after every check passed); remove it for this mode.'
     )
   const healthUrl = httpsUrl('health-url', { allowHttp: true })
+  if (healthUrl && targets.length && targets.every(t => t.kind === 'job'))
+    problems.push(
+      'Input "health-url" does not apply to Container Apps jobs: a job serves no HTTP, and its next execution runs the template this action checks. Remove health-url, or use it with a container app.'
+    )
   const resourceManagerEndpoint = httpsUrl('resource-manager-endpoint', { allowHttp: false })
   const authorityHost = httpsUrl('authority-host', { allowHttp: false })
 
@@ -254,8 +265,11 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
     resourceGroup,
     containerApp,
     containerApps,
+    target,
+    targets,
     redisName,
     redisResourceGroup,
+    redisKind,
     accessPolicy,
     identity,
     containers,
@@ -270,6 +284,81 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
     disableAccessKeys,
     healthUrl
   }
+}
+
+const APP_NAME_RULE =
+  'a container app name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several apps one per line'
+const JOB_NAME_RULE =
+  'a job name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several jobs one per line'
+
+/**
+ * The apps and jobs of the run: names (one per line) in container-app are apps and in container-app-job are
+ * jobs, in the resource-group input; a resource ID in either input names its own kind and resource group
+ * (…/Microsoft.App/containerApps/{name} is an app, …/Microsoft.App/jobs/{name} a job).
+ */
+function readTargets(
+  text: { apps: string; jobs: string },
+  defaults: { subscriptionId: string; resourceGroup: string },
+  problems: string[],
+  matching: (name: string, value: string, pattern: RegExp, rule: string) => void
+): Target[] {
+  const lines = (value: string) =>
+    value
+      .split('\n')
+      .map(n => n.trim())
+      .filter(Boolean)
+  const entries = [
+    ...lines(text.apps).map(line => ({ input: 'container-app', kind: 'app' as const, line })),
+    ...lines(text.jobs).map(line => ({ input: 'container-app-job', kind: 'job' as const, line }))
+  ]
+  if (!entries.length) {
+    problems.push(
+      'Input "container-app" is required: the name of the container app (several: one per line), unless "container-app-job" names a Container Apps job.'
+    )
+    return []
+  }
+  const example = '/subscriptions/<subscription-id>/resourceGroups/<group>/providers/Microsoft.App/'
+  const targets: Target[] = []
+  for (const { input, kind, line } of entries) {
+    if (!line.startsWith('/')) {
+      matching(input, line, rules.CONTAINER_APP, kind === 'job' ? JOB_NAME_RULE : APP_NAME_RULE)
+      targets.push({ kind, name: line, resourceGroup: defaults.resourceGroup })
+      continue
+    }
+    const match = rules.CONTAINER_APP_OR_JOB_ID.exec(line)
+    if (!match) {
+      problems.push(
+        `Input "${input}" has ${quote(line)}, which is not the resource ID of a container app or a job; use ${example}containerApps/<name> or ${example}jobs/<name>, or just the name.`
+      )
+      continue
+    }
+    const [, subscriptionId, resourceGroup, type, name] = match
+    const idKind = type.toLowerCase() === 'jobs' ? 'job' : 'app'
+    if (subscriptionId.toLowerCase() !== defaults.subscriptionId.toLowerCase())
+      problems.push(
+        `Input "${input}" has ${quote(line)}, in subscription ${quote(subscriptionId)}; the action works in the subscription-id subscription (${quote(defaults.subscriptionId)}): run it once per subscription.`
+      )
+    matching(
+      input,
+      resourceGroup,
+      rules.RESOURCE_GROUP,
+      'the resource group in the resource ID must be 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period'
+    )
+    matching(input, name, rules.CONTAINER_APP, idKind === 'job' ? JOB_NAME_RULE : APP_NAME_RULE)
+    targets.push({ kind: idKind, name, resourceGroup })
+  }
+  const unique = [
+    ...new Map(
+      targets.map(t => [`${t.kind}/${t.resourceGroup}/${t.name}`.toLowerCase(), t] as const)
+    ).values()
+  ]
+  const names = unique.map(t => t.name)
+  const repeated = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))]
+  if (repeated.length)
+    problems.push(
+      `Inputs "container-app" and "container-app-job" name ${repeated.map(quote).join(', ')} more than once (as an app and a job, or in two resource groups); outputs and reports are keyed by name, so connect them in separate steps.`
+    )
+  return unique
 }
 
 function readIdentity(value: string, problems: string[]): IdentityChoice {

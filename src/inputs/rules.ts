@@ -28,3 +28,11 @@ export const IDENTITY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/
 
 export const USER_ASSIGNED_IDENTITY_ID =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([^/]+)$/i
+
+/** A container app or a Container Apps job, by resource ID: subscription, resource group, type and name. */
+export const CONTAINER_APP_OR_JOB_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.App\/(containerApps|jobs)\/([^/]+)$/i
+
+/** A cache given by resource ID: Azure Cache for Redis (redis) or Azure Managed Redis (redisEnterprise). */
+export const CACHE_RESOURCE_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Cache\/(redis|redisEnterprise)\/([^/]+)$/i

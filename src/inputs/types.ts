@@ -1,5 +1,8 @@
+import type { Target } from '../read/target.js'
+
 export type Mode = 'apply' | 'plan' | 'verify' | 'disconnect'
 export type AuthMethod = 'oidc' | 'azure-cli'
+export type CacheKind = 'redis' | 'managed-redis'
 export type CloudName = 'azurecloud' | 'azureusgovernment' | 'azurechinacloud'
 
 export type IdentityChoice =
@@ -22,13 +25,20 @@ export interface Inputs {
   environment: CloudName
   resourceManagerEndpoint?: string
   authorityHost?: string
+  /** Resource group of the target this pipeline works on (the resource-group input, or its resource ID's). */
   resourceGroup: string
-  /** The app this pipeline works on: one of containerApps. */
+  /** The name of the target this pipeline works on: one of targets. */
   containerApp: string
-  /** Every app named (one per line); all share the cache and the run. */
+  /** Every app named in container-app (one per line); all share the cache and the run. */
   containerApps: string[]
+  /** The app or job this pipeline works on. */
+  target: Target
+  /** Every app and job of the run (container-app, then container-app-job), each connected in its own pipeline. */
+  targets: Target[]
   redisName: string
   redisResourceGroup: string
+  /** Known when redis-name is a resource ID; otherwise detected from the name. */
+  redisKind?: CacheKind
   accessPolicy: string
   identity: IdentityChoice
   /** undefined means every container of the app */

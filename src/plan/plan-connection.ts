@@ -1,7 +1,8 @@
 import type { Inputs } from '../inputs/types.js'
 import type { CurrentState } from '../read/read-state.js'
 import { aadEnabled, entraFix } from '../verify/control-plane.js'
-import { planAssignment, type AssignmentPlan } from './assignment-plan.js'
+import { MANAGED_REDIS_ASSIGNMENT_NAME, managedRedisAssignmentName } from '../azure/managed-redis.js'
+import { effectivePolicy, planAssignment, type AssignmentPlan } from './assignment-plan.js'
 import type { Blocker } from './blocker.js'
 import type { IdentityPlan } from './identity-plan.js'
 import { planVariables, type ConnectionValues, type VariablesPlan } from './variables-plan.js'
@@ -42,12 +43,24 @@ export function planConnection(
       fix: 'Wait until the cache is provisioned, then rerun.'
     })
   }
+  const managed = state.cacheRef.kind === 'managed-redis'
+  // Managed Redis names allow no hyphens, so its default name is the object id without them.
+  const requestedName =
+    inputs.assignmentName ??
+    (managed && identity.principalId ? managedRedisAssignmentName(identity.principalId) : undefined)
+  if (managed && inputs.assignmentName && !MANAGED_REDIS_ASSIGNMENT_NAME.test(inputs.assignmentName)) {
+    blockers.push({
+      step: 'assignment',
+      message: `Input "assignment-name" is "${inputs.assignmentName}", but Azure Managed Redis assignment names are 1–60 letters and digits (no hyphens).`,
+      fix: 'Remove the hyphens, or leave assignment-name empty to use the object id without hyphens.'
+    })
+  }
   const assignment = planAssignment({
     assignments: state.assignments,
     policies: state.policies,
-    wantedPolicy: inputs.accessPolicy,
+    wantedPolicy: effectivePolicy(inputs.accessPolicy, state.cacheRef.kind),
     objectId: identity.principalId,
-    requestedName: inputs.assignmentName,
+    requestedName,
     alias: inputs.containerApp
   })
   const variables = planVariables({

@@ -1,4 +1,3 @@
-import type { ContainerApp } from '@azure/arm-appcontainers'
 import type {
   RedisCacheAccessPolicy,
   RedisCacheAccessPolicyAssignment,
@@ -7,6 +6,11 @@ import type {
 import type { AzureClients } from '../azure/clients.js'
 import type { Deadline } from '../deadline.js'
 import type { Inputs } from '../inputs/types.js'
+import { readCache, type CacheRef } from './read-cache.js'
+import { ReadError } from './read-error.js'
+import { describeTarget, getTarget, type TargetResource } from './target.js'
+
+export { ReadError }
 
 export interface UserIdentity {
   id: string
@@ -15,23 +19,14 @@ export interface UserIdentity {
 }
 
 export interface CurrentState {
-  app: ContainerApp
+  /** The container app or the job (see target.ts). */
+  app: TargetResource
   cache: RedisResource
   policies: RedisCacheAccessPolicy[]
   assignments: RedisCacheAccessPolicyAssignment[]
+  /** Which kind of cache, and where its assignments live. */
+  cacheRef: CacheRef
   userIdentity?: UserIdentity
-}
-
-/** A read that failed, with what was being read, so the error can name the resource. */
-export class ReadError extends Error {
-  readonly what: string
-  override readonly cause: unknown
-
-  constructor(what: string, cause: unknown) {
-    super(`Could not read ${what}`)
-    this.what = what
-    this.cause = cause
-  }
 }
 
 async function reading<T>(what: string, read: () => Promise<T>): Promise<T> {
@@ -42,12 +37,6 @@ async function reading<T>(what: string, read: () => Promise<T>): Promise<T> {
   }
 }
 
-async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = []
-  for await (const item of pages) items.push(item)
-  return items
-}
-
 /** Reads everything the plan needs, all at once: none of these reads depends on another. */
 export async function readState(
   clients: AzureClients,
@@ -55,18 +44,11 @@ export async function readState(
   deadline: Deadline
 ): Promise<CurrentState> {
   const options = { abortSignal: deadline.signal }
-  const app = `container app ${inputs.containerApp} in resource group ${inputs.resourceGroup}`
-  const cache = `cache ${inputs.redisName} in resource group ${inputs.redisResourceGroup}`
+  const app = `${describeTarget(inputs.target)} in resource group ${inputs.target.resourceGroup}`
   const identity = inputs.identity
-  const [appState, cacheState, policies, assignments, userIdentity] = await Promise.all([
-    reading(app, () => clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options)),
-    reading(cache, () => clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, options)),
-    reading(`the access policies of ${cache}`, () =>
-      all(clients.redis.accessPolicy.list(inputs.redisResourceGroup, inputs.redisName, options))
-    ),
-    reading(`the access policy assignments of ${cache}`, () =>
-      all(clients.redis.accessPolicyAssignment.list(inputs.redisResourceGroup, inputs.redisName, options))
-    ),
+  const [appState, cacheState, userIdentity] = await Promise.all([
+    reading(app, () => getTarget(clients, inputs.target, options)),
+    readCache(clients, inputs, deadline.signal),
     identity.kind === 'user'
       ? reading(
           `user-assigned identity ${identity.name} in resource group ${identity.resourceGroup}`,
@@ -83,5 +65,12 @@ export async function readState(
         )
       : Promise.resolve(undefined)
   ])
-  return { app: appState, cache: cacheState, policies, assignments, userIdentity }
+  return {
+    app: appState,
+    cache: cacheState.cache,
+    policies: cacheState.policies,
+    assignments: cacheState.assignments,
+    cacheRef: cacheState.ref,
+    userIdentity
+  }
 }

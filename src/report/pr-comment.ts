@@ -3,6 +3,7 @@
 import * as core from '@actions/core'
 import { escapeHtml as h } from './escape.js'
 import type { RunReport, StepRecord } from './run-report.js'
+import { targetName } from './summary.js'
 
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
 /** GitHub refuses a comment body of more than 65,536 characters. */
@@ -17,7 +18,9 @@ export function isPullRequestEvent(env: NodeJS.ProcessEnv = process.env): boolea
 
 /** Names the comment of one app and cache, so that steps for different apps each keep their own. */
 export function planMarker(target: NonNullable<RunReport['target']>): string {
-  const key = [target.resourceGroup, target.app, target.cacheResourceGroup, target.cache]
+  // A job's part is "job:<name>", so it never shares a comment with an app of the same name (apps keep theirs).
+  const name = target.kind === 'job' ? `job:${target.app}` : target.app
+  const key = [target.resourceGroup, name, target.cacheResourceGroup, target.cache]
     .map(part => encodeURIComponent(part))
     .join('/')
   return `<!-- connect-container-app-redis:plan:${key} -->`
@@ -162,9 +165,7 @@ export function renderPlanComment(
 }
 
 function heading(report: RunReport): string {
-  const target = report.target
-    ? `<code>${h(report.target.app)}</code> → <code>${h(report.target.cache)}</code>`
-    : ''
+  const target = report.target ? `${targetName(report.target)} → <code>${h(report.target.cache)}</code>` : ''
   if (!report.succeeded) return `❌ Plan failed: ${target}`
   const changes = report.steps.filter(s => s.status === 'planned').length
   return `📝 Plan for ${target}: ${changes ? `${changes} step${changes > 1 ? 's' : ''} would change` : 'nothing to change'}`

@@ -1,4 +1,5 @@
 import type { PlannedConnection } from '../plan/plan-connection.js'
+import { variablesTitle } from '../read/target.js'
 import type { RunReport } from './run-report.js'
 
 /** `mode: plan`: each step as it would change, and nothing else. */
@@ -24,13 +25,19 @@ export function recordPlan(report: RunReport, planned: PlannedConnection): void 
     report.variablesSet.push(...variables.changes)
     report.step({
       id: 'variables',
-      title: 'App variables',
+      title: variablesTitle(report.target?.kind ?? 'app'),
       status: variables.changes.length ? 'planned' : 'unchanged',
       detail: variables.changes.length
         ? `${variables.changes.length} to set in ${variables.selected.join(', ')}`
         : `all set in ${variables.selected.join(', ')}`,
       ...(variables.changes.length
-        ? { before: `${variables.changes.length} missing or different`, after: 'set; makes a new revision' }
+        ? {
+            before: `${variables.changes.length} missing or different`,
+            after:
+              report.target?.kind === 'job'
+                ? 'set in the job template (the next execution uses it)'
+                : 'set; makes a new revision'
+          }
         : {})
     })
   }

@@ -1,4 +1,5 @@
 import type { Mode } from '../inputs/types.js'
+import type { TargetKind } from '../read/target.js'
 
 export type StepId =
   'sign-in' | 'read' | 'identity' | 'assignment' | 'variables' | 'revision' | 'cache' | 'access-keys'
@@ -59,7 +60,10 @@ export interface RunOutputs {
 export class RunReport {
   mode: Mode | 'unknown' = 'unknown'
   target?: {
+    /** The app's or the job's name. */
     app: string
+    /** 'job' for a Container Apps job; an app otherwise. */
+    kind?: TargetKind
     resourceGroup: string
     cache: string
     cacheResourceGroup: string

@@ -1,6 +1,6 @@
 import { escapeHtml as h } from './escape.js'
 import type { RunReport } from './run-report.js'
-import { renderSummary } from './summary.js'
+import { renderSummary, targetName } from './summary.js'
 
 const MAX_BYTES = 1024 * 1024 - 4096
 
@@ -17,17 +17,19 @@ export function renderRunSummary(reports: RunReport[]): string {
   if (reports.length === 1) return renderSummary(reports[0])
   const failed = reports.filter(r => !r.succeeded)
   const cache = reports[0].target?.cache ?? ''
+  const jobs = reports.some(r => r.target?.kind === 'job')
+  const what = jobs ? 'apps and jobs' : 'apps'
   const head = failed.length
-    ? `❌ ${failed.length} of ${reports.length} apps not connected to <code>${h(cache)}</code>`
-    : `✅ ${reports.length} apps connected to <code>${h(cache)}</code>`
+    ? `❌ ${failed.length} of ${reports.length} ${what} not connected to <code>${h(cache)}</code>`
+    : `✅ ${reports.length} ${what} connected to <code>${h(cache)}</code>`
   const rows = reports.map(
     r =>
-      `<tr><td><code>${h(r.target?.app)}</code></td><td>${appVerdict(r)}</td><td>${h(r.outputs['principal-id'])}</td><td>${h(r.outputs.revision)}</td><td>${r.checks.filter(c => c.status === 'passed').length}/${r.checks.length}</td></tr>`
+      `<tr><td>${r.target ? targetName(r.target) : ''}</td><td>${appVerdict(r)}</td><td>${h(r.outputs['principal-id'])}</td><td>${h(r.outputs.revision)}</td><td>${r.checks.filter(c => c.status === 'passed').length}/${r.checks.length}</td></tr>`
   )
-  const table = `<table><tr><th>App</th><th>Result</th><th>Principal id</th><th>Latest ready revision</th><th>Checks passed</th></tr>${rows.join('')}</table>\n`
+  const table = `<table><tr><th>${jobs ? 'App or job' : 'App'}</th><th>Result</th><th>Principal id</th><th>Latest ready revision</th><th>Checks passed</th></tr>${rows.join('')}</table>\n`
   const details = reports.map(
     r =>
-      `<details${r.succeeded ? '' : ' open'}><summary>${h(r.target?.app)}: ${appVerdict(r)}</summary>\n\n${renderSummary(r)}\n</details>\n`
+      `<details${r.succeeded ? '' : ' open'}><summary>${r.target?.kind === 'job' ? 'Container Apps job ' : ''}${h(r.target?.app)}: ${appVerdict(r)}</summary>\n\n${renderSummary(r)}\n</details>\n`
   )
   const full = [`## ${head}\n`, table, ...details].join('\n')
   if (Buffer.byteLength(full) <= MAX_BYTES) return full

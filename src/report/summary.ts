@@ -1,3 +1,4 @@
+import { kindTitle } from '../read/target.js'
 import { escapeHtml as h } from './escape.js'
 import type { CheckRecord, CheckStatus, RunReport, StepRecord, StepStatus } from './run-report.js'
 import { usageSnippets } from './usage-snippets.js'
@@ -31,10 +32,15 @@ function clip(text: string, max: number): string {
     : text
 }
 
+/** The app's name, or "Container Apps job <name>": a job says what it is. */
+export function targetName(target: NonNullable<RunReport['target']>): string {
+  return `${target.kind === 'job' ? `${kindTitle('job')} ` : ''}<code>${h(target.app)}</code>`
+}
+
 /** The first line: the outcome and the target, short enough to read at a glance; the details follow it. */
 function verdict(report: RunReport): string {
   const target = report.target
-    ? ` <code>${h(report.target.app)}</code> → <code>${h(report.target.cache)}</code>`
+    ? ` ${targetName(report.target)} → <code>${h(report.target.cache)}</code>`
     : ' the run did not start'
   const failedChecks = report.checks.filter(c => c.status === 'failed').length
   const stepFailed = report.failure || report.steps.some(s => s.status === 'failed')
@@ -151,7 +157,7 @@ function render(report: RunReport, o: { compact: boolean; max: number }): string
   if (report.warnings.length)
     parts.push(`<blockquote>${report.warnings.map(w => `⚠️ ${h(w)}`).join('<br>')}</blockquote>\n`)
   const links = [
-    report.links.app ? `<a href="${h(report.links.app)}">Container app</a>` : '',
+    report.links.app ? `<a href="${h(report.links.app)}">${kindTitle(report.target?.kind ?? 'app')}</a>` : '',
     report.links.cache ? `<a href="${h(report.links.cache)}">Redis cache</a>` : '',
     report.links.identity ? `<a href="${h(report.links.identity)}">User-assigned identity</a>` : ''
   ].filter(Boolean)

@@ -1,14 +1,16 @@
-import type { ContainerApp, Revision } from '@azure/arm-appcontainers'
+import type { Revision } from '@azure/arm-appcontainers'
 import type { RedisCacheAccessPolicyAssignment, RedisResource } from '@azure/arm-rediscache'
 import { describeRevision, revisionFailed, revisionReady } from '../apply/revision.js'
 import { principalOf } from '../apply/identity.js'
 import { findAssignmentFor } from '../plan/assignment-plan.js'
 import { desiredVariables, type ConnectionValues } from '../plan/variables-plan.js'
+import type { TargetResource } from '../read/target.js'
 import type { CheckRecord } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
 
 export interface Evidence {
-  app: ContainerApp
+  /** The app or the job, read fresh. */
+  app: TargetResource
   cache: RedisResource
   assignments: RedisCacheAccessPolicyAssignment[]
   /** The latest ready revision, read fresh. */
@@ -20,10 +22,10 @@ export interface Evidence {
 /** Reads what the checks need that the run does not already hold fresh. */
 export async function readRevisionEvidence(
   ctx: RunContext,
-  app: ContainerApp
+  app: TargetResource
 ): Promise<Revision | undefined> {
   const name = app.latestReadyRevisionName
-  if (!name) return undefined
+  if (!name || ctx.inputs.target.kind === 'job') return undefined
   return ctx.clients.apps.containerAppsRevisions.getRevision(
     ctx.inputs.resourceGroup,
     ctx.inputs.containerApp,
@@ -45,22 +47,29 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
     inputs.identity.kind === 'system'
       ? 'system-assigned identity'
       : `user-assigned identity ${inputs.identity.name}`
+  // A job's variables are checked in its template: it has no revisions, and its next execution runs the template.
+  const job = inputs.target.kind === 'job'
+  const noun = job ? 'job' : 'app'
+  const identityTitle = job ? 'Job has the managed identity' : 'App has the managed identity'
+  const variablesTitle = job
+    ? 'Job template has the Redis variables'
+    : 'Latest ready revision has the Redis variables'
 
   checks.push(
     identity.principalId && (!e.expectedPrincipalId || identity.principalId === e.expectedPrincipalId)
       ? {
           id: 'identity',
-          title: 'App has the managed identity',
+          title: identityTitle,
           status: 'passed',
           evidence: `${who}, principal id ${identity.principalId}`
         }
       : {
           id: 'identity',
-          title: 'App has the managed identity',
+          title: identityTitle,
           status: 'failed',
           evidence: identity.principalId
             ? `${who} has principal id ${identity.principalId}, expected ${e.expectedPrincipalId}`
-            : `the app has no ${who}`,
+            : `the ${noun} has no ${who}`,
           fix: 'Run the action with mode: apply to add the identity.'
         }
   )
@@ -90,7 +99,7 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
       status: 'failed',
       evidence: identity.principalId
         ? `no access policy assignment on ${inputs.redisName} for object id ${identity.principalId}`
-        : `no access policy assignment on ${inputs.redisName} can exist yet: the app has no ${who}`,
+        : `no access policy assignment on ${inputs.redisName} can exist yet: the ${noun} has no ${who}`,
       fix: 'Run the action with mode: apply to create the assignment.'
     })
   } else {
@@ -117,14 +126,18 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
     clientId: inputs.identity.kind === 'user' ? identity.clientId : undefined
   }
   const wanted = desiredVariables(inputs.variables, values)
-  const template = e.revision?.template ?? (inputs.wait ? undefined : e.app.template)
-  const where = e.revision ? `revision ${e.revision.name}` : 'the app template (wait is false)'
+  const template = job ? e.app.template : (e.revision?.template ?? (inputs.wait ? undefined : e.app.template))
+  const where = job
+    ? 'the job template'
+    : e.revision
+      ? `revision ${e.revision.name}`
+      : 'the app template (wait is false)'
   if (!template) {
     checks.push({
       id: 'variables',
-      title: 'Latest ready revision has the Redis variables',
+      title: variablesTitle,
       status: 'failed',
-      evidence: 'the app has no ready revision',
+      evidence: job ? 'the job has no template' : 'the app has no ready revision',
       fix: 'Check the revision in the portal (Revisions and replicas) for why it is not ready.'
     })
   } else {
@@ -145,20 +158,24 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
       wrong.length
         ? {
             id: 'variables',
-            title: 'Latest ready revision has the Redis variables',
+            title: variablesTitle,
             status: 'failed',
             evidence: `in ${where}: ${wrong.join('; ')}`,
             fix: 'Run the action with mode: apply to set them.'
           }
         : {
             id: 'variables',
-            title: 'Latest ready revision has the Redis variables',
+            title: variablesTitle,
             status: 'passed',
             evidence: `in ${where}, containers ${containers.map(c => c.name).join(', ')}: ${wanted.map(([n, v]) => `${n}=${v}`).join(', ')}`
           }
     )
   }
 
+  if (job) {
+    checks.push(...jobRevisionChecks())
+    return checks
+  }
   if (!inputs.wait) {
     checks.push({
       id: 'revision',
@@ -189,6 +206,26 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
 
   checks.push(trafficCheck(e))
   return checks
+}
+
+const JOB_HAS_NO_REVISIONS = 'jobs have no revisions; the next execution uses the template'
+
+/** The revision and traffic checks of an app, skipped for a job with the reason. */
+function jobRevisionChecks(): CheckRecord[] {
+  return [
+    {
+      id: 'revision',
+      title: 'Revision is provisioned, running and healthy',
+      status: 'skipped',
+      evidence: JOB_HAS_NO_REVISIONS
+    },
+    {
+      id: 'traffic',
+      title: 'Traffic reaches the revision',
+      status: 'skipped',
+      evidence: JOB_HAS_NO_REVISIONS
+    }
+  ]
 }
 
 export function trafficCheck(e: Evidence): CheckRecord {

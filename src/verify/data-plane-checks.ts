@@ -3,10 +3,23 @@ import type { RunContext } from '../run-context.js'
 import { checkHealthUrl } from './health-url.js'
 import { probeRedis } from './probe-redis.js'
 
+/** With apps and jobs in one run, health-url is an app's: a job serves no HTTP. (Only jobs: an input error.) */
+const HEALTH_URL_SKIPPED_FOR_JOB: CheckRecord = {
+  id: 'health-url',
+  title: 'Health URL answers 2xx',
+  status: 'skipped',
+  evidence: 'health-url does not apply to a job: it serves no HTTP; the checks of its template stand for it'
+}
+
 /** The optional checks beyond the control plane, run together. */
 export async function runDataPlaneChecks(ctx: RunContext, report: RunReport): Promise<CheckRecord[]> {
   const checks: Promise<CheckRecord>[] = []
-  if (ctx.inputs.healthUrl) checks.push(checkHealthUrl(ctx, ctx.inputs.healthUrl))
+  if (ctx.inputs.healthUrl)
+    checks.push(
+      ctx.inputs.target.kind === 'job'
+        ? Promise.resolve(HEALTH_URL_SKIPPED_FOR_JOB)
+        : checkHealthUrl(ctx, ctx.inputs.healthUrl)
+    )
   if (ctx.inputs.probeRedis)
     checks.push(probeRedis(ctx, report.outputs['redis-host'], Number(report.outputs['redis-port'])))
   return Promise.all(checks)

@@ -1,6 +1,6 @@
-import type { ContainerApp } from '@azure/arm-appcontainers'
 import type { RedisCacheAccessPolicyAssignment, RedisResource } from '@azure/arm-rediscache'
 import type { RevisionOutcome } from '../apply/revision.js'
+import type { TargetResource } from '../read/target.js'
 import type { RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
 import { controlPlaneChecks, readRevisionEvidence } from './control-plane.js'
@@ -11,11 +11,13 @@ export async function verifyConnection(
   ctx: RunContext,
   report: RunReport,
   o: {
-    app: ContainerApp
+    app: TargetResource
     cache: RedisResource
     assignments: RedisCacheAccessPolicyAssignment[]
     expectedPrincipalId?: string
     revision?: RevisionOutcome
+    /** The policy the assignment must carry (see effectivePolicy). */
+    policy: string
   }
 ): Promise<void> {
   const readyRevision =
@@ -28,7 +30,7 @@ export async function verifyConnection(
     cache: o.cache,
     assignments: o.assignments,
     revision: readyRevision,
-    policy: ctx.inputs.accessPolicy,
+    policy: o.policy,
     expectedPrincipalId: o.expectedPrincipalId
   })
   for (const check of checks) report.check(check)

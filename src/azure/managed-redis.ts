@@ -1,0 +1,134 @@
+import type { ResourceManagementContext } from '@azure/arm-resources/api'
+import { createOrUpdateById, deleteById, getById } from '@azure/arm-resources/api/resources'
+import type {
+  RedisCacheAccessPolicy,
+  RedisCacheAccessPolicyAssignment,
+  RedisResource
+} from '@azure/arm-rediscache'
+
+/**
+ * Azure Managed Redis (Microsoft.Cache/redisEnterprise) through the generic resource client: no released
+ * @azure/arm-redisenterprisecache has the access policy assignment operations. Its resources are mapped onto
+ * the shapes the classic cache uses, so planning and checks serve both.
+ */
+export const MANAGED_REDIS_API_VERSION = '2025-07-01'
+export const MANAGED_REDIS_POLICY = 'default'
+/** Managed Redis assignment names allow letters and digits only (no hyphens), up to 60. */
+export const MANAGED_REDIS_ASSIGNMENT_NAME = /^[A-Za-z0-9]{1,60}$/
+
+/** The generic Resource Manager client context (@azure/arm-resources' modular API). */
+export type ManagedRedisClients = ResourceManagementContext
+
+// The generic client writes "/{+resourceId}": a resource id is passed without its leading slash.
+const bare = (id: string): string => id.replace(/^\/+/, '')
+
+export function managedRedisAssignmentName(objectId: string): string {
+  return objectId.replace(/-/g, '')
+}
+
+interface AssignmentJson {
+  id?: string
+  name?: string
+  properties?: { accessPolicyName?: string; user?: { objectId?: string }; provisioningState?: string }
+}
+
+function toAssignment(a: AssignmentJson): RedisCacheAccessPolicyAssignment {
+  return {
+    id: a.id,
+    name: a.name,
+    accessPolicyName: a.properties?.accessPolicyName,
+    objectId: a.properties?.user?.objectId,
+    provisioningState: a.properties?.provisioningState
+  }
+}
+
+export interface ManagedRedisState {
+  cache: RedisResource
+  databaseId: string
+  policies: RedisCacheAccessPolicy[]
+  assignments: RedisCacheAccessPolicyAssignment[]
+}
+
+export async function readManagedRedis(
+  c: ManagedRedisClients,
+  clusterId: string,
+  signal: AbortSignal
+): Promise<ManagedRedisState> {
+  const databaseId = `${clusterId}/databases/default`
+  const [cluster, database, assignments] = await Promise.all([
+    getById(c, bare(clusterId), MANAGED_REDIS_API_VERSION, { abortSignal: signal }),
+    getById(c, bare(databaseId), MANAGED_REDIS_API_VERSION, { abortSignal: signal }),
+    listManagedRedisAssignments(c, databaseId, signal)
+  ])
+  const clusterProps = (cluster.properties ?? {}) as { hostName?: string; provisioningState?: string }
+  const databaseProps = (database.properties ?? {}) as { port?: number; accessKeysAuthentication?: string }
+  return {
+    cache: {
+      id: cluster.id,
+      name: cluster.name,
+      location: cluster.location ?? '',
+      sku: { name: 'Basic', family: 'C', capacity: 0 },
+      hostName: clusterProps.hostName,
+      sslPort: databaseProps.port,
+      provisioningState: clusterProps.provisioningState,
+      // Managed Redis always takes Microsoft Entra ID tokens.
+      redisConfiguration: { aadEnabled: 'true' },
+      disableAccessKeyAuthentication: databaseProps.accessKeysAuthentication === 'Disabled'
+    },
+    databaseId,
+    policies: [{ name: MANAGED_REDIS_POLICY }],
+    assignments
+  }
+}
+
+export async function listManagedRedisAssignments(
+  c: ManagedRedisClients,
+  databaseId: string,
+  signal: AbortSignal
+): Promise<RedisCacheAccessPolicyAssignment[]> {
+  const found: RedisCacheAccessPolicyAssignment[] = []
+  let next: string | undefined = `${databaseId}/accessPolicyAssignments`
+  let query: Record<string, string> | undefined = { 'api-version': MANAGED_REDIS_API_VERSION }
+  while (next) {
+    const response = await c.path(next).get({ queryParameters: query, abortSignal: signal })
+    if (response.status !== '200')
+      throw Object.assign(new Error(`listing ${next} answered ${response.status}`), {
+        statusCode: Number(response.status),
+        details: response.body
+      })
+    const body = response.body as { value?: AssignmentJson[]; nextLink?: string }
+    found.push(...(body.value ?? []).map(toAssignment))
+    next = body.nextLink
+    query = undefined
+  }
+  return found
+}
+
+export async function putManagedRedisAssignment(
+  c: ManagedRedisClients,
+  databaseId: string,
+  name: string,
+  objectId: string,
+  o: { signal: AbortSignal; pollMs: number }
+): Promise<RedisCacheAccessPolicyAssignment> {
+  const written = await createOrUpdateById(
+    c,
+    bare(`${databaseId}/accessPolicyAssignments/${name}`),
+    MANAGED_REDIS_API_VERSION,
+    { properties: { accessPolicyName: MANAGED_REDIS_POLICY, user: { objectId } } },
+    { abortSignal: o.signal, updateIntervalInMs: o.pollMs }
+  )
+  return toAssignment(written as AssignmentJson)
+}
+
+export async function deleteManagedRedisAssignment(
+  c: ManagedRedisClients,
+  databaseId: string,
+  name: string,
+  o: { signal: AbortSignal; pollMs: number }
+): Promise<void> {
+  await deleteById(c, bare(`${databaseId}/accessPolicyAssignments/${name}`), MANAGED_REDIS_API_VERSION, {
+    abortSignal: o.signal,
+    updateIntervalInMs: o.pollMs
+  })
+}

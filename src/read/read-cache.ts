@@ -1,0 +1,94 @@
+import type {
+  RedisCacheAccessPolicy,
+  RedisCacheAccessPolicyAssignment,
+  RedisResource
+} from '@azure/arm-rediscache'
+import { getById } from '@azure/arm-resources/api/resources'
+import type { AzureClients } from '../azure/clients.js'
+import { MANAGED_REDIS_API_VERSION, readManagedRedis } from '../azure/managed-redis.js'
+import type { CacheKind, Inputs } from '../inputs/types.js'
+import { ReadError } from './read-error.js'
+
+/** Which cache this is, and where its assignments live. */
+export interface CacheRef {
+  kind: CacheKind
+  id: string
+  /** Managed Redis keeps assignments on its database. */
+  databaseId?: string
+}
+
+export interface CacheState {
+  ref: CacheRef
+  cache: RedisResource
+  policies: RedisCacheAccessPolicy[]
+  assignments: RedisCacheAccessPolicyAssignment[]
+}
+
+async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = []
+  for await (const item of pages) items.push(item)
+  return items
+}
+
+export function cacheId(inputs: Inputs, kind: CacheKind): string {
+  const type = kind === 'managed-redis' ? 'redisEnterprise' : 'redis'
+  return `/subscriptions/${inputs.subscriptionId}/resourceGroups/${inputs.redisResourceGroup}/providers/Microsoft.Cache/${type}/${inputs.redisName}`
+}
+
+/**
+ * Reads the cache with its policies and assignments. A bare name may be Azure Cache for Redis or Azure Managed
+ * Redis: both are asked for at once (with the classic cache's lists), so detection costs no extra round trip
+ * for the classic cache. A resource ID says which it is.
+ */
+export async function readCache(
+  clients: AzureClients,
+  inputs: Inputs,
+  signal: AbortSignal
+): Promise<CacheState> {
+  const options = { abortSignal: signal }
+  const what = `cache ${inputs.redisName} in resource group ${inputs.redisResourceGroup}`
+  const readManaged = async (): Promise<CacheState> => {
+    const id = cacheId(inputs, 'managed-redis')
+    const managed = await readManagedRedis(clients.resources, id, signal)
+    return {
+      ref: { kind: 'managed-redis', id, databaseId: managed.databaseId },
+      cache: managed.cache,
+      policies: managed.policies,
+      assignments: managed.assignments
+    }
+  }
+  const readClassic = () =>
+    Promise.all([
+      clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, options),
+      all(clients.redis.accessPolicy.list(inputs.redisResourceGroup, inputs.redisName, options)),
+      all(clients.redis.accessPolicyAssignment.list(inputs.redisResourceGroup, inputs.redisName, options))
+    ])
+  try {
+    if (inputs.redisKind === 'managed-redis') return await readManaged()
+    if (inputs.redisKind === 'redis') {
+      const [cache, policies, assignments] = await readClassic()
+      return { ref: { kind: 'redis', id: cacheId(inputs, 'redis') }, cache, policies, assignments }
+    }
+    const [classic, managedCluster] = await Promise.allSettled([
+      readClassic(),
+      getById(
+        clients.resources,
+        cacheId(inputs, 'managed-redis').slice(1),
+        MANAGED_REDIS_API_VERSION,
+        options
+      )
+    ])
+    if (classic.status === 'fulfilled') {
+      const [cache, policies, assignments] = classic.value
+      return { ref: { kind: 'redis', id: cacheId(inputs, 'redis') }, cache, policies, assignments }
+    }
+    if (managedCluster.status === 'fulfilled') return await readManaged()
+    throw classic.reason
+  } catch (error) {
+    const detecting =
+      inputs.redisKind === undefined
+        ? ' (looked for an Azure Cache for Redis and an Azure Managed Redis of that name)'
+        : ''
+    throw new ReadError(`${what}${detecting}`, error)
+  }
+}

@@ -1,0 +1,111 @@
+import type { Container, ContainerApp, ManagedServiceIdentity, Template } from '@azure/arm-appcontainers'
+import type { AzureClients } from '../azure/clients.js'
+
+export type TargetKind = 'app' | 'job'
+
+/** What the action connects: a container app (`Microsoft.App/containerApps`) or a job (`Microsoft.App/jobs`). */
+export interface Target {
+  kind: TargetKind
+  name: string
+  resourceGroup: string
+}
+
+/**
+ * What the pipeline uses of an app or a job. Both GETs flatten `properties`, so a job (`Job`) fits as is: it has
+ * the same `identity` and `template.containers`, and no revisions (`latestRevisionName` stays undefined).
+ */
+export type TargetResource = Pick<
+  ContainerApp,
+  'location' | 'identity' | 'template' | 'configuration' | 'latestRevisionName' | 'latestReadyRevisionName'
+>
+
+interface ReadOptions {
+  abortSignal?: AbortSignal
+}
+interface WriteOptions extends ReadOptions {
+  updateIntervalInMs?: number
+}
+
+interface TargetOperations {
+  get(clients: AzureClients, t: Target, o: ReadOptions): Promise<TargetResource>
+  patchIdentity(
+    clients: AzureClients,
+    t: Target,
+    current: TargetResource,
+    identity: ManagedServiceIdentity,
+    o: WriteOptions
+  ): Promise<TargetResource>
+  patchTemplate(
+    clients: AzureClients,
+    t: Target,
+    current: TargetResource,
+    containers: Container[],
+    o: WriteOptions
+  ): Promise<TargetResource>
+}
+
+/**
+ * The app's PATCH body is flattened and carries `location`; the job's is not (`{ identity }`, `{ properties }`).
+ * Neither ever sends `configuration` (a GET hides secret values). Only an app's template has `revisionSuffix`:
+ * `null` clears a suffix kept from an earlier deployment, which the new revision would reuse and be refused for.
+ */
+const operations: Record<TargetKind, TargetOperations> = {
+  app: {
+    get: (c, t, o) => c.apps.containerApps.get(t.resourceGroup, t.name, o),
+    patchIdentity: (c, t, current, identity, o) =>
+      c.apps.containerApps.update(t.resourceGroup, t.name, { location: current.location, identity }, o),
+    patchTemplate: (c, t, current, containers, o) => {
+      const template: Template = { containers, revisionSuffix: null as unknown as string }
+      return c.apps.containerApps.update(t.resourceGroup, t.name, { location: current.location, template }, o)
+    }
+  },
+  job: {
+    get: (c, t, o) => c.apps.jobs.get(t.resourceGroup, t.name, o),
+    patchIdentity: (c, t, _current, identity, o) =>
+      c.apps.jobs.update(t.resourceGroup, t.name, { identity }, o),
+    patchTemplate: (c, t, _current, containers, o) =>
+      c.apps.jobs.update(t.resourceGroup, t.name, { properties: { template: { containers } } }, o)
+  }
+}
+
+/** Reads the app or the job. */
+export function getTarget(clients: AzureClients, t: Target, o: ReadOptions): Promise<TargetResource> {
+  return operations[t.kind].get(clients, t, o)
+}
+
+/** PATCHes the identity block only (ARM replaces it whole): no `configuration`, no `template`. */
+export function patchIdentity(
+  clients: AzureClients,
+  t: Target,
+  current: TargetResource,
+  identity: ManagedServiceIdentity,
+  o: WriteOptions
+): Promise<TargetResource> {
+  return operations[t.kind].patchIdentity(clients, t, current, identity, o)
+}
+
+/** PATCHes `template.containers` only (a merge patch replaces arrays whole, so every container is sent). */
+export function patchTemplate(
+  clients: AzureClients,
+  t: Target,
+  current: TargetResource,
+  containers: Container[],
+  o: WriteOptions
+): Promise<TargetResource> {
+  return operations[t.kind].patchTemplate(clients, t, current, containers, o)
+}
+
+/** "container app orders-api" or "Container Apps job nightly-sync", for messages. */
+export function describeTarget(t: Target): string {
+  return t.kind === 'job' ? `Container Apps job ${t.name}` : `container app ${t.name}`
+}
+
+/** The title of the target's kind, for reports and links. */
+export function kindTitle(kind: TargetKind): string {
+  return kind === 'job' ? 'Container Apps job' : 'Container app'
+}
+
+/** The title of the variables step. */
+export function variablesTitle(kind: TargetKind): string {
+  return kind === 'job' ? 'Job variables' : 'App variables'
+}
