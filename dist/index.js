@@ -50236,19 +50236,25 @@ function entraFix(cache, group) {
 
 ;// CONCATENATED MODULE: ./src/apply/cache-hardening.ts
 
+/** One PATCH of the cache, waited for by the SDK poller, with a busy cache waited out. */
+function updateCache(ctx, patch, what, pollMs) {
+    const { inputs, clients, deadline } = ctx;
+    return withRetry(() => clients.redis.redis.beginUpdateAndWait(inputs.redisResourceGroup, inputs.redisName, patch, {
+        abortSignal: deadline.signal,
+        updateIntervalInMs: pollMs
+    }), { deadline, sleep: ctx.sleep, what });
+}
 /**
  * Turns Microsoft Entra authentication on with a request of its own: Azure refuses to combine the toggle with
  * any other change, and the cache reboots its nodes while `ConfiguringAAD` (up to 30 minutes), which the
- * SDK poller waits out.
+ * SDK poller waits out (polling less often: it is a long wait).
  */
-async function enableEntraAuth(ctx) {
-    const { inputs, clients, deadline } = ctx;
-    return withRetry(() => clients.redis.redis.beginUpdateAndWait(inputs.redisResourceGroup, inputs.redisName, { redisConfiguration: { aadEnabled: 'true' } }, { abortSignal: deadline.signal, updateIntervalInMs: ctx.pollIntervalMs * 5 }), { deadline, sleep: ctx.sleep, what: 'turn on Microsoft Entra authentication on the cache' });
+function enableEntraAuth(ctx) {
+    return updateCache(ctx, { redisConfiguration: { aadEnabled: 'true' } }, 'turn on Microsoft Entra authentication on the cache', ctx.pollIntervalMs * 5);
 }
 /** Turns access keys off; only ever called after every check passed, so Entra is proven to work first. */
-async function disableAccessKeys(ctx) {
-    const { inputs, clients, deadline } = ctx;
-    return withRetry(() => clients.redis.redis.beginUpdateAndWait(inputs.redisResourceGroup, inputs.redisName, { disableAccessKeyAuthentication: true }, { abortSignal: deadline.signal, updateIntervalInMs: ctx.pollIntervalMs }), { deadline, sleep: ctx.sleep, what: 'turn off access keys on the cache' });
+function disableAccessKeys(ctx) {
+    return updateCache(ctx, { disableAccessKeyAuthentication: true }, 'turn off access keys on the cache', ctx.pollIntervalMs);
 }
 
 ;// CONCATENATED MODULE: ./src/apply/cache-steps.ts
@@ -99187,7 +99193,7 @@ function multiline(text) {
 function seconds(ms) {
     if (ms === undefined)
         return '';
-    return ms < 100 ? '< 0.1 s' : `${(ms / 1000).toFixed(1)} s`;
+    return ms < 100 ? '&lt; 0.1 s' : `${(ms / 1000).toFixed(1)} s`;
 }
 /** Keeps one value from flooding the summary (an Azure error body, a health endpoint's answer). */
 function clip(text, max) {

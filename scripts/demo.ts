@@ -3,7 +3,15 @@
 import { startWorld } from '../launcher/world.ts'
 import { summaryAsText } from './summary-text.ts'
 
+// A little of Azure's latency (scaled down), so the durations in the summary mean something.
 const world = await startWorld({
+  latency: {
+    armRequestMs: 30,
+    identityUpdateMs: 600,
+    assignmentMs: 1500,
+    appUpdateMs: 800,
+    revisionReadyMs: 1500
+  },
   app: {
     containers: [
       { name: 'api', image: 'ghcr.io/octo-org/orders:1', env: [{ name: 'LOG_LEVEL', value: 'info' }] }

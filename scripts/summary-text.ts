@@ -23,16 +23,28 @@ function tableAsText(html: string): string {
     .join('\n')
 }
 
-export function summaryAsText(summary: string): string {
+function proseAsText(html: string): string {
   return decode(
-    summary
-      .replace(/<table>.*?<\/table>/gs, t => `\n${tableAsText(t)}\n`)
+    html
+      // The code samples are folded on GitHub too; a terminal shows that they are there.
+      .replace(
+        /<details><summary>(Use it from your app)<\/summary>.*?<\/details>/gs,
+        '▸ $1 (folded: Node.js, Python and .NET samples)\n'
+      )
       .replace(/<pre><code>(.*?)<\/code><\/pre>/gs, (_, code: string) => `\n${code}\n`)
       .replace(/<br>/g, '\n')
       .replace(/<li>/g, '\n  • ')
       .replace(/<summary>(.*?)<\/summary>/g, '▸ $1\n')
       .replace(/<[^>]+>/g, '')
   )
+}
+
+/** Tables become aligned columns; everything else loses its tags. Entities are decoded last, so text like "< 0.1 s" survives. */
+export function summaryAsText(summary: string): string {
+  return summary
+    .split(/(<table>.*?<\/table>)/s)
+    .map(part => (part.startsWith('<table>') ? `\n${tableAsText(part)}\n` : proseAsText(part)))
+    .join('')
     .replace(/\n{3,}/g, '\n\n')
     .trim()
 }

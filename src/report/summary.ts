@@ -22,7 +22,7 @@ function multiline(text: string): string {
 
 function seconds(ms: number | undefined): string {
   if (ms === undefined) return ''
-  return ms < 100 ? '< 0.1 s' : `${(ms / 1000).toFixed(1)} s`
+  return ms < 100 ? '&lt; 0.1 s' : `${(ms / 1000).toFixed(1)} s`
 }
 
 /** Keeps one value from flooding the summary (an Azure error body, a health endpoint's answer). */
