@@ -46552,14 +46552,17 @@ async function reading(what, read) {
         throw new ReadError(what, error);
     }
 }
-/** Reads everything the plan needs, all at once: none of these reads depends on another. */
-async function readState(clients, inputs, deadline) {
+/**
+ * Reads everything the plan needs, all at once: none of these reads depends on another. The cache is the
+ * same for every app of a run, so the run reads it once and hands the read in.
+ */
+async function readState(clients, inputs, deadline, cache = readCache(clients, inputs, deadline.signal)) {
     const options = { abortSignal: deadline.signal };
     const app = `${describeTarget(inputs.target)} in resource group ${inputs.target.resourceGroup}`;
     const identity = inputs.identity;
     const [appState, cacheState, userIdentity] = await Promise.all([
         reading(app, () => getTarget(clients, inputs.target, options)),
-        readCache(clients, inputs, deadline.signal),
+        cache,
         identity.kind === 'user'
             ? reading(`user-assigned identity ${identity.name} in resource group ${identity.resourceGroup}`, async () => {
                 const found = await clients
@@ -77236,7 +77239,7 @@ function recordPlan(report, planned) {
 async function connectApp(ctx, report) {
     const { inputs } = ctx;
     try {
-        const state = await readState(ctx.clients, inputs, ctx.deadline).catch(error => {
+        const state = await readState(ctx.clients, inputs, ctx.deadline, ctx.cache).catch(error => {
             const e = explainFailure(error, 'read the current state', {
                 cloud: ctx.cloud,
                 clientId: inputs.clientId
@@ -99728,6 +99731,7 @@ class RunReport {
 
 
 
+
 function reportFor(inputs, target, cloud) {
     const report = new RunReport();
     report.mode = inputs.mode;
@@ -99785,8 +99789,12 @@ async function run(deps = {}) {
             };
             if (inputs.enableEntraAuth && inputs.mode === 'apply')
                 await ensureEntraAuth(base, shared);
+            const cache = readCache(base.clients, inputs, deadline.signal);
+            // Every app awaits it; this keeps a failure from being reported as unhandled before they do.
+            cache.catch(() => undefined);
             await Promise.all(inputs.targets.map((target, i) => connectApp({
                 ...base,
+                cache,
                 inputs: { ...inputs, target, containerApp: target.name, resourceGroup: target.resourceGroup }
             }, reports[i])));
             if (inputs.disableAccessKeys && reports.every(r => r.succeeded && r.outputs.verified))

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { assignmentView, effectivePermissions, seedAssignment } from './arm/access-policies.ts'
+import { revealSecretValues } from './arm/app-secrets.ts'
 import { createArmRoutes } from './arm/arm.ts'
 import { appView, seedContainerApp } from './arm/container-apps.ts'
 import { armErrorBody } from './arm/errors.ts'
@@ -387,9 +388,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       getContainerApp: (rg, name) => {
         const app = findApp(rg, name)
-        const view = appView(state, app)
-        view.properties.configuration.secrets = structuredClone(app.properties.configuration?.secrets ?? [])
-        return view
+        return revealSecretValues(appView(state, app), app.properties)
       },
       listRevisions: (rg, name) => {
         const app = findApp(rg, name)
@@ -402,9 +401,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       getCache: (rg, name) => cacheView(redisContext, findCache(rg, name)),
       getContainerAppJob: (rg, name) => {
         const job = findJob(rg, name)
-        const view = jobView(state, job)
-        view.properties.configuration.secrets = structuredClone(job.properties.configuration?.secrets ?? [])
-        return view
+        return revealSecretValues(jobView(state, job), job.properties)
       },
       getManagedRedis: (rg, name) => {
         const cluster = findManagedRedis(rg, name)

@@ -56,7 +56,8 @@ export interface RevisionState {
   failReason?: string
 }
 
-export interface ContainerAppState {
+/** What container apps and jobs (Microsoft.App resources) have alike. */
+export interface AppResourceState {
   id: string
   rg: string
   name: string
@@ -66,11 +67,15 @@ export interface ContainerAppState {
   systemPrincipalId?: string
   /** properties as written by clients, secret values included (the truth) */
   properties: Json
+  /** the running write, if any: other writes get 409 until it ends */
+  pending?: { operationId: string }
+  provisioningState: 'Succeeded' | 'InProgress' | 'Failed'
+}
+
+export interface ContainerAppState extends AppResourceState {
   revisions: RevisionState[]
   failRevisions?: { reason: string }
-  /** the running write, if any: other writes get 409 until it ends */
   pending?: { operationId: string; doneAt: number }
-  provisioningState: 'Succeeded' | 'InProgress' | 'Failed'
 }
 
 export interface AssignmentState {
@@ -97,20 +102,9 @@ export interface CacheState {
   inFlight: Set<string>
 }
 
-/** A Container Apps job: like an app without revisions or ingress; its template is what the next execution runs. */
-export interface JobState {
-  id: string
-  rg: string
-  name: string
-  tags: Record<string, string>
-  identity?: { type: string; userAssignedIdentities?: Record<string, Json> }
-  systemPrincipalId?: string
-  /** properties as written by clients (environmentId, configuration, template), secret values included */
-  properties: Json
-  /** the running write, if any: other writes get 409 until it ends */
-  pending?: { operationId: string }
-  provisioningState: 'Succeeded' | 'InProgress' | 'Failed'
-}
+/** A Container Apps job: like an app without revisions or ingress; its template is what the next execution runs.
+ * Its properties are environmentId, configuration and template. */
+export type JobState = AppResourceState
 
 export interface ManagedRedisAssignmentState {
   name: string

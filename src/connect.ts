@@ -14,7 +14,7 @@ import { verifyConnection } from './verify/verify-connection.js'
 export async function connectApp(ctx: RunContext, report: RunReport): Promise<void> {
   const { inputs } = ctx
   try {
-    const state = await readState(ctx.clients, inputs, ctx.deadline).catch(error => {
+    const state = await readState(ctx.clients, inputs, ctx.deadline, ctx.cache).catch(error => {
       const e = explainFailure(error, 'read the current state', {
         cloud: ctx.cloud,
         clientId: inputs.clientId

@@ -9,6 +9,7 @@ import { signIn } from './credential/sign-in.js'
 import { Deadline } from './deadline.js'
 import { explainFailure } from './explain-failure.js'
 import { readInputs } from './inputs/read-inputs.js'
+import { readCache } from './read/read-cache.js'
 import type { Inputs } from './inputs/types.js'
 import type { Target } from './read/target.js'
 import { cacheResourceId, portalLink, targetResourceId } from './report/portal-links.js'
@@ -82,11 +83,15 @@ export async function run(deps: RunDependencies = {}): Promise<void> {
         cacheQueue: new CacheQueue()
       }
       if (inputs.enableEntraAuth && inputs.mode === 'apply') await ensureEntraAuth(base, shared)
+      const cache = readCache(base.clients, inputs, deadline.signal)
+      // Every app awaits it; this keeps a failure from being reported as unhandled before they do.
+      cache.catch(() => undefined)
       await Promise.all(
         inputs.targets.map((target, i) =>
           connectApp(
             {
               ...base,
+              cache,
               inputs: { ...inputs, target, containerApp: target.name, resourceGroup: target.resourceGroup }
             },
             reports[i]

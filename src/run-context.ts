@@ -5,6 +5,7 @@ import type { Cloud } from './credential/clouds.js'
 import type { Deadline } from './deadline.js'
 import type { Inputs } from './inputs/types.js'
 import type { CacheQueue } from './apply/cache-queue.js'
+import type { CacheState } from './read/read-cache.js'
 
 /** What every step of a run shares. */
 export interface RunContext {
@@ -19,4 +20,6 @@ export interface RunContext {
   pollIntervalMs: number
   /** Writes to the cache go one at a time, across every app of the run. */
   cacheQueue: CacheQueue
+  /** The cache, read once for every app of the run (started, not awaited, so it overlaps the app reads). */
+  cache?: Promise<CacheState>
 }

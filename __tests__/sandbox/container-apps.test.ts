@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { ContainerAppsAPIClient } from '@azure/arm-appcontainers'
 import type { ContainerApp, Revision } from '@azure/arm-appcontainers'
-import { startSandbox } from '../../sandbox/index.ts'
 import type { Sandbox } from '../../sandbox/index.ts'
 import { modularOptions, sleep, workflowCredential } from './helpers.ts'
+import { workloadWithSecrets } from './workload-fixture.ts'
+import { containerAppsClient, startWorkflowSandbox } from './workflow-sandbox.ts'
 
 const fast = { updateIntervalInMs: 10 }
 
@@ -15,13 +16,7 @@ describe('sandbox Microsoft.App/containerApps', () => {
   const rg = 'rg-apps'
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ dataPlane: false })
-    const { clientId } = sandbox.addWorkflowIdentity()
-    client = new ContainerAppsAPIClient(
-      workflowCredential(sandbox, clientId),
-      sandbox.subscriptionId,
-      modularOptions(sandbox)
-    )
+    ;({ sandbox, client } = await startWorkflowSandbox(containerAppsClient))
   })
   afterAll(async () => {
     await sandbox?.stop()
@@ -29,24 +24,7 @@ describe('sandbox Microsoft.App/containerApps', () => {
   beforeEach(() => {
     sandbox.setLatency({ appUpdateMs: 0, identityUpdateMs: 0, revisionReadyMs: 0 })
     app = `app-${++n}`
-    sandbox.addContainerApp(rg, app, {
-      containers: [
-        {
-          name: 'main',
-          image: 'example.azurecr.io/web:1',
-          env: [
-            { name: 'MODE', value: 'prod' },
-            { name: 'DB_PASS', secretRef: 'db-pass' }
-          ]
-        },
-        { name: 'sidecar', image: 'example.azurecr.io/sidecar:1' }
-      ],
-      secrets: [
-        { name: 'db-pass', value: 's3cret' },
-        { name: 'kv-secret', keyVaultUrl: 'https://kv.vault.azure.net/secrets/x', identity: 'system' }
-      ],
-      registries: [{ server: 'example.azurecr.io', username: 'example', passwordSecretRef: 'db-pass' }]
-    })
+    sandbox.addContainerApp(rg, app, workloadWithSecrets({ image: 'example.azurecr.io/web:1', mode: 'prod' }))
   })
 
   const revisions = async (name = app): Promise<Revision[]> => {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { ContainerAppsAPIClient } from '@azure/arm-appcontainers'
 import type { JobConfiguration, JobPatchProperties } from '@azure/arm-appcontainers'
-import { startSandbox } from '../../sandbox/index.ts'
 import type { Sandbox } from '../../sandbox/index.ts'
 import { modularOptions, workflowCredential } from './helpers.ts'
+import { workloadWithSecrets } from './workload-fixture.ts'
+import { containerAppsClient, startWorkflowSandbox } from './workflow-sandbox.ts'
 
 const fast = { updateIntervalInMs: 10 }
 const rg = 'rg-jobs'
@@ -15,13 +16,7 @@ describe('sandbox Microsoft.App/jobs', () => {
   let job = ''
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ dataPlane: false })
-    const { clientId } = sandbox.addWorkflowIdentity()
-    client = new ContainerAppsAPIClient(
-      workflowCredential(sandbox, clientId),
-      sandbox.subscriptionId,
-      modularOptions(sandbox)
-    )
+    ;({ sandbox, client } = await startWorkflowSandbox(containerAppsClient))
   })
   afterAll(async () => {
     await sandbox?.stop()
@@ -32,22 +27,7 @@ describe('sandbox Microsoft.App/jobs', () => {
     job = `job-${++n}`
     sandbox.addContainerAppJob(rg, job, {
       triggerType: 'Manual',
-      containers: [
-        {
-          name: 'main',
-          image: 'example.azurecr.io/task:1',
-          env: [
-            { name: 'MODE', value: 'batch' },
-            { name: 'DB_PASS', secretRef: 'db-pass' }
-          ]
-        },
-        { name: 'sidecar', image: 'example.azurecr.io/sidecar:1' }
-      ],
-      secrets: [
-        { name: 'db-pass', value: 's3cret' },
-        { name: 'kv-secret', keyVaultUrl: 'https://kv.vault.azure.net/secrets/x', identity: 'system' }
-      ],
-      registries: [{ server: 'example.azurecr.io', username: 'example', passwordSecretRef: 'db-pass' }]
+      ...workloadWithSecrets({ image: 'example.azurecr.io/task:1', mode: 'batch' })
     })
   })
 

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { ContainerAppsAPIClient } from '@azure/arm-appcontainers'
 import { ResourceManagementClient } from '@azure/arm-resources'
 import type { TokenCredential } from '@azure/identity'
-import { createClient } from 'redis'
 import { startSandbox } from '../../sandbox/index.ts'
 import type { Sandbox } from '../../sandbox/index.ts'
+import { entraRedisClient, redisToken } from './entra-redis-client.ts'
 import { armToken, modularOptions, raw, sleep, workflowCredential } from './helpers.ts'
 import type { RawResponse } from './helpers.ts'
 
@@ -327,20 +327,9 @@ describe('sandbox Managed Redis wiring to the real data plane', () => {
 
     const id = `${clusterId}/databases/default/accessPolicyAssignments/workflow`
     await client.resources.beginCreateOrUpdateByIdAndWait(id, API, assignmentBody(workflow.objectId), fast)
-    const token = (await credential.getToken('https://redis.azure.com/.default'))!.token
+    const token = await redisToken(credential)
     const connect = () =>
-      createClient({
-        socket: {
-          host: cluster.hostName,
-          port: db.port,
-          tls: true,
-          ca: sandbox.caCert,
-          reconnectStrategy: false
-        },
-        username: workflow.objectId,
-        password: token,
-        disableClientInfo: true
-      })
+      entraRedisClient(sandbox, { host: cluster.hostName, port: db.port }, workflow.objectId, token)
     const redis = connect()
     await redis.connect()
     await redis.set('amr', 'v')
@@ -370,13 +359,12 @@ describe('sandbox Managed Redis wiring to the real data plane', () => {
       })
     ])
     const credential = workflowCredential(sandbox, workflow.clientId)
-    const token = (await credential.getToken('https://redis.azure.com/.default'))!.token
-    const redis = createClient({
-      socket: { ...sandbox.dataPlane!, tls: true, ca: sandbox.caCert, reconnectStrategy: false },
-      username: workflow.objectId,
-      password: token,
-      disableClientInfo: true
-    })
+    const redis = entraRedisClient(
+      sandbox,
+      sandbox.dataPlane!,
+      workflow.objectId,
+      await redisToken(credential)
+    )
     await redis.connect()
     expect(await redis.ping()).toBe('PONG')
     await redis.close()

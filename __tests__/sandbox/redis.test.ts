@@ -3,10 +3,11 @@ import { ContainerAppsAPIClient } from '@azure/arm-appcontainers'
 import type { ContainerApp } from '@azure/arm-appcontainers'
 import { RedisManagementClient } from '@azure/arm-rediscache'
 import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
-import { createClient } from 'redis'
 import { startSandbox } from '../../sandbox/index.ts'
 import type { Sandbox } from '../../sandbox/index.ts'
+import { entraRedisClient, redisToken } from './entra-redis-client.ts'
 import { hlcOptions, modularOptions, raw, sleep, workflowCredential } from './helpers.ts'
+import { startWorkflowSandbox } from './workflow-sandbox.ts'
 
 const fast = { updateIntervalInMs: 10 }
 const rg = 'rg-cache'
@@ -18,13 +19,10 @@ describe('sandbox Microsoft.Cache/redis, access policies and assignments', () =>
   let cache = ''
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ dataPlane: false })
-    const { clientId } = sandbox.addWorkflowIdentity()
-    client = new RedisManagementClient(
-      workflowCredential(sandbox, clientId),
-      sandbox.subscriptionId,
-      hlcOptions(sandbox)
-    )
+    ;({ sandbox, client } = await startWorkflowSandbox(
+      (credential, subscriptionId, started) =>
+        new RedisManagementClient(credential, subscriptionId, hlcOptions(started))
+    ))
   })
   afterAll(async () => {
     await sandbox?.stop()
@@ -260,20 +258,9 @@ describe('sandbox wiring to the real data plane', () => {
       { accessPolicyName: 'Data Owner', objectId: workflow.objectId, objectIdAlias: 'wf' },
       fast
     )
-    const token = (await credential.getToken('https://redis.azure.com/.default'))!.token
+    const token = await redisToken(credential)
     const connect = () =>
-      createClient({
-        socket: {
-          host: got.hostName,
-          port: got.sslPort,
-          tls: true,
-          ca: sandbox.caCert,
-          reconnectStrategy: false
-        },
-        username: workflow.objectId,
-        password: token,
-        disableClientInfo: true
-      })
+      entraRedisClient(sandbox, { host: got.hostName!, port: got.sslPort! }, workflow.objectId, token)
     const redis = connect()
     await redis.connect()
     await redis.set('k', 'v')

@@ -3,20 +3,18 @@
 import type { Reply, SandboxRequest } from '../http.ts'
 import { builtInPolicies } from '../state.ts'
 import type { AssignmentState, CacheState, Json, SandboxState } from '../state.ts'
-import { armError } from './errors.ts'
-import { CACHE, getCache, isAadEnabled, rejectIfCacheBusy } from './redis.ts'
+import { otherAssignmentFor, requireReplicatedPrincipal } from './assignment-checks.ts'
+import { deleteAssignment, startAssignmentWrite } from './assignment-lro.ts'
+import { armError, resourceNotFound } from './errors.ts'
+import { pollingHeaders } from './operations.ts'
+import { pagedList } from './paging.ts'
+import { CACHE, getCache, isAadEnabled, REDIS_API_VERSIONS, rejectIfCacheBusy } from './redis.ts'
 import type { RedisContext } from './redis.ts'
 import type { ArmRouteSpec } from './router.ts'
 
-const API_VERSIONS = [
-  '2023-05-01-preview',
-  '2023-08-01',
-  '2024-03-01',
-  '2024-04-01-preview',
-  '2024-11-01',
-  '2025-08-01-preview'
-]
-const PAGE_SIZE = 2
+/** the Redis RP's api-versions since access policies came (2023-05-01-preview) */
+const API_VERSIONS = REDIS_API_VERSIONS.filter(v => v >= '2023-05-01-preview')
+const CACHE_TYPE = 'Microsoft.Cache/Redis'
 const NAME = /^([a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]|[a-zA-Z0-9])$/
 
 export function policiesOf(
@@ -144,24 +142,14 @@ export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
       )
     }
     const existing = cache.assignments.get(name.toLowerCase())
-    const duplicate = [...cache.assignments.values()].some(
-      a => a !== existing && a.objectId.toLowerCase() === objectId.toLowerCase()
-    )
-    if (duplicate) {
+    if (otherAssignmentFor(cache.assignments, existing, objectId)) {
       throw armError(
         400,
         'InvalidAccessPolicyAssignment',
         'An invalid access policy assignment was detected due to duplicate entries. Please review and ensure that each assignment has a unique combination of assignmentName, policyName and ObjectId to avoid such duplicates'
       )
     }
-    const principal = s.principals.get(objectId.toLowerCase())
-    if (!principal || Date.now() - principal.createdAt < s.replicationDelayMs) {
-      throw armError(
-        400,
-        'PrincipalNotFound',
-        `Principal ${objectId} does not exist in the directory ${s.tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning an access policy, this error might be related to a replication delay. In this case, retry the operation after some time.`
-      )
-    }
+    requireReplicatedPrincipal(s, objectId)
     const objectIdAlias = typeof props.objectIdAlias === 'string' ? props.objectIdAlias : objectId
     const unchanged =
       existing !== undefined &&
@@ -180,67 +168,26 @@ export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
     }
     const previousObjectId = existing?.objectId
     cache.assignments.set(name.toLowerCase(), assignment)
-    const started = ops.start(
-      {
-        provider: 'Microsoft.Cache',
-        durationMs: s.latency.assignmentMs,
-        complete: async () => {
-          cache.inFlight.delete(started.id)
-          assignment.provisioningState = 'Succeeded'
-          await ctx.syncUser(objectId)
-          if (previousObjectId && previousObjectId !== objectId) await ctx.syncUser(previousObjectId)
-          return undefined
-        },
-        finalReply: () => ({ status: 200, body: assignmentView(cache, assignment) })
-      },
-      req
-    )
-    cache.inFlight.add(started.id)
+    const started = startAssignmentWrite(ctx, req, cache, {
+      assignment,
+      replacedObjectId: previousObjectId !== objectId ? previousObjectId : undefined,
+      finalReply: () => ({ status: 200, body: assignmentView(cache, assignment) })
+    })
     return {
       status: existing ? 200 : 201,
-      headers: { location: started.headers.location, 'retry-after': started.headers['retry-after'] },
+      headers: pollingHeaders(started.headers, 'location'),
       body: assignmentView(cache, assignment)
     }
   }
 
   const remove = (req: SandboxRequest): Reply => {
     const cache = getCache(s, req)
-    const existing = cache.assignments.get(req.params[3].toLowerCase())
-    if (!existing) return { status: 204 }
-    rejectIfCacheBusy(ops, cache)
-    existing.provisioningState = 'Deleting'
-    const started = ops.start(
-      {
-        provider: 'Microsoft.Cache',
-        durationMs: s.latency.assignmentMs,
-        complete: async () => {
-          cache.inFlight.delete(started.id)
-          cache.assignments.delete(existing.name.toLowerCase())
-          await ctx.syncUser(existing.objectId)
-          return undefined
-        },
-        finalReply: () => ({ status: 204 })
-      },
-      req
-    )
-    cache.inFlight.add(started.id)
-    return {
-      status: 202,
-      headers: { location: started.headers.location, 'retry-after': started.headers['retry-after'] }
-    }
+    return deleteAssignment(ctx, req, cache, cache.assignments, req.params[3], 'location')
   }
 
   const list = (req: SandboxRequest): Reply => {
     const cache = getCache(s, req)
-    const all = [...cache.assignments.values()]
-    const skip = Number(req.query.get('$skipToken') ?? 0) || 0
-    const page = all.slice(skip, skip + PAGE_SIZE).map(a => assignmentView(cache, a))
-    const next = skip + PAGE_SIZE
-    const nextLink =
-      next < all.length
-        ? `${req.origin}${req.path}?api-version=${req.query.get('api-version')}&$skipToken=${next}`
-        : undefined
-    return { status: 200, body: { value: page, ...(nextLink ? { nextLink } : {}) } }
+    return pagedList(req, [...cache.assignments.values()], a => assignmentView(cache, a))
   }
 
   const assignments = `${CACHE}\\/accessPolicyAssignments`
@@ -266,13 +213,8 @@ export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
       handle: req => {
         const cache = getCache(s, req)
         const policy = findPolicy(cache, req.params[3])
-        if (!policy) {
-          throw armError(
-            404,
-            'ResourceNotFound',
-            `The Resource 'Microsoft.Cache/Redis/${cache.name}/accessPolicies/${req.params[3]}' under resource group '${cache.rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`
-          )
-        }
+        if (!policy)
+          throw resourceNotFound(CACHE_TYPE, `${cache.name}/accessPolicies/${req.params[3]}`, cache.rg)
         return { status: 200, body: policyView(cache, policy) }
       }
     },
@@ -293,13 +235,12 @@ export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
       handle: req => {
         const cache = getCache(s, req)
         const a = cache.assignments.get(req.params[3].toLowerCase())
-        if (!a) {
-          throw armError(
-            404,
-            'ResourceNotFound',
-            `The Resource 'Microsoft.Cache/Redis/${cache.name}/accessPolicyAssignments/${req.params[3]}' under resource group '${cache.rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`
+        if (!a)
+          throw resourceNotFound(
+            CACHE_TYPE,
+            `${cache.name}/accessPolicyAssignments/${req.params[3]}`,
+            cache.rg
           )
-        }
         return { status: 200, body: assignmentView(cache, a) }
       }
     },

@@ -2,20 +2,19 @@
 // patch), revisions, identities (system principals are new directory principals), and the 409 while a write runs.
 import type { SandboxRequest } from '../http.ts'
 import type { ContainerAppSeed } from '../index.ts'
-import {
-  addPrincipal,
-  clone,
-  findIdentityById,
-  randomRevisionSuffix,
-  REGION_DISPLAY,
-  resourceKey,
-  rgId
-} from '../state.ts'
+import { addPrincipal, clone, randomRevisionSuffix, REGION_DISPLAY, resourceKey, rgId } from '../state.ts'
 import type { ContainerAppState, Json, RevisionState, SandboxState } from '../state.ts'
-import { authorizeLinked } from './auth.ts'
+import { identityView, normaliseIdentity, replaceIdentity } from './app-identity.ts'
+import { mergeAppPatch } from './app-patch.ts'
+import type { AppWrite } from './app-patch.ts'
+import { rejectIfWriteRunning } from './app-pending-write.ts'
+import { appReadRoutes } from './app-read-routes.ts'
+import { hideSecretValues } from './app-secrets.ts'
+import { checkAppWrite } from './app-write-checks.ts'
 import { armError, resourceNotFound } from './errors.ts'
-import { mergePatch, sameJson } from './json.ts'
-import type { Operations } from './operations.ts'
+import { sameJson } from './json.ts'
+import { pollingHeaders } from './operations.ts'
+import type { Operations, StartedOperation } from './operations.ts'
 import {
   environmentDomain,
   latestReadyRevision,
@@ -23,11 +22,11 @@ import {
   revisionView,
   withoutEmptyEnvValues
 } from './revisions.ts'
+import { requestedResource } from './requested-resource.ts'
 import type { ArmRouteSpec } from './router.ts'
 
 const TYPE = 'Microsoft.App/containerApps'
 const APP = String.raw`^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.App\/containerApps\/([^/]+)`
-export const ASSIGN_ACTION = 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'
 
 export function containerAppId(s: SandboxState, rg: string, name: string): string {
   return `${rgId(s, rg)}/providers/Microsoft.App/containerApps/${name}`
@@ -35,14 +34,7 @@ export function containerAppId(s: SandboxState, rg: string, name: string): strin
 
 export function appView(s: SandboxState, app: ContainerAppState, o: { running?: boolean } = {}): Json {
   const p = clone(app.properties) ?? {}
-  const configuration = p.configuration ?? {}
-  if (Array.isArray(configuration.secrets)) {
-    configuration.secrets = configuration.secrets.map((x: Json) => ({
-      name: x.name,
-      ...(x.keyVaultUrl ? { keyVaultUrl: x.keyVaultUrl } : {}),
-      ...(x.identity ? { identity: x.identity } : {})
-    }))
-  }
+  const configuration = hideSecretValues(p.configuration ?? {})
   const latest = latestRevision(app)
   const ready = latestReadyRevision(app)
   const domain = environmentDomain(s, app)
@@ -72,78 +64,6 @@ export function appView(s: SandboxState, app: ContainerAppState, o: { running?: 
       },
       template: withoutEmptyEnvValues(p.template),
       eventStreamEndpoint: `https://eastus.azurecontainerapps.dev/subscriptions/${s.subscriptionId}/resourceGroups/${app.rg}/containerApps/${app.name}/eventstream`
-    }
-  }
-}
-
-/** The identity block of an app or job as Container Apps answers it. */
-export function identityView(
-  s: SandboxState,
-  app: Pick<ContainerAppState, 'identity' | 'systemPrincipalId'>
-): Json {
-  const type = app.identity?.type ?? 'None'
-  if (type === 'None') return { type: 'None' }
-  const view: Json = { type }
-  if (type.includes('SystemAssigned')) {
-    view.principalId = app.systemPrincipalId
-    view.tenantId = s.tenantId
-  }
-  if (type.includes('UserAssigned')) {
-    view.userAssignedIdentities = Object.fromEntries(
-      Object.keys(app.identity?.userAssignedIdentities ?? {}).map(id => {
-        const uami = findIdentityById(s, id)
-        return [id, { principalId: uami?.principalId, clientId: uami?.clientId }]
-      })
-    )
-  }
-  return view
-}
-
-/** Container Apps writes the combined type without a space and accepts any casing. */
-export function normaliseIdentity(identity: Json): ContainerAppState['identity'] {
-  if (identity === undefined || identity === null) return undefined
-  const parts = String(identity.type ?? 'None')
-    .split(',')
-    .map(t => t.trim().toLowerCase())
-  const type =
-    [parts.includes('systemassigned') && 'SystemAssigned', parts.includes('userassigned') && 'UserAssigned']
-      .filter(Boolean)
-      .join(',') || 'None'
-  if (type === 'None') return { type }
-  return {
-    type,
-    ...(type.includes('UserAssigned')
-      ? { userAssignedIdentities: clone(identity.userAssignedIdentities ?? {}) }
-      : {})
-  }
-}
-
-export function validateSecrets(properties: Json): void {
-  const secrets: Json[] = properties?.configuration?.secrets ?? []
-  const invalid = secrets
-    .filter(x => (x.value === undefined || x.value === null) && !(x.keyVaultUrl && x.identity))
-    .map(x => x.name)
-  if (invalid.length > 0) {
-    throw armError(
-      400,
-      'ContainerAppSecretInvalid',
-      `Container app secret(s) with name(s) '${invalid.join(',')}' are invalid: value or keyVaultUrl and identity should be provided.`
-    )
-  }
-}
-
-export function validateUserAssigned(
-  s: SandboxState,
-  identity: ContainerAppState['identity'],
-  appId: string
-): void {
-  for (const id of Object.keys(identity?.userAssignedIdentities ?? {})) {
-    if (!findIdentityById(s, id)) {
-      throw armError(
-        400,
-        'FailedIdentityOperation',
-        `Identity operation for resource '${appId}' failed with error 'Failed to perform resource identity operation. Status: 'NotFound'. Response: '{"error":{"code":"NotFound","message":"Resource '${id}' does not exist."}}''.`
-      )
     }
   }
 }
@@ -243,60 +163,25 @@ export function seedContainerApp(
 }
 
 export function containerAppRoutes(s: SandboxState, ops: Operations): ArmRouteSpec[] {
-  const getApp = (req: SandboxRequest): ContainerAppState => {
-    const app = s.apps.get(resourceKey(req.params[1], req.params[2]))
-    if (!app) throw resourceNotFound(TYPE, req.params[2], req.params[1])
-    return app
-  }
-  const running = (app: ContainerAppState): boolean =>
-    app.pending !== undefined && ops.isRunning(app.pending.operationId)
-  const rejectIfBusy = (app: ContainerAppState): void => {
-    if (running(app)) {
-      throw armError(
-        409,
-        'ContainerAppOperationInProgress',
-        `Cannot modify container app '${app.name}' because another operation is in progress. Please retry the operation.`
-      )
-    }
-  }
-  const appScope = (req: SandboxRequest): string => containerAppId(s, req.params[1], req.params[2])
+  const getApp = (req: SandboxRequest): ContainerAppState => requestedResource(s.apps, TYPE, req)
+  const rejectIfBusy = (app: ContainerAppState): void => rejectIfWriteRunning(ops, app, 'container app')
 
   /** Applies a validated write: identity, properties, maybe a revision; then runs it as an operation. */
   const applyWrite = (
     req: SandboxRequest,
     caller: string,
     app: ContainerAppState,
-    next: { tags: Record<string, string>; properties: Json; identity: ContainerAppState['identity'] },
+    next: AppWrite,
     fresh: boolean
-  ): { opHeaders: Record<string, string> } => {
-    validateSecrets(next.properties)
-    validateUserAssigned(s, next.identity, app.id)
-    const linked = Object.keys(next.identity?.userAssignedIdentities ?? {})
-    if (linked.length > 0) {
-      authorizeLinked(s, caller, {
-        action: 'Microsoft.App/containerApps/write',
-        scope: app.id,
-        linkedAction: ASSIGN_ACTION,
-        linkedScopes: linked
-      })
-    }
+  ): { opHeaders: StartedOperation['headers'] } => {
+    checkAppWrite(s, caller, app, next, 'Microsoft.App/containerApps/write')
     const revision = planRevision(
       s,
       app,
       fresh ? undefined : app.properties.template,
       next.properties.template
     )
-    const identityChanged = !sameJson(app.identity ?? { type: 'None' }, next.identity ?? { type: 'None' })
-
-    const hadSystem = app.identity?.type.includes('SystemAssigned') ?? false
-    const wantsSystem = next.identity?.type.includes('SystemAssigned') ?? false
-    if (wantsSystem && !hadSystem) {
-      app.systemPrincipalId = addPrincipal(s, { kind: 'systemAssigned', displayName: app.name }).objectId
-    } else if (!wantsSystem && hadSystem && app.systemPrincipalId) {
-      s.principals.delete(app.systemPrincipalId)
-      app.systemPrincipalId = undefined
-    }
-    app.identity = next.identity
+    const identityChanged = replaceIdentity(s, app, next.identity)
     app.tags = next.tags
     app.properties = next.properties
     if (revision) app.revisions.push(revision)
@@ -335,27 +220,14 @@ export function containerAppRoutes(s: SandboxState, ops: Operations): ArmRouteSp
   }
 
   return [
-    {
-      method: 'GET',
-      pattern: new RegExp(`${APP}$`, 'i'),
-      operation: 'containerApps.get',
-      action: 'Microsoft.App/containerApps/read',
-      handle: req => {
-        const app = getApp(req)
-        return { status: 200, body: appView(s, app, { running: running(app) }) }
-      }
-    },
-    {
-      method: 'POST',
-      pattern: new RegExp(`${APP}\\/listSecrets$`, 'i'),
-      operation: 'containerApps.listSecrets',
-      action: 'Microsoft.App/containerApps/listSecrets/action',
-      scope: appScope,
-      handle: req => {
-        const secrets: Json[] = getApp(req).properties.configuration?.secrets ?? []
-        return { status: 200, body: { value: clone(secrets) } }
-      }
-    },
+    ...appReadRoutes(ops, {
+      path: APP,
+      type: TYPE,
+      operations: 'containerApps',
+      find: getApp,
+      view: (app, o) => appView(s, app, o),
+      scope: req => containerAppId(s, req.params[1], req.params[2])
+    }),
     {
       method: 'PUT',
       pattern: new RegExp(`${APP}$`, 'i'),
@@ -387,10 +259,7 @@ export function containerAppRoutes(s: SandboxState, ops: Operations): ArmRouteSp
         )
         return {
           status: 201,
-          headers: {
-            'azure-asyncoperation': opHeaders['azure-asyncoperation'],
-            'retry-after': opHeaders['retry-after']
-          },
+          headers: pollingHeaders(opHeaders, 'azure-asyncoperation'),
           body: appView(s, app, { running: true })
         }
       }
@@ -403,18 +272,11 @@ export function containerAppRoutes(s: SandboxState, ops: Operations): ArmRouteSp
       handle: (req, caller) => {
         const app = getApp(req)
         rejectIfBusy(app)
-        const body = (req.body ?? {}) as Json
-        const merged = mergePatch(
-          { tags: app.tags, properties: app.properties },
-          { tags: body.tags, properties: body.properties }
-        )
-        // `identity` is not merged: the object in the request replaces the app's identity whole.
-        const identity = 'identity' in body ? normaliseIdentity(body.identity) : app.identity
         const { opHeaders } = applyWrite(
           req,
           caller,
           app,
-          { tags: merged.tags ?? {}, properties: merged.properties ?? {}, identity },
+          mergeAppPatch(app, (req.body ?? {}) as Json),
           false
         )
         return { status: 202, headers: opHeaders }

@@ -5,18 +5,16 @@ import type { SandboxRequest } from '../http.ts'
 import type { ContainerAppJobSeed } from '../index.ts'
 import { addPrincipal, clone, REGION_DISPLAY, resourceKey, rgId } from '../state.ts'
 import type { JobState, Json, SandboxState } from '../state.ts'
-import { authorizeLinked } from './auth.ts'
-import {
-  ASSIGN_ACTION,
-  identityView,
-  normaliseIdentity,
-  validateSecrets,
-  validateUserAssigned
-} from './container-apps.ts'
-import { armError, resourceNotFound } from './errors.ts'
-import { mergePatch, sameJson } from './json.ts'
+import { identityView, normaliseIdentity, replaceIdentity } from './app-identity.ts'
+import { mergeAppPatch } from './app-patch.ts'
+import { rejectIfWriteRunning } from './app-pending-write.ts'
+import { appReadRoutes } from './app-read-routes.ts'
+import { hideSecretValues } from './app-secrets.ts'
+import { checkAppWrite } from './app-write-checks.ts'
+import { sameJson } from './json.ts'
 import type { Operations } from './operations.ts'
 import { withoutEmptyEnvValues } from './revisions.ts'
+import { requestedResource } from './requested-resource.ts'
 import type { ArmRouteSpec } from './router.ts'
 
 const TYPE = 'Microsoft.App/jobs'
@@ -28,14 +26,7 @@ export function jobId(s: SandboxState, rg: string, name: string): string {
 
 export function jobView(s: SandboxState, job: JobState, o: { running?: boolean } = {}): Json {
   const p = clone(job.properties) ?? {}
-  const configuration = p.configuration ?? {}
-  if (Array.isArray(configuration.secrets)) {
-    configuration.secrets = configuration.secrets.map((x: Json) => ({
-      name: x.name,
-      ...(x.keyVaultUrl ? { keyVaultUrl: x.keyVaultUrl } : {}),
-      ...(x.identity ? { identity: x.identity } : {})
-    }))
-  }
+  const configuration = hideSecretValues(p.configuration ?? {})
   return {
     id: job.id,
     name: job.name,
@@ -111,36 +102,17 @@ export function seedJob(s: SandboxState, rg: string, name: string, seed: Contain
 }
 
 export function jobRoutes(s: SandboxState, ops: Operations): ArmRouteSpec[] {
-  const getJob = (req: SandboxRequest): JobState => {
-    const job = s.jobs.get(resourceKey(req.params[1], req.params[2]))
-    if (!job) throw resourceNotFound(TYPE, req.params[2], req.params[1])
-    return job
-  }
-  const running = (job: JobState): boolean =>
-    job.pending !== undefined && ops.isRunning(job.pending.operationId)
+  const getJob = (req: SandboxRequest): JobState => requestedResource(s.jobs, TYPE, req)
 
   return [
-    {
-      method: 'GET',
-      pattern: new RegExp(`${JOB}$`, 'i'),
-      operation: 'jobs.get',
-      action: 'Microsoft.App/jobs/read',
-      handle: req => {
-        const job = getJob(req)
-        return { status: 200, body: jobView(s, job, { running: running(job) }) }
-      }
-    },
-    {
-      method: 'POST',
-      pattern: new RegExp(`${JOB}\\/listSecrets$`, 'i'),
-      operation: 'jobs.listSecrets',
-      action: 'Microsoft.App/jobs/listSecrets/action',
-      scope: req => jobId(s, req.params[1], req.params[2]),
-      handle: req => {
-        const secrets: Json[] = getJob(req).properties.configuration?.secrets ?? []
-        return { status: 200, body: { value: clone(secrets) } }
-      }
-    },
+    ...appReadRoutes(ops, {
+      path: JOB,
+      type: TYPE,
+      operations: 'jobs',
+      find: getJob,
+      view: (job, o) => jobView(s, job, o),
+      scope: req => jobId(s, req.params[1], req.params[2])
+    }),
     {
       method: 'PATCH',
       pattern: new RegExp(`${JOB}$`, 'i'),
@@ -148,46 +120,13 @@ export function jobRoutes(s: SandboxState, ops: Operations): ArmRouteSpec[] {
       action: 'Microsoft.App/jobs/write',
       handle: (req, caller) => {
         const job = getJob(req)
-        if (running(job)) {
-          throw armError(
-            409,
-            'ContainerAppOperationInProgress',
-            `Cannot modify container app job '${job.name}' because another operation is in progress. Please retry the operation.`
-          )
-        }
-        const body = (req.body ?? {}) as Json
-        const merged = mergePatch(
-          { tags: job.tags, properties: job.properties },
-          { tags: body.tags, properties: body.properties }
-        )
-        const properties = merged.properties ?? {}
-        // `identity` is not merged: the object in the request replaces the job's identity whole.
-        const identity = 'identity' in body ? normaliseIdentity(body.identity) : job.identity
-        validateSecrets(properties)
-        validateUserAssigned(s, identity, job.id)
-        const linked = Object.keys(identity?.userAssignedIdentities ?? {})
-        if (linked.length > 0) {
-          authorizeLinked(s, caller, {
-            action: 'Microsoft.App/jobs/write',
-            scope: job.id,
-            linkedAction: ASSIGN_ACTION,
-            linkedScopes: linked
-          })
-        }
-        const definitionChanged = !sameJson(job.properties, properties)
-        const identityChanged = !sameJson(job.identity ?? { type: 'None' }, identity ?? { type: 'None' })
-
-        const hadSystem = job.identity?.type.includes('SystemAssigned') ?? false
-        const wantsSystem = identity?.type.includes('SystemAssigned') ?? false
-        if (wantsSystem && !hadSystem) {
-          job.systemPrincipalId = addPrincipal(s, { kind: 'systemAssigned', displayName: job.name }).objectId
-        } else if (!wantsSystem && hadSystem && job.systemPrincipalId) {
-          s.principals.delete(job.systemPrincipalId)
-          job.systemPrincipalId = undefined
-        }
-        job.identity = identity
-        job.tags = merged.tags ?? {}
-        job.properties = properties
+        rejectIfWriteRunning(ops, job, 'container app job')
+        const next = mergeAppPatch(job, (req.body ?? {}) as Json)
+        checkAppWrite(s, caller, job, next, 'Microsoft.App/jobs/write')
+        const definitionChanged = !sameJson(job.properties, next.properties)
+        const identityChanged = replaceIdentity(s, job, next.identity)
+        job.tags = next.tags
+        job.properties = next.properties
 
         const durationMs = definitionChanged
           ? s.latency.appUpdateMs

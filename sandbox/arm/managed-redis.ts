@@ -10,13 +10,17 @@ import type {
   ManagedRedisState,
   SandboxState
 } from '../state.ts'
+import { otherAssignmentFor, requireReplicatedPrincipal } from './assignment-checks.ts'
+import { deleteAssignment, startAssignmentWrite } from './assignment-lro.ts'
 import { armError, resourceNotFound } from './errors.ts'
+import { pollingHeaders } from './operations.ts'
 import type { Operations } from './operations.ts'
+import { pagedList } from './paging.ts'
 import { rejectIfCacheBusy } from './redis.ts'
+import { requestedResource } from './requested-resource.ts'
 import type { ArmRouteSpec } from './router.ts'
 
 const TYPE = 'Microsoft.Cache/redisEnterprise'
-const PAGE_SIZE = 2
 /** the TypeSpec pattern of accessPolicyAssignmentName (AccessPolicyAssignment.tsp) */
 const NAME = /^[A-Za-z0-9]{1,60}$/
 const DEFAULT_POLICY = 'default'
@@ -171,11 +175,7 @@ export function managedRedisAssignmentView(
 export function managedRedisRoutes(ctx: ManagedRedisContext): ArmRouteSpec[] {
   const { state: s, ops } = ctx
 
-  const getCluster = (req: SandboxRequest): ManagedRedisState => {
-    const cluster = s.managedRedis.get(resourceKey(req.params[1], req.params[2]))
-    if (!cluster) throw resourceNotFound(TYPE, req.params[2], req.params[1])
-    return cluster
-  }
+  const getCluster = (req: SandboxRequest): ManagedRedisState => requestedResource(s.managedRedis, TYPE, req)
   const getDatabase = (
     req: SandboxRequest
   ): { cluster: ManagedRedisState; db: ManagedRedisDatabaseState } => {
@@ -214,9 +214,7 @@ export function managedRedisRoutes(ctx: ManagedRedisContext): ArmRouteSpec[] {
       )
     }
     const existing = db.assignments.get(name.toLowerCase())
-    const other = [...db.assignments.values()].find(
-      a => a !== existing && a.objectId.toLowerCase() === objectId.toLowerCase()
-    )
+    const other = otherAssignmentFor(db.assignments, existing, objectId)
     if (other) {
       throw armError(
         400,
@@ -224,14 +222,7 @@ export function managedRedisRoutes(ctx: ManagedRedisContext): ArmRouteSpec[] {
         `User '${objectId}' already has an access policy assignment ('${other.name}') on database '${db.name}' of cluster '${cluster.name}'. Each user can have one access policy assignment per database.`
       )
     }
-    const principal = s.principals.get(objectId.toLowerCase())
-    if (!principal || Date.now() - principal.createdAt < s.replicationDelayMs) {
-      throw armError(
-        400,
-        'PrincipalNotFound',
-        `Principal ${objectId} does not exist in the directory ${s.tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning an access policy, this error might be related to a replication delay. In this case, retry the operation after some time.`
-      )
-    }
+    requireReplicatedPrincipal(s, objectId)
     const unchanged =
       existing !== undefined &&
       existing.provisioningState === 'Succeeded' &&
@@ -246,75 +237,27 @@ export function managedRedisRoutes(ctx: ManagedRedisContext): ArmRouteSpec[] {
     }
     const previousObjectId = existing?.objectId
     db.assignments.set(name.toLowerCase(), assignment)
-    const started = ops.start(
-      {
-        provider: 'Microsoft.Cache',
-        durationMs: s.latency.assignmentMs,
-        complete: async () => {
-          cluster.inFlight.delete(started.id)
-          assignment.provisioningState = 'Succeeded'
-          await ctx.syncUser(objectId)
-          if (previousObjectId && previousObjectId.toLowerCase() !== objectId.toLowerCase()) {
-            await ctx.syncUser(previousObjectId)
-          }
-          return undefined
-        },
-        finalReply: () => ({ status: 200, body: managedRedisAssignmentView(cluster, db, assignment) })
-      },
-      req
-    )
-    cluster.inFlight.add(started.id)
+    const started = startAssignmentWrite(ctx, req, cluster, {
+      assignment,
+      replacedObjectId:
+        previousObjectId?.toLowerCase() !== objectId.toLowerCase() ? previousObjectId : undefined,
+      finalReply: () => ({ status: 200, body: managedRedisAssignmentView(cluster, db, assignment) })
+    })
     return {
       status: existing ? 200 : 201,
-      headers: {
-        'azure-asyncoperation': started.headers['azure-asyncoperation'],
-        'retry-after': started.headers['retry-after']
-      },
+      headers: pollingHeaders(started.headers, 'azure-asyncoperation'),
       body: managedRedisAssignmentView(cluster, db, assignment)
     }
   }
 
   const remove = (req: SandboxRequest): Reply => {
     const { cluster, db } = getDatabase(req)
-    const existing = db.assignments.get(req.params[4].toLowerCase())
-    if (!existing) return { status: 204 }
-    rejectIfCacheBusy(ops, cluster)
-    existing.provisioningState = 'Deleting'
-    const started = ops.start(
-      {
-        provider: 'Microsoft.Cache',
-        durationMs: s.latency.assignmentMs,
-        complete: async () => {
-          cluster.inFlight.delete(started.id)
-          db.assignments.delete(existing.name.toLowerCase())
-          await ctx.syncUser(existing.objectId)
-          return undefined
-        },
-        finalReply: () => ({ status: 204 })
-      },
-      req
-    )
-    cluster.inFlight.add(started.id)
-    return {
-      status: 202,
-      headers: {
-        'azure-asyncoperation': started.headers['azure-asyncoperation'],
-        'retry-after': started.headers['retry-after']
-      }
-    }
+    return deleteAssignment(ctx, req, cluster, db.assignments, req.params[4], 'azure-asyncoperation')
   }
 
   const list = (req: SandboxRequest): Reply => {
     const { cluster, db } = getDatabase(req)
-    const all = [...db.assignments.values()]
-    const skip = Number(req.query.get('$skipToken') ?? 0) || 0
-    const page = all.slice(skip, skip + PAGE_SIZE).map(a => managedRedisAssignmentView(cluster, db, a))
-    const next = skip + PAGE_SIZE
-    const nextLink =
-      next < all.length
-        ? `${req.origin}${req.path}?api-version=${req.query.get('api-version')}&$skipToken=${next}`
-        : undefined
-    return { status: 200, body: { value: page, ...(nextLink ? { nextLink } : {}) } }
+    return pagedList(req, [...db.assignments.values()], a => managedRedisAssignmentView(cluster, db, a))
   }
 
   const assignment = new RegExp(`${ASSIGNMENTS}\\/([^/]+)$`, 'i')

@@ -41,6 +41,15 @@ export interface StartedOperation {
   headers: { location: string; 'azure-asyncoperation': string; 'retry-after': string }
 }
 
+/** The polling headers of an initial 201/202: the Location (result URL) or Azure-AsyncOperation (status URL) one,
+ * with Retry-After. */
+export function pollingHeaders(
+  headers: StartedOperation['headers'],
+  via: 'location' | 'azure-asyncoperation'
+): Record<string, string> {
+  return { [via]: headers[via], 'retry-after': headers['retry-after'] }
+}
+
 export interface Operations {
   start(spec: OperationSpec, req: SandboxRequest): StartedOperation
   /** true while the operation has not ended */

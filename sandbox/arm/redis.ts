@@ -3,11 +3,15 @@
 import type { SandboxRequest } from '../http.ts'
 import { REGION_DISPLAY, resourceKey, rgId } from '../state.ts'
 import type { CacheState, Json, SandboxState } from '../state.ts'
-import { armError, resourceNotFound } from './errors.ts'
+import { startCacheOperation } from './cache-operation.ts'
+import { armError } from './errors.ts'
 import { mergePatch, sameJson } from './json.ts'
+import { pollingHeaders } from './operations.ts'
 import type { Operations } from './operations.ts'
+import { requestedResource } from './requested-resource.ts'
 import type { ArmRouteSpec } from './router.ts'
 
+/** api-versions of the Redis RP, oldest first */
 export const REDIS_API_VERSIONS = [
   '2015-08-01',
   '2016-04-01',
@@ -113,9 +117,7 @@ export function cacheView(ctx: RedisContext, cache: CacheState): Json {
 }
 
 export function getCache(s: SandboxState, req: SandboxRequest): CacheState {
-  const cache = s.caches.get(resourceKey(req.params[1], req.params[2]))
-  if (!cache) throw resourceNotFound('Microsoft.Cache/Redis', req.params[2], req.params[1])
-  return cache
+  return requestedResource(s.caches, 'Microsoft.Cache/Redis', req)
 }
 
 /** Any write on a cache (classic or Managed Redis) or its children is refused while the cache applies an update. */
@@ -195,24 +197,17 @@ export function redisRoutes(ctx: RedisContext): ArmRouteSpec[] {
           cache.properties.redisConfiguration['aad-enabled'] = String(aadRequested).toLowerCase()
         }
         cache.provisioningState = aadToggle ? 'ConfiguringAAD' : 'Updating'
-        const started = ops.start(
-          {
-            provider: 'Microsoft.Cache',
-            durationMs: s.latency.cacheUpdateMs,
-            complete: async () => {
-              cache.inFlight.delete(started.id)
-              cache.provisioningState = 'Succeeded'
-              if (aadToggle) await ctx.syncDataPlane(cache)
-              return undefined
-            },
-            finalReply: () => ({ status: 200, body: cacheView(ctx, cache) })
+        const started = startCacheOperation(ops, cache, req, {
+          durationMs: s.latency.cacheUpdateMs,
+          complete: async () => {
+            cache.provisioningState = 'Succeeded'
+            if (aadToggle) await ctx.syncDataPlane(cache)
           },
-          req
-        )
-        cache.inFlight.add(started.id)
+          finalReply: () => ({ status: 200, body: cacheView(ctx, cache) })
+        })
         return {
           status: 202,
-          headers: { location: started.headers.location, 'retry-after': started.headers['retry-after'] },
+          headers: pollingHeaders(started.headers, 'location'),
           body: cacheView(ctx, cache)
         }
       }

@@ -6,7 +6,7 @@ import type {
 import type { AzureClients } from '../azure/clients.js'
 import type { Deadline } from '../deadline.js'
 import type { Inputs } from '../inputs/types.js'
-import { readCache, type CacheRef } from './read-cache.js'
+import { readCache, type CacheRef, type CacheState } from './read-cache.js'
 import { ReadError } from './read-error.js'
 import { describeTarget, getTarget, type TargetResource } from './target.js'
 
@@ -37,18 +37,22 @@ async function reading<T>(what: string, read: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Reads everything the plan needs, all at once: none of these reads depends on another. */
+/**
+ * Reads everything the plan needs, all at once: none of these reads depends on another. The cache is the
+ * same for every app of a run, so the run reads it once and hands the read in.
+ */
 export async function readState(
   clients: AzureClients,
   inputs: Inputs,
-  deadline: Deadline
+  deadline: Deadline,
+  cache: Promise<CacheState> = readCache(clients, inputs, deadline.signal)
 ): Promise<CurrentState> {
   const options = { abortSignal: deadline.signal }
   const app = `${describeTarget(inputs.target)} in resource group ${inputs.target.resourceGroup}`
   const identity = inputs.identity
   const [appState, cacheState, userIdentity] = await Promise.all([
     reading(app, () => getTarget(clients, inputs.target, options)),
-    readCache(clients, inputs, deadline.signal),
+    cache,
     identity.kind === 'user'
       ? reading(
           `user-assigned identity ${identity.name} in resource group ${identity.resourceGroup}`,
