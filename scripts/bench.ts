@@ -216,7 +216,7 @@ async function benchOneApp(): Promise<void> {
   )
   target('no-op writes', `= ${TARGETS.noopWrites}`, results.noop.writes?.max, v => v === TARGETS.noopWrites)
   target(
-    'cold start (spawn → first ARM request)',
+    'cold start, ms (spawn → first ARM request)',
     `≤ ${TARGETS.coldStartMs} ms`,
     stats(samples.flatMap(s => [s.fresh.firstArmMs, s.noop.firstArmMs]))?.median,
     v => v <= TARGETS.coldStartMs
