@@ -197,11 +197,9 @@ async function benchOneApp(): Promise<void> {
       maxRssBytes: of(s => s.noop.maxRssBytes)
     },
     bundle,
-    targets: {} as Record<string, { target: string; value: number | undefined; pass: boolean }>
+    targets: {} as Targets
   }
-  const target = (name: string, text: string, value: number | undefined, pass: (v: number) => boolean) => {
-    results.targets[name] = { target: text, value, pass: value !== undefined && pass(value) }
-  }
+  const target = targetRecorder(results.targets)
   target(
     'fresh ÷ floor',
     `≤ ${TARGETS.freshOverFloor}`,
@@ -279,11 +277,7 @@ async function benchOneApp(): Promise<void> {
     console.log(
       `bundle: dist/index.js ${(bundle.indexBytes / 2 ** 20).toFixed(2)} MiB; dist/ without maps ${(bundle.distBytes / 2 ** 20).toFixed(2)} MiB\n`
     )
-    for (const [name, t] of Object.entries(results.targets)) {
-      const value =
-        t.value === undefined ? '–' : Number.isInteger(t.value) ? String(t.value) : t.value.toFixed(2)
-      console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${name}: ${value} (target ${t.target})`)
-    }
+    printTargets(results.targets, 2)
   }
   if (Object.values(results.targets).some(t => !t.pass)) process.exitCode = 1
 }
@@ -478,11 +472,9 @@ async function benchManyApps(apps: number): Promise<void> {
       writes: of(s => s.noop.writes),
       maxRssBytes: of(s => s.noop.maxRssBytes)
     },
-    targets: {} as Record<string, { target: string; value: number | undefined; pass: boolean }>
+    targets: {} as Targets
   }
-  const target = (name: string, text: string, value: number | undefined, pass: (v: number) => boolean) => {
-    results.targets[name] = { target: text, value, pass: value !== undefined && pass(value) }
-  }
+  const target = targetRecorder(results.targets)
   target(
     `${apps} apps: fresh ÷ floor`,
     `≤ ${TARGETS.freshOverFloor}`,
@@ -562,13 +554,26 @@ async function benchManyApps(apps: number): Promise<void> {
       `\nfloor = identity + ${apps} × assignment + PATCH + revision = ${floorMs / 1000} s   fresh ÷ floor ${n(f.overFloor, 3)}` +
         `   (target ≤ ${TARGETS.freshOverFloor}: ${((TARGETS.freshOverFloor * floorMs) / 1000).toFixed(1)} s)\n`
     )
-    for (const [name, t] of Object.entries(results.targets)) {
-      const value =
-        t.value === undefined ? '–' : Number.isInteger(t.value) ? String(t.value) : t.value.toFixed(3)
-      console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${name}: ${value} (target ${t.target})`)
-    }
+    printTargets(results.targets, 3)
   }
   if (Object.values(results.targets).some(t => !t.pass)) process.exitCode = 1
+}
+
+type Targets = Record<string, { target: string; value: number | undefined; pass: boolean }>
+
+/** Records a target's measured value and whether it passes. */
+function targetRecorder(targets: Targets) {
+  return (name: string, text: string, value: number | undefined, pass: (v: number) => boolean): void => {
+    targets[name] = { target: text, value, pass: value !== undefined && pass(value) }
+  }
+}
+
+function printTargets(targets: Targets, decimals: number): void {
+  for (const [name, t] of Object.entries(targets)) {
+    const value =
+      t.value === undefined ? '–' : Number.isInteger(t.value) ? String(t.value) : t.value.toFixed(decimals)
+    console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${name}: ${value} (target ${t.target})`)
+  }
 }
 
 const apps = appsOption()
