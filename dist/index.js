@@ -37423,7 +37423,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41973);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(39712);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37432,7 +37432,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 41973:
+/***/ 39712:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -98797,6 +98797,73 @@ async function signIn(report, inputs, cloud, deadline, fetchIdToken) {
     }, error => explainFailure(error, 'sign in to Azure', { cloud, signIn: created, clientId: inputs.clientId }));
 }
 
+;// CONCATENATED MODULE: ./src/inputs/input-reader.ts
+/** Shows a user's value safely inside an error: quoted, control characters escaped, long values cut. */
+function quote(value) {
+    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
+    return JSON.stringify(shown);
+}
+/**
+ * Reads inputs by kind (text, required, one of, boolean, URL), gathering every problem instead of stopping at
+ * the first, each naming the input, what is wrong and how to fix it.
+ */
+class InputReader {
+    problems = [];
+    get;
+    constructor(get) {
+        this.get = get;
+    }
+    text = (name) => this.get(name).trim();
+    required = (name, hint) => {
+        const value = this.text(name);
+        if (!value)
+            this.problems.push(`Input "${name}" is required: ${hint}.`);
+        return value;
+    };
+    matching = (name, value, pattern, rule) => {
+        if (value && !pattern.test(value))
+            this.problems.push(`Input "${name}" is ${quote(value)}, which is not valid: ${rule}.`);
+    };
+    oneOf = (name, allowed) => {
+        const value = (this.text(name) || allowed[0]).toLowerCase();
+        if (!allowed.includes(value)) {
+            this.problems.push(`Input "${name}" is ${quote(this.text(name))}; use one of: ${allowed.join(', ')}.`);
+            return allowed[0];
+        }
+        return value;
+    };
+    /** YAML 1.2 core schema booleans, as the runner's own getBooleanInput accepts them; empty is false. */
+    boolean = (name) => {
+        const value = this.text(name);
+        if (/^(true|True|TRUE)$/.test(value))
+            return true;
+        if (/^(false|False|FALSE|)$/.test(value))
+            return false;
+        this.problems.push(`Input "${name}" is ${quote(value)}; use true or false.`);
+        return false;
+    };
+    httpsUrl = (name, { allowHttp }) => {
+        const value = this.text(name);
+        if (!value)
+            return undefined;
+        let url;
+        try {
+            url = new URL(value);
+        }
+        catch {
+            this.problems.push(`Input "${name}" is ${quote(value)}, which is not an absolute URL; write it as https://host/path.`);
+            return undefined;
+        }
+        const okProtocols = allowHttp ? ['https:', 'http:'] : ['https:'];
+        if (!okProtocols.includes(url.protocol)) {
+            this.problems.push(`Input "${name}" must use ${okProtocols.map(p => p.replace(':', '')).join(' or ')}, not ${quote(url.protocol)}.`);
+        }
+        if (url.username || url.password)
+            this.problems.push(`Input "${name}" must not carry credentials in the URL.`);
+        return allowHttp ? url.toString() : value.replace(/\/+$/, '');
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/rules.ts
 // Azure naming rules, from the resource providers' specifications and the Azure naming-rules page.
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -98822,69 +98889,103 @@ const CONTAINER_APP_OR_JOB_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/
 /** A cache given by resource ID: Azure Cache for Redis (redis) or Azure Managed Redis (redisEnterprise). */
 const CACHE_RESOURCE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Cache\/(redis|redisEnterprise)\/([^/]+)$/i;
 
+;// CONCATENATED MODULE: ./src/inputs/read-identity.ts
+
+
+/** `identity`: system, or the resource ID of a user-assigned identity. */
+function readIdentity(value, problems) {
+    if (value.toLowerCase() === 'system')
+        return { kind: 'system' };
+    const match = USER_ASSIGNED_IDENTITY_ID.exec(value);
+    const example = '/subscriptions/<subscription-id>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>';
+    if (!match) {
+        problems.push(`Input "identity" is ${quote(value)}; use system, or the resource ID of a user-assigned identity: ${example}.`);
+        return { kind: 'system' };
+    }
+    const [, subscriptionId, resourceGroup, name] = match;
+    if (!GUID.test(subscriptionId))
+        problems.push(`Input "identity" has subscription ${quote(subscriptionId)}, which is not a GUID; use ${example}.`);
+    if (!RESOURCE_GROUP.test(resourceGroup))
+        problems.push(`Input "identity" has resource group ${quote(resourceGroup)}, which is not a valid resource group name.`);
+    if (!IDENTITY_NAME.test(name))
+        problems.push(`Input "identity" has identity name ${quote(name)}, which is not valid: 3–128 letters, digits, hyphens and underscores.`);
+    return { kind: 'user', resourceId: value, subscriptionId, resourceGroup, name };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/read-targets.ts
+
+
+const APP_NAME_RULE = 'a container app name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several apps one per line';
+const JOB_NAME_RULE = 'a job name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several jobs one per line';
+/**
+ * The apps and jobs of the run: names (one per line) in container-app are apps and in container-app-job are
+ * jobs, in the resource-group input; a resource ID in either input names its own kind and resource group
+ * (…/Microsoft.App/containerApps/{name} is an app, …/Microsoft.App/jobs/{name} a job).
+ */
+function readTargets(text, defaults, problems, matching) {
+    const lines = (value) => value
+        .split('\n')
+        .map(n => n.trim())
+        .filter(Boolean);
+    const entries = [
+        ...lines(text.apps).map(line => ({ input: 'container-app', kind: 'app', line })),
+        ...lines(text.jobs).map(line => ({ input: 'container-app-job', kind: 'job', line }))
+    ];
+    if (!entries.length) {
+        problems.push('Input "container-app" is required: the name of the container app (several: one per line), unless "container-app-job" names a Container Apps job.');
+        return [];
+    }
+    const example = '/subscriptions/<subscription-id>/resourceGroups/<group>/providers/Microsoft.App/';
+    const targets = [];
+    for (const { input, kind, line } of entries) {
+        if (!line.startsWith('/')) {
+            matching(input, line, CONTAINER_APP, kind === 'job' ? JOB_NAME_RULE : APP_NAME_RULE);
+            targets.push({ kind, name: line, resourceGroup: defaults.resourceGroup });
+            continue;
+        }
+        const match = CONTAINER_APP_OR_JOB_ID.exec(line);
+        if (!match) {
+            problems.push(`Input "${input}" has ${quote(line)}, which is not the resource ID of a container app or a job; use ${example}containerApps/<name> or ${example}jobs/<name>, or just the name.`);
+            continue;
+        }
+        const [, subscriptionId, resourceGroup, type, name] = match;
+        const idKind = type.toLowerCase() === 'jobs' ? 'job' : 'app';
+        if (subscriptionId.toLowerCase() !== defaults.subscriptionId.toLowerCase())
+            problems.push(`Input "${input}" has ${quote(line)}, in subscription ${quote(subscriptionId)}; the action works in the subscription-id subscription (${quote(defaults.subscriptionId)}): run it once per subscription.`);
+        matching(input, resourceGroup, RESOURCE_GROUP, 'the resource group in the resource ID must be 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period');
+        matching(input, name, CONTAINER_APP, idKind === 'job' ? JOB_NAME_RULE : APP_NAME_RULE);
+        targets.push({ kind: idKind, name, resourceGroup });
+    }
+    const unique = [
+        ...new Map(targets.map(t => [`${t.kind}/${t.resourceGroup}/${t.name}`.toLowerCase(), t])).values()
+    ];
+    const names = unique.map(t => t.name);
+    const repeated = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+    if (repeated.length)
+        problems.push(`Inputs "container-app" and "container-app-job" name ${repeated.map(quote).join(', ')} more than once (as an app and a job, or in two resource groups); outputs and reports are keyed by name, so connect them in separate steps.`);
+    return unique;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
 
 
 
-/** Shows a user's value safely inside an error: quoted, control characters escaped, long values cut. */
-function quote(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-    return JSON.stringify(shown);
-}
+
+
+
 /**
  * Reads and validates every input before any request to Azure. All problems are gathered so that a user
  * fixes them in one round, and each names the input, what is wrong and how to fix it.
  */
 function readInputs(get = name => getInput(name)) {
-    const problems = [];
-    const text = (name) => get(name).trim();
-    const required = (name, hint) => {
-        const value = text(name);
-        if (!value)
-            problems.push(`Input "${name}" is required: ${hint}.`);
-        return value;
-    };
-    const matching = (name, value, pattern, rule) => {
-        if (value && !pattern.test(value))
-            problems.push(`Input "${name}" is ${quote(value)}, which is not valid: ${rule}.`);
-    };
-    const oneOf = (name, allowed) => {
-        const value = (text(name) || allowed[0]).toLowerCase();
-        if (!allowed.includes(value)) {
-            problems.push(`Input "${name}" is ${quote(text(name))}; use one of: ${allowed.join(', ')}.`);
-            return allowed[0];
-        }
-        return value;
-    };
-    const boolean = (name) => {
-        const value = text(name);
-        if (/^(true|True|TRUE)$/.test(value))
-            return true;
-        if (/^(false|False|FALSE|)$/.test(value))
-            return false;
-        problems.push(`Input "${name}" is ${quote(value)}; use true or false.`);
-        return false;
-    };
-    const httpsUrl = (name, { allowHttp }) => {
-        const value = text(name);
-        if (!value)
-            return undefined;
-        let url;
-        try {
-            url = new URL(value);
-        }
-        catch {
-            problems.push(`Input "${name}" is ${quote(value)}, which is not an absolute URL; write it as https://host/path.`);
-            return undefined;
-        }
-        const okProtocols = allowHttp ? ['https:', 'http:'] : ['https:'];
-        if (!okProtocols.includes(url.protocol)) {
-            problems.push(`Input "${name}" must use ${okProtocols.map(p => p.replace(':', '')).join(' or ')}, not ${quote(url.protocol)}.`);
-        }
-        if (url.username || url.password)
-            problems.push(`Input "${name}" must not carry credentials in the URL.`);
-        return allowHttp ? url.toString() : value.replace(/\/+$/, '');
-    };
+    const input = new InputReader(get);
+    const { problems } = input;
+    const text = input.text;
+    const required = input.required;
+    const matching = input.matching;
+    const oneOf = input.oneOf;
+    const boolean = input.boolean;
+    const httpsUrl = input.httpsUrl;
     const subscriptionId = required('subscription-id', 'the subscription of the container app and the cache, a GUID');
     matching('subscription-id', subscriptionId, GUID, 'a subscription ID is a GUID such as 00000000-0000-0000-0000-000000000000');
     const tenantId = text('tenant-id') || undefined;
@@ -99014,74 +99115,6 @@ function readInputs(get = name => getInput(name)) {
         disableAccessKeys,
         healthUrl
     };
-}
-const APP_NAME_RULE = 'a container app name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several apps one per line';
-const JOB_NAME_RULE = 'a job name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several jobs one per line';
-/**
- * The apps and jobs of the run: names (one per line) in container-app are apps and in container-app-job are
- * jobs, in the resource-group input; a resource ID in either input names its own kind and resource group
- * (…/Microsoft.App/containerApps/{name} is an app, …/Microsoft.App/jobs/{name} a job).
- */
-function readTargets(text, defaults, problems, matching) {
-    const lines = (value) => value
-        .split('\n')
-        .map(n => n.trim())
-        .filter(Boolean);
-    const entries = [
-        ...lines(text.apps).map(line => ({ input: 'container-app', kind: 'app', line })),
-        ...lines(text.jobs).map(line => ({ input: 'container-app-job', kind: 'job', line }))
-    ];
-    if (!entries.length) {
-        problems.push('Input "container-app" is required: the name of the container app (several: one per line), unless "container-app-job" names a Container Apps job.');
-        return [];
-    }
-    const example = '/subscriptions/<subscription-id>/resourceGroups/<group>/providers/Microsoft.App/';
-    const targets = [];
-    for (const { input, kind, line } of entries) {
-        if (!line.startsWith('/')) {
-            matching(input, line, CONTAINER_APP, kind === 'job' ? JOB_NAME_RULE : APP_NAME_RULE);
-            targets.push({ kind, name: line, resourceGroup: defaults.resourceGroup });
-            continue;
-        }
-        const match = CONTAINER_APP_OR_JOB_ID.exec(line);
-        if (!match) {
-            problems.push(`Input "${input}" has ${quote(line)}, which is not the resource ID of a container app or a job; use ${example}containerApps/<name> or ${example}jobs/<name>, or just the name.`);
-            continue;
-        }
-        const [, subscriptionId, resourceGroup, type, name] = match;
-        const idKind = type.toLowerCase() === 'jobs' ? 'job' : 'app';
-        if (subscriptionId.toLowerCase() !== defaults.subscriptionId.toLowerCase())
-            problems.push(`Input "${input}" has ${quote(line)}, in subscription ${quote(subscriptionId)}; the action works in the subscription-id subscription (${quote(defaults.subscriptionId)}): run it once per subscription.`);
-        matching(input, resourceGroup, RESOURCE_GROUP, 'the resource group in the resource ID must be 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period');
-        matching(input, name, CONTAINER_APP, idKind === 'job' ? JOB_NAME_RULE : APP_NAME_RULE);
-        targets.push({ kind: idKind, name, resourceGroup });
-    }
-    const unique = [
-        ...new Map(targets.map(t => [`${t.kind}/${t.resourceGroup}/${t.name}`.toLowerCase(), t])).values()
-    ];
-    const names = unique.map(t => t.name);
-    const repeated = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
-    if (repeated.length)
-        problems.push(`Inputs "container-app" and "container-app-job" name ${repeated.map(quote).join(', ')} more than once (as an app and a job, or in two resource groups); outputs and reports are keyed by name, so connect them in separate steps.`);
-    return unique;
-}
-function readIdentity(value, problems) {
-    if (value.toLowerCase() === 'system')
-        return { kind: 'system' };
-    const match = USER_ASSIGNED_IDENTITY_ID.exec(value);
-    const example = '/subscriptions/<subscription-id>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>';
-    if (!match) {
-        problems.push(`Input "identity" is ${quote(value)}; use system, or the resource ID of a user-assigned identity: ${example}.`);
-        return { kind: 'system' };
-    }
-    const [, subscriptionId, resourceGroup, name] = match;
-    if (!GUID.test(subscriptionId))
-        problems.push(`Input "identity" has subscription ${quote(subscriptionId)}, which is not a GUID; use ${example}.`);
-    if (!RESOURCE_GROUP.test(resourceGroup))
-        problems.push(`Input "identity" has resource group ${quote(resourceGroup)}, which is not a valid resource group name.`);
-    if (!IDENTITY_NAME.test(name))
-        problems.push(`Input "identity" has identity name ${quote(name)}, which is not valid: 3–128 letters, digits, hyphens and underscores.`);
-    return { kind: 'user', resourceId: value, subscriptionId, resourceGroup, name };
 }
 
 ;// CONCATENATED MODULE: ./src/report/portal-links.ts

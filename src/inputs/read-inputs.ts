@@ -1,70 +1,25 @@
 import * as core from '@actions/core'
 import { InputError } from './input-error.js'
-import * as rules from './rules.js'
+import { InputReader, quote, type Getter } from './input-reader.js'
+import { readIdentity } from './read-identity.js'
+import { readTargets } from './read-targets.js'
 import type { Target } from '../read/target.js'
-import type { AuthMethod, CacheKind, CloudName, IdentityChoice, Inputs, Mode } from './types.js'
-
-type Getter = (name: string) => string
-
-/** Shows a user's value safely inside an error: quoted, control characters escaped, long values cut. */
-export function quote(value: string): string {
-  const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value
-  return JSON.stringify(shown)
-}
+import * as rules from './rules.js'
+import type { AuthMethod, CacheKind, CloudName, Inputs, Mode } from './types.js'
 
 /**
  * Reads and validates every input before any request to Azure. All problems are gathered so that a user
  * fixes them in one round, and each names the input, what is wrong and how to fix it.
  */
 export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
-  const problems: string[] = []
-  const text = (name: string): string => get(name).trim()
-
-  const required = (name: string, hint: string): string => {
-    const value = text(name)
-    if (!value) problems.push(`Input "${name}" is required: ${hint}.`)
-    return value
-  }
-  const matching = (name: string, value: string, pattern: RegExp, rule: string): void => {
-    if (value && !pattern.test(value))
-      problems.push(`Input "${name}" is ${quote(value)}, which is not valid: ${rule}.`)
-  }
-  const oneOf = <T extends string>(name: string, allowed: readonly T[]): T => {
-    const value = (text(name) || allowed[0]).toLowerCase()
-    if (!(allowed as readonly string[]).includes(value)) {
-      problems.push(`Input "${name}" is ${quote(text(name))}; use one of: ${allowed.join(', ')}.`)
-      return allowed[0]
-    }
-    return value as T
-  }
-  const boolean = (name: string): boolean => {
-    const value = text(name)
-    if (/^(true|True|TRUE)$/.test(value)) return true
-    if (/^(false|False|FALSE|)$/.test(value)) return false
-    problems.push(`Input "${name}" is ${quote(value)}; use true or false.`)
-    return false
-  }
-  const httpsUrl = (name: string, { allowHttp }: { allowHttp: boolean }): string | undefined => {
-    const value = text(name)
-    if (!value) return undefined
-    let url: URL
-    try {
-      url = new URL(value)
-    } catch {
-      problems.push(
-        `Input "${name}" is ${quote(value)}, which is not an absolute URL; write it as https://host/path.`
-      )
-      return undefined
-    }
-    const okProtocols = allowHttp ? ['https:', 'http:'] : ['https:']
-    if (!okProtocols.includes(url.protocol)) {
-      problems.push(
-        `Input "${name}" must use ${okProtocols.map(p => p.replace(':', '')).join(' or ')}, not ${quote(url.protocol)}.`
-      )
-    }
-    if (url.username || url.password) problems.push(`Input "${name}" must not carry credentials in the URL.`)
-    return allowHttp ? url.toString() : value.replace(/\/+$/, '')
-  }
+  const input = new InputReader(get)
+  const { problems } = input
+  const text = input.text
+  const required = input.required
+  const matching = input.matching
+  const oneOf = input.oneOf
+  const boolean = input.boolean
+  const httpsUrl = input.httpsUrl
 
   const subscriptionId = required(
     'subscription-id',
@@ -284,106 +239,4 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
     disableAccessKeys,
     healthUrl
   }
-}
-
-const APP_NAME_RULE =
-  'a container app name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several apps one per line'
-const JOB_NAME_RULE =
-  'a job name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several jobs one per line'
-
-/**
- * The apps and jobs of the run: names (one per line) in container-app are apps and in container-app-job are
- * jobs, in the resource-group input; a resource ID in either input names its own kind and resource group
- * (…/Microsoft.App/containerApps/{name} is an app, …/Microsoft.App/jobs/{name} a job).
- */
-function readTargets(
-  text: { apps: string; jobs: string },
-  defaults: { subscriptionId: string; resourceGroup: string },
-  problems: string[],
-  matching: (name: string, value: string, pattern: RegExp, rule: string) => void
-): Target[] {
-  const lines = (value: string) =>
-    value
-      .split('\n')
-      .map(n => n.trim())
-      .filter(Boolean)
-  const entries = [
-    ...lines(text.apps).map(line => ({ input: 'container-app', kind: 'app' as const, line })),
-    ...lines(text.jobs).map(line => ({ input: 'container-app-job', kind: 'job' as const, line }))
-  ]
-  if (!entries.length) {
-    problems.push(
-      'Input "container-app" is required: the name of the container app (several: one per line), unless "container-app-job" names a Container Apps job.'
-    )
-    return []
-  }
-  const example = '/subscriptions/<subscription-id>/resourceGroups/<group>/providers/Microsoft.App/'
-  const targets: Target[] = []
-  for (const { input, kind, line } of entries) {
-    if (!line.startsWith('/')) {
-      matching(input, line, rules.CONTAINER_APP, kind === 'job' ? JOB_NAME_RULE : APP_NAME_RULE)
-      targets.push({ kind, name: line, resourceGroup: defaults.resourceGroup })
-      continue
-    }
-    const match = rules.CONTAINER_APP_OR_JOB_ID.exec(line)
-    if (!match) {
-      problems.push(
-        `Input "${input}" has ${quote(line)}, which is not the resource ID of a container app or a job; use ${example}containerApps/<name> or ${example}jobs/<name>, or just the name.`
-      )
-      continue
-    }
-    const [, subscriptionId, resourceGroup, type, name] = match
-    const idKind = type.toLowerCase() === 'jobs' ? 'job' : 'app'
-    if (subscriptionId.toLowerCase() !== defaults.subscriptionId.toLowerCase())
-      problems.push(
-        `Input "${input}" has ${quote(line)}, in subscription ${quote(subscriptionId)}; the action works in the subscription-id subscription (${quote(defaults.subscriptionId)}): run it once per subscription.`
-      )
-    matching(
-      input,
-      resourceGroup,
-      rules.RESOURCE_GROUP,
-      'the resource group in the resource ID must be 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period'
-    )
-    matching(input, name, rules.CONTAINER_APP, idKind === 'job' ? JOB_NAME_RULE : APP_NAME_RULE)
-    targets.push({ kind: idKind, name, resourceGroup })
-  }
-  const unique = [
-    ...new Map(
-      targets.map(t => [`${t.kind}/${t.resourceGroup}/${t.name}`.toLowerCase(), t] as const)
-    ).values()
-  ]
-  const names = unique.map(t => t.name)
-  const repeated = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))]
-  if (repeated.length)
-    problems.push(
-      `Inputs "container-app" and "container-app-job" name ${repeated.map(quote).join(', ')} more than once (as an app and a job, or in two resource groups); outputs and reports are keyed by name, so connect them in separate steps.`
-    )
-  return unique
-}
-
-function readIdentity(value: string, problems: string[]): IdentityChoice {
-  if (value.toLowerCase() === 'system') return { kind: 'system' }
-  const match = rules.USER_ASSIGNED_IDENTITY_ID.exec(value)
-  const example =
-    '/subscriptions/<subscription-id>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>'
-  if (!match) {
-    problems.push(
-      `Input "identity" is ${quote(value)}; use system, or the resource ID of a user-assigned identity: ${example}.`
-    )
-    return { kind: 'system' }
-  }
-  const [, subscriptionId, resourceGroup, name] = match
-  if (!rules.GUID.test(subscriptionId))
-    problems.push(
-      `Input "identity" has subscription ${quote(subscriptionId)}, which is not a GUID; use ${example}.`
-    )
-  if (!rules.RESOURCE_GROUP.test(resourceGroup))
-    problems.push(
-      `Input "identity" has resource group ${quote(resourceGroup)}, which is not a valid resource group name.`
-    )
-  if (!rules.IDENTITY_NAME.test(name))
-    problems.push(
-      `Input "identity" has identity name ${quote(name)}, which is not valid: 3–128 letters, digits, hyphens and underscores.`
-    )
-  return { kind: 'user', resourceId: value, subscriptionId, resourceGroup, name }
 }
