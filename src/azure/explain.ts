@@ -9,6 +9,10 @@ const ROLE_FOR_ACTION: [RegExp, string][] = [
   [/^Microsoft\.App\/jobs\//i, 'Container Apps Jobs Contributor (or Contributor) on the job'],
   [/^Microsoft\.Cache\/redis\//i, 'Redis Cache Contributor (or Contributor) on the cache'],
   [
+    /^Microsoft\.Cache\/redisEnterprise\//i,
+    'Redis Cache Contributor (or Contributor) on the Azure Managed Redis cluster'
+  ],
+  [
     /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/assign\/action/i,
     'Managed Identity Operator on the user-assigned identity'
   ],
