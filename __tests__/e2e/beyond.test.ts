@@ -50,6 +50,9 @@ describe('many apps, one cache', () => {
     }
     // The action queues its own assignment writes: Azure never had to refuse one as busy.
     expect(sandbox.requestLog.filter(e => e.status === 409)).toEqual([])
+    // The cache is read once for the whole run, not once per app.
+    expect(sandbox.requestLog.filter(e => e.operation === 'redis.get')).toHaveLength(1)
+    expect(sandbox.requestLog.filter(e => e.operation === 'accessPolicies.list')).toHaveLength(1)
     const puts = sandbox.requestLog.filter(e => e.operation === 'accessPolicyAssignments.createUpdate')
     expect(puts).toHaveLength(3)
 

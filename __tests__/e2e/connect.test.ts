@@ -70,6 +70,8 @@ describe('a fresh app', () => {
     expect(first.notices.length).toBeGreaterThanOrEqual(3)
     expect(first.summary).toContain('Connected')
     expect(leakedTokens(first)).toEqual([])
+    // One sign-in serves every ARM client of the run (MSAL's cache, asked for as the clients ask).
+    expect(sandbox.tokensIssued.filter(t => /management/.test(t.scope))).toHaveLength(1)
 
     sandbox.clearLog()
     const again = await world.run()
