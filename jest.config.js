@@ -9,6 +9,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', useESM: true, diagnostics: false }]
   },
+  reporters: ['default', '<rootDir>/scripts/plain-summary-reporter.js'],
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/dist/', '/node_modules/'],
   clearMocks: true,
