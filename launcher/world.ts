@@ -57,6 +57,13 @@ export interface RunResultJson {
   variables: { container: string; name: string; before?: string; after: string }[]
 }
 
+const running = new Set<World>()
+
+/** Stops every world a test started (for afterEach), even one a failing assertion left running. */
+export async function stopWorlds(): Promise<void> {
+  await Promise.all([...running].map(w => w.stop()))
+}
+
 export async function startWorld(
   options: SandboxOptions & { app?: Parameters<Sandbox['addContainerApp']>[2] | false } = {}
 ): Promise<World> {
@@ -84,7 +91,7 @@ export async function startWorld(
       }
     )
   }
-  return {
+  const world: World = {
     sandbox,
     workflow,
     async run(inputs = {}, runOptions = {}) {
@@ -117,8 +124,13 @@ export async function startWorld(
         : ({} as RunResultJson)
       return { ...launched, result }
     },
-    stop: () => sandbox.stop()
+    stop: async () => {
+      running.delete(world)
+      await sandbox.stop()
+    }
   }
+  running.add(world)
+  return world
 }
 
 /** ARM writes in the request log (what a no-op run must not do). */

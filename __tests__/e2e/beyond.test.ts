@@ -8,14 +8,12 @@ import {
   armWrites,
   envOf,
   startWorld,
-  type World
+  type World,
+  stopWorlds
 } from '../../launcher/world.ts'
 
 let world: World | undefined
-afterEach(async () => {
-  await world?.stop()
-  world = undefined
-})
+afterEach(stopWorlds)
 
 const APPS = ['orders-api', 'billing-api', 'search-api']
 

@@ -1,13 +1,10 @@
 // Sovereign clouds: the sandbox plays each cloud's Resource Manager (its token audience) and Entra, and the
 // action must ask for the right OIDC audience and ARM scope and link to the right portal.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { OIDC_AUDIENCE, startWorld, type World } from '../../launcher/world.ts'
+import { OIDC_AUDIENCE, startWorld, type World, stopWorlds } from '../../launcher/world.ts'
 
 let world: World | undefined
-afterEach(async () => {
-  await world?.stop()
-  world = undefined
-})
+afterEach(stopWorlds)
 
 const CLOUDS = [
   ['azurecloud', 'https://management.azure.com/.default', 'https://portal.azure.com/'],

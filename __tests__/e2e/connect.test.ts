@@ -10,14 +10,12 @@ import {
   envOf,
   leakedTokens,
   startWorld,
-  type World
+  type World,
+  stopWorlds
 } from '../../launcher/world.ts'
 
 let world: World | undefined
-afterEach(async () => {
-  await world?.stop()
-  world = undefined
-})
+afterEach(stopWorlds)
 
 describe('a fresh app', () => {
   it('gets an identity, an assignment, the variables and exactly one new revision; a rerun writes nothing', async () => {

@@ -9,17 +9,15 @@ import {
   armWrites,
   envOf,
   startWorld,
-  type World
+  type World,
+  stopWorlds
 } from '../../launcher/world.ts'
 
 const JOB = 'nightly-sync'
 const NO_REVISIONS = 'jobs have no revisions; the next execution uses the template'
 
 let world: World | undefined
-afterEach(async () => {
-  await world?.stop()
-  world = undefined
-})
+afterEach(stopWorlds)
 
 /** A scheduled job with a secret variable, a Key Vault secret, a registry and an init container. */
 async function jobWorld(): Promise<World> {

@@ -1,13 +1,19 @@
 // Azure Managed Redis (Microsoft.Cache/redisEnterprise): detected from the name or given by resource ID; the
 // host from the cluster, the port from the database; assignments on the database, named without hyphens.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { APP, APP_RG, CACHE_RG, armWrites, envOf, startWorld, type World } from '../../launcher/world.ts'
+import {
+  APP,
+  APP_RG,
+  CACHE_RG,
+  armWrites,
+  envOf,
+  startWorld,
+  type World,
+  stopWorlds
+} from '../../launcher/world.ts'
 
 let world: World | undefined
-afterEach(async () => {
-  await world?.stop()
-  world = undefined
-})
+afterEach(stopWorlds)
 
 const AMR = 'orders-amr'
 

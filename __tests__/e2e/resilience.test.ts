@@ -11,14 +11,12 @@ import {
   envOf,
   startWorld,
   type ActionRun,
-  type World
+  type World,
+  stopWorlds
 } from '../../launcher/world.ts'
 
 let world: World | undefined
-afterEach(async () => {
-  await world?.stop()
-  world = undefined
-})
+afterEach(stopWorlds)
 
 const APP_SPEC = {
   containers: [
@@ -301,7 +299,7 @@ describe('bad input', () => {
     ['workflow command injection', { 'container-app': 'x\n::error::pwned' }, 'container-app']
   ]
   it.each(BAD)('%s: names the input, no stack trace, no request to Azure', async (_name, inputs, input) => {
-    world ??= await startWorld()
+    world = await startWorld()
     world.sandbox.clearLog()
     const run = await world.run(inputs)
     expectCleanFailure(run)

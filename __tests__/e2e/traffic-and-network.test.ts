@@ -1,14 +1,11 @@
 // Two honest reports: traffic in Multiple revision mode, and a data-plane probe that cannot reach the cache.
 import { afterEach, expect, it } from '@jest/globals'
 import { ContainerAppsAPIClient } from '@azure/arm-appcontainers'
-import { APP, APP_RG, startWorld, type World } from '../../launcher/world.ts'
+import { APP, APP_RG, startWorld, type World, stopWorlds } from '../../launcher/world.ts'
 import { modularOptions, workflowCredential } from '../sandbox/helpers.ts'
 
 let world: World | undefined
-afterEach(async () => {
-  await world?.stop()
-  world = undefined
-})
+afterEach(stopWorlds)
 
 it('in Multiple revision mode, reports the traffic split as it is, with a warning when the new revision gets little', async () => {
   world = await startWorld({ app: { containers: [{ name: 'api' }], activeRevisionsMode: 'Multiple' } })

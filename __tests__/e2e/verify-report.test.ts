@@ -9,14 +9,12 @@ import {
   armWrites,
   startWorld,
   type ActionRun,
-  type World
+  type World,
+  stopWorlds
 } from '../../launcher/world.ts'
 
 let world: World | undefined
-afterEach(async () => {
-  await world?.stop()
-  world = undefined
-})
+afterEach(stopWorlds)
 
 /** HTML escaping as a reader of the summary expects it (written here independently of src/report/escape.ts). */
 function h(value: string): string {
