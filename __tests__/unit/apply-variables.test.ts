@@ -2,6 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals'
 import { applyVariables } from '../../src/apply/variables.js'
 import { Deadline } from '../../src/deadline.js'
 import { planVariables } from '../../src/plan/variables-plan.js'
+import type { TargetResource } from '../../src/read/target.js'
 import type { RunContext } from '../../src/run-context.js'
 
 const names = {
@@ -19,8 +20,8 @@ const appWith = (env: { name: string; value: string }[]) => ({
   location: 'eastus',
   template: { containers: [{ name: 'api', env }] }
 })
-const replan = (current: ReturnType<typeof appWith>) =>
-  planVariables({ containers: current.template.containers, names, values }).plan!
+const replan = (current: TargetResource) =>
+  planVariables({ containers: current.template?.containers ?? [], names, values }).plan!
 
 function context(
   get: (...a: unknown[]) => Promise<unknown>,
