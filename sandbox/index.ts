@@ -14,6 +14,7 @@ import { seedUserAssignedIdentity } from './arm/identities.ts'
 import { createOperations } from './arm/operations.ts'
 import { jobView, seedJob } from './arm/jobs.ts'
 import {
+  databaseReady,
   databaseView,
   managedRedisAssignmentView,
   managedRedisPermissions,
@@ -26,7 +27,7 @@ import { cacheView, seedCache } from './arm/redis.ts'
 import type { RedisContext } from './arm/redis.ts'
 import { revisionView, runtimeView } from './arm/revisions.ts'
 import { startDataPlane } from './data-plane.ts'
-import type { DataPlane } from './data-plane.ts'
+import type { ClusterEndpoint, DataPlane } from './data-plane.ts'
 import { createEntra } from './entra.ts'
 import type { CloudName, TokenIssued } from './entra.ts'
 import { createFaults } from './faults.ts'
@@ -170,7 +171,11 @@ export interface Sandbox {
   /** GitHub OIDC tokens minted: the audience each was asked for */
   idTokensIssued: { audience: string; sub: string }[]
   healthUrl(rg: string, app: string): string
+  /** the one redis-server: classic caches, EnterpriseCluster and NoCluster Managed Redis databases */
   dataPlane?: { host: string; port: number }
+  /** The Redis Cluster serving OSSCluster Managed Redis databases (3 primaries): started by the first OSSCluster
+   *  seed or call, stopped with the sandbox. Throws without a data plane. */
+  ossCluster(): Promise<ClusterEndpoint>
   stop(): Promise<void>
 }
 
@@ -229,7 +234,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const managedRedisContext: ManagedRedisContext = {
       state,
       ops,
-      dataPlane: dataPlane ? { host: dataPlane.host, port: dataPlane.port } : undefined,
+      dataPlane: dataPlane
+        ? {
+            host: dataPlane.host,
+            port: dataPlane.port,
+            ossCluster: () => dataPlane.ossCluster(),
+            ossClusterStarted: () => dataPlane.ossClusterStarted()
+          }
+        : undefined,
       syncUser
     }
 
@@ -297,7 +309,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const app = state.apps.get(resourceKey(rg, name))
         return app ? runtimeView(state, app) : undefined
       },
-      mintManagedIdentityToken
+      mintManagedIdentityToken,
+      isOssCluster: (host, port) => {
+        const cluster = dataPlane?.ossClusterStarted()
+        return (
+          cluster !== undefined && [cluster, ...cluster.nodes].some(n => n.host === host && n.port === port)
+        )
+      }
     })
     cleanups.push(() => ingress.stop())
 
@@ -349,13 +367,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         await syncUser(p.objectId)
       },
       addContainerAppJob: (rg, name, spec) => seedJob(state, rg, name, spec).id,
-      addManagedRedis: (rg, name, o) => seedManagedRedis(state, rg, name, o).id,
+      addManagedRedis: (rg, name, o) => {
+        const cluster = seedManagedRedis(state, rg, name, o)
+        // Started now, in the background: the cluster takes a second or two to form, and the database GET waits.
+        if (dataPlane && [...cluster.databases.values()].some(db => db.clusteringPolicy === 'OSSCluster'))
+          dataPlane.ossCluster().catch(() => undefined)
+        return cluster.id
+      },
       addManagedRedisAssignment: async (rg, name, assignmentName, p) => {
-        seedManagedRedisAssignment(
-          findDatabase(findManagedRedis(rg, name), p.database),
-          assignmentName,
-          p.objectId
-        )
+        const db = findDatabase(findManagedRedis(rg, name), p.database)
+        seedManagedRedisAssignment(db, assignmentName, p.objectId)
+        await databaseReady(managedRedisContext, db)
         await syncUser(p.objectId)
       },
 
@@ -426,6 +448,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return ingress.url(rg, name)
       },
       dataPlane: dataPlane ? { host: dataPlane.host, port: dataPlane.port } : undefined,
+      ossCluster: async () => {
+        if (!dataPlane) throw new Error('sandbox: no data plane (started with dataPlane: false)')
+        return dataPlane.ossCluster()
+      },
       stop: async () => {
         for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined)
         if (ownDir) await rm(dir, { recursive: true, force: true })

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:https'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createClient } from 'redis'
+import { createClient, createCluster } from 'redis'
 import type { TestPki } from './tls.ts'
 
 export interface AppRuntimeView {
@@ -27,6 +27,8 @@ export interface IngressOptions {
   pki: TestPki
   describeApp(rg: string, app: string): AppRuntimeView | undefined
   mintManagedIdentityToken(principalId: string, scope: string): Promise<string>
+  /** whether host:port is an OSS-clustered database: the app's developer knows, and uses a cluster client */
+  isOssCluster?(host: string, port: number): boolean
   /** names of the app variables, when the action was told to use others */
   variables?: { host?: string; port?: string; objectId?: string; clientId?: string }
 }
@@ -76,7 +78,7 @@ async function handle(o: IngressOptions, req: IncomingMessage, res: ServerRespon
 
 /** What the app's own startup would do: read variables, get a token, connect, write and read a key. */
 export async function checkRedis(
-  o: Pick<IngressOptions, 'mintManagedIdentityToken' | 'variables' | 'pki'>,
+  o: Pick<IngressOptions, 'mintManagedIdentityToken' | 'variables' | 'pki' | 'isOssCluster'>,
   view: AppRuntimeView
 ): Promise<HealthAnswer> {
   const names = {
@@ -113,7 +115,8 @@ export async function checkRedis(
   }
 
   try {
-    await roundTrip(host, port, objectId, token, o.pki.caCert)
+    const cluster = o.isOssCluster?.(host, port) ?? false
+    await roundTrip({ host, port, username: objectId, password: token, ca: o.pki.caCert, cluster })
   } catch (err) {
     return notConnected(errorMessage(err))
   }
@@ -122,18 +125,29 @@ export async function checkRedis(
     : { status: 'connected', objectId }
 }
 
-async function roundTrip(
-  host: string,
-  port: number,
-  username: string,
-  password: string,
+async function roundTrip(o: {
+  host: string
+  port: number
+  username: string
+  password: string
   ca: string
-): Promise<void> {
-  const client = createClient({
-    socket: { host, port, tls: true, ca, connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false },
-    username,
-    password
-  })
+  cluster: boolean
+}): Promise<void> {
+  const { host, port, username, password, ca } = o
+  const socket = {
+    tls: true as const,
+    ca,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    reconnectStrategy: false as const
+  }
+  // An OSS-clustered cache: a cluster client, signed in on every node; the nodes announce IP addresses, so each
+  // one's certificate is checked against the cache's host name.
+  const client = o.cluster
+    ? createCluster({
+        rootNodes: [{ socket: { host, port } }],
+        defaults: { username, password, socket: { ...socket, servername: host } }
+      })
+    : createClient({ socket: { ...socket, host, port }, username, password })
   client.on('error', () => {
     // surfaced by the awaited commands
   })

@@ -113,9 +113,13 @@ export interface ManagedRedisAssignmentState {
   provisioningState: 'Updating' | 'Succeeded' | 'Deleting'
 }
 
+/** DatabaseProperties.clusteringPolicy of the 2025-07-01 spec (default OSSCluster) */
+export type ClusteringPolicy = 'OSSCluster' | 'EnterpriseCluster' | 'NoCluster'
+
 export interface ManagedRedisDatabaseState {
   name: string
   accessKeysAuthentication: 'Disabled' | 'Enabled'
+  clusteringPolicy: ClusteringPolicy
   /** keyed by lower-cased assignment name */
   assignments: Map<string, ManagedRedisAssignmentState>
 }

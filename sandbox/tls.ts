@@ -9,11 +9,30 @@ export interface TestPki {
   /** PEM of the throwaway CA: give it to clients through NODE_EXTRA_CA_CERTS. */
   caCertPath: string
   caCert: string
+  /** The CA's private key, for issuing more server certificates (issueServerCertificate). */
+  caKeyPath: string
   /** Server certificate for localhost / 127.0.0.1 / ::1, signed by the CA. */
   certPath: string
   keyPath: string
   cert: string
   key: string
+}
+
+export interface ServerCertificate {
+  certPath: string
+  keyPath: string
+  cert: string
+  key: string
+}
+
+async function openssl(dir: string, ...args: string[]): Promise<void> {
+  try {
+    await run('openssl', args, { cwd: dir })
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: string }
+    if (e.code === 'ENOENT') throw new Error('the sandbox needs the openssl command: apt-get install openssl')
+    throw new Error(`openssl ${args[0]} failed: ${e.stderr ?? e.message}`)
+  }
 }
 
 /**
@@ -24,17 +43,8 @@ export interface TestPki {
 export async function createTestPki(dir: string): Promise<TestPki> {
   await mkdir(dir, { recursive: true })
   const p = (name: string): string => join(dir, name)
-  const openssl = async (...args: string[]): Promise<void> => {
-    try {
-      await run('openssl', args, { cwd: dir })
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException & { stderr?: string }
-      if (e.code === 'ENOENT')
-        throw new Error('the sandbox needs the openssl command: apt-get install openssl')
-      throw new Error(`openssl ${args[0]} failed: ${e.stderr ?? e.message}`)
-    }
-  }
   await openssl(
+    dir,
     'req',
     '-x509',
     '-newkey',
@@ -55,7 +65,22 @@ export async function createTestPki(dir: string): Promise<TestPki> {
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign'
   )
+  const ca = { caCertPath: p('ca.pem'), caKeyPath: p('ca.key') }
+  const server = await issueServerCertificate(ca, dir, 'server', 'DNS:localhost,IP:127.0.0.1,IP:::1')
+  return { ...ca, caCert: await readFile(ca.caCertPath, 'utf8'), ...server }
+}
+
+/** A server certificate (also good as a TLS client certificate) for `subjectAltName`, signed by the CA. */
+export async function issueServerCertificate(
+  ca: Pick<TestPki, 'caCertPath' | 'caKeyPath'>,
+  dir: string,
+  name: string,
+  subjectAltName: string
+): Promise<ServerCertificate> {
+  await mkdir(dir, { recursive: true })
+  const p = (suffix: string): string => join(dir, `${name}.${suffix}`)
   await openssl(
+    dir,
     'req',
     '-newkey',
     'ec',
@@ -63,38 +88,36 @@ export async function createTestPki(dir: string): Promise<TestPki> {
     'ec_paramgen_curve:prime256v1',
     '-nodes',
     '-keyout',
-    p('server.key'),
+    p('key'),
     '-out',
-    p('server.csr'),
+    p('csr'),
     '-subj',
     '/CN=localhost'
   )
-  const ext =
-    'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n'
-  await writeFile(p('server.ext'), ext)
+  const ext = `subjectAltName=${subjectAltName}\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n`
+  await writeFile(p('ext'), ext)
   await openssl(
+    dir,
     'x509',
     '-req',
     '-in',
-    p('server.csr'),
+    p('csr'),
     '-CA',
-    p('ca.pem'),
+    ca.caCertPath,
     '-CAkey',
-    p('ca.key'),
+    ca.caKeyPath,
     '-CAcreateserial',
     '-out',
-    p('server.pem'),
+    p('pem'),
     '-days',
     '2',
     '-extfile',
-    p('server.ext')
+    p('ext')
   )
   return {
-    caCertPath: p('ca.pem'),
-    caCert: await readFile(p('ca.pem'), 'utf8'),
-    certPath: p('server.pem'),
-    keyPath: p('server.key'),
-    cert: await readFile(p('server.pem'), 'utf8'),
-    key: await readFile(p('server.key'), 'utf8')
+    certPath: p('pem'),
+    keyPath: p('key'),
+    cert: await readFile(p('pem'), 'utf8'),
+    key: await readFile(p('key'), 'utf8')
   }
 }

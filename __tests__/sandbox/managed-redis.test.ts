@@ -75,7 +75,7 @@ describe('sandbox Microsoft.Cache/redisEnterprise (Azure Managed Redis)', () => 
     )
   const armLog = () => sandbox.requestLog.filter(e => e.service === 'arm')
 
-  it('cluster and database GET (no data plane): the real host name, port 10000, Encrypted, accessKeysAuthentication', async () => {
+  it('cluster and database GET (no data plane): the real host name, port 10000, Encrypted, OSSCluster by default, accessKeysAuthentication', async () => {
     const got = await client.resources.getById(clusterId, API)
     expect(got).toMatchObject({
       id: clusterId,
@@ -88,7 +88,12 @@ describe('sandbox Microsoft.Cache/redisEnterprise (Azure Managed Redis)', () => 
     expect(db).toMatchObject({
       name: 'default',
       type: 'Microsoft.Cache/redisEnterprise/databases',
-      properties: { port: 10000, clientProtocol: 'Encrypted', accessKeysAuthentication: 'Disabled' }
+      properties: {
+        port: 10000,
+        clientProtocol: 'Encrypted',
+        clusteringPolicy: 'OSSCluster',
+        accessKeysAuthentication: 'Disabled'
+      }
     })
     expect(armLog().map(e => e.operation)).toEqual(['redisEnterprise.get', 'redisEnterprise.databases.get'])
     await expect(client.resources.getById(`${clusterId}/databases/other`, API)).rejects.toMatchObject({
@@ -313,9 +318,10 @@ describe('sandbox Managed Redis wiring to the real data plane', () => {
     await sandbox?.stop()
   })
 
-  it("hostName is the data plane's host and the database port its TLS port; an assignment lets the principal AUTH with full access; delete removes it", async () => {
+  // An EnterpriseCluster database is the one redis-server (a single endpoint); OSSCluster: redis-cluster.test.ts.
+  it("EnterpriseCluster: hostName is the data plane's host and the database port its TLS port; an assignment lets the principal AUTH with full access; delete removes it", async () => {
     const workflow = sandbox.addWorkflowIdentity()
-    const clusterId = sandbox.addManagedRedis(rg, 'live')
+    const clusterId = sandbox.addManagedRedis(rg, 'live', { clusteringPolicy: 'EnterpriseCluster' })
     const credential = workflowCredential(sandbox, workflow.clientId)
     const client = new ResourceManagementClient(credential, sandbox.subscriptionId, modularOptions(sandbox))
     const cluster = (await client.resources.getById(clusterId, API)).properties as { hostName: string }
@@ -343,7 +349,7 @@ describe('sandbox Managed Redis wiring to the real data plane', () => {
 
   it('addManagedRedisAssignment seeds a Succeeded assignment and resolves once the data plane user exists', async () => {
     const workflow = sandbox.addWorkflowIdentity()
-    sandbox.addManagedRedis(rg, 'seeded', { database: 'db0' })
+    sandbox.addManagedRedis(rg, 'seeded', { database: 'db0', clusteringPolicy: 'EnterpriseCluster' })
     await sandbox.addManagedRedisAssignment(rg, 'seeded', 'wf', {
       objectId: workflow.objectId,
       database: 'db0'

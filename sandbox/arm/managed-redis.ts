@@ -1,9 +1,12 @@
 // Azure Managed Redis (Microsoft.Cache/redisEnterprise): cluster and database GET, and the databases' access
 // policy assignments (PUT/GET/list/DELETE as Azure-AsyncOperation LROs). Entra is always on; the only policy is
 // 'default' (full access), so each Succeeded assignment makes its object id a data plane user with `+@all allkeys`.
+// A database's clusteringPolicy (default OSSCluster) says which data plane serves it: a real Redis Cluster for
+// OSSCluster, the one redis-server (a single endpoint) for EnterpriseCluster and NoCluster.
 import type { Reply, SandboxRequest } from '../http.ts'
 import { REGION, REGION_DISPLAY, resourceKey, rgId } from '../state.ts'
 import type {
+  ClusteringPolicy,
   Json,
   ManagedRedisAssignmentState,
   ManagedRedisDatabaseState,
@@ -36,8 +39,15 @@ const ASSIGNMENTS = String.raw`${DATABASE}\/accessPolicyAssignments`
 export interface ManagedRedisContext {
   state: SandboxState
   ops: Operations
-  /** the real redis-server when it runs: cluster hostName and database port point at it */
-  dataPlane?: { host: string; port: number }
+  /** the real data plane when it runs: the cluster's hostName and each database's port point at it */
+  dataPlane?: {
+    host: string
+    /** the one redis-server: the single endpoint of EnterpriseCluster and NoCluster databases */
+    port: number
+    /** the Redis Cluster of OSSCluster databases, started when first needed */
+    ossCluster(): Promise<{ host: string; port: number }>
+    ossClusterStarted(): { host: string; port: number } | undefined
+  }
   /** an assignment for this object id was made or removed */
   syncUser(objectId: string): Promise<void>
 }
@@ -46,6 +56,8 @@ export interface ManagedRedisSeed {
   /** name of the (only) database; default 'default' */
   database?: string
   accessKeysAuthentication?: 'Disabled' | 'Enabled'
+  /** default 'OSSCluster', Azure's default; with the data plane running, OSSCluster starts a Redis Cluster */
+  clusteringPolicy?: ClusteringPolicy
   tags?: Record<string, string>
 }
 
@@ -59,6 +71,7 @@ export function seedManagedRedis(
   const database: ManagedRedisDatabaseState = {
     name: o.database ?? 'default',
     accessKeysAuthentication: o.accessKeysAuthentication ?? 'Disabled',
+    clusteringPolicy: o.clusteringPolicy ?? 'OSSCluster',
     assignments: new Map()
   }
   const cluster: ManagedRedisState = {
@@ -129,6 +142,28 @@ export function managedRedisView(ctx: ManagedRedisContext, cluster: ManagedRedis
   }
 }
 
+/** The database's TLS port: 10000 without a data plane, else the port of the data plane that serves its policy. */
+function databasePort(
+  ctx: ManagedRedisContext,
+  cluster: ManagedRedisState,
+  db: ManagedRedisDatabaseState
+): number {
+  if (!ctx.dataPlane) return MANAGED_REDIS_PORT
+  if (db.clusteringPolicy !== 'OSSCluster') return ctx.dataPlane.port
+  const started = ctx.dataPlane.ossClusterStarted()
+  if (!started) {
+    throw new Error(
+      `sandbox: the Redis cluster of ${cluster.name}/${db.name} (OSSCluster) is still starting: await sandbox.ossCluster() first`
+    )
+  }
+  return started.port
+}
+
+/** Waits for the data plane of the database's policy, so that a view of it can name its port. */
+export async function databaseReady(ctx: ManagedRedisContext, db: ManagedRedisDatabaseState): Promise<void> {
+  if (db.clusteringPolicy === 'OSSCluster') await ctx.dataPlane?.ossCluster()
+}
+
 export function databaseView(
   ctx: ManagedRedisContext,
   cluster: ManagedRedisState,
@@ -140,11 +175,10 @@ export function databaseView(
     type: `${TYPE}/databases`,
     properties: {
       clientProtocol: 'Encrypted',
-      port: ctx.dataPlane ? ctx.dataPlane.port : MANAGED_REDIS_PORT,
+      port: databasePort(ctx, cluster, db),
       provisioningState: 'Succeeded',
       resourceState: 'Running',
-      // a single endpoint that non-cluster clients can use (what the sandbox's one redis-server is)
-      clusteringPolicy: 'EnterpriseCluster',
+      clusteringPolicy: db.clusteringPolicy,
       evictionPolicy: 'VolatileLRU',
       persistence: { aofEnabled: false, rdbEnabled: false },
       modules: [],
@@ -275,8 +309,9 @@ export function managedRedisRoutes(ctx: ManagedRedisContext): ArmRouteSpec[] {
       pattern: new RegExp(`${DATABASE}$`, 'i'),
       operation: 'redisEnterprise.databases.get',
       action: 'Microsoft.Cache/redisEnterprise/databases/read',
-      handle: req => {
+      handle: async req => {
         const { cluster, db } = getDatabase(req)
+        await databaseReady(ctx, db)
         return { status: 200, body: databaseView(ctx, cluster, db) }
       }
     },
