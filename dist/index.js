@@ -46365,6 +46365,12 @@ function toAssignment(a) {
         provisioningState: a.properties?.provisioningState
     };
 }
+/** Azure's default clustering policy of a database (2025-07-01 DatabaseProperties.clusteringPolicy). */
+const DEFAULT_CLUSTERING_POLICY = 'OSSCluster';
+/** OSS clustering exposes the Redis Cluster API: clients must be cluster-aware and reach every shard. */
+function isOssCluster(clusteringPolicy) {
+    return clusteringPolicy?.toLowerCase() === DEFAULT_CLUSTERING_POLICY.toLowerCase();
+}
 async function readManagedRedis(c, clusterId, signal) {
     const databaseId = `${clusterId}/databases/default`;
     const [cluster, database, assignments] = await Promise.all([
@@ -46388,6 +46394,7 @@ async function readManagedRedis(c, clusterId, signal) {
             disableAccessKeyAuthentication: databaseProps.accessKeysAuthentication === 'Disabled'
         },
         databaseId,
+        clusteringPolicy: databaseProps.clusteringPolicy || DEFAULT_CLUSTERING_POLICY,
         policies: [{ name: MANAGED_REDIS_POLICY }],
         assignments
     };
@@ -46459,7 +46466,12 @@ async function readCache(clients, inputs, signal) {
         const id = cacheId(inputs, 'managed-redis');
         const managed = await readManagedRedis(clients.resources, id, signal);
         return {
-            ref: { kind: 'managed-redis', id, databaseId: managed.databaseId },
+            ref: {
+                kind: 'managed-redis',
+                id,
+                databaseId: managed.databaseId,
+                clusteringPolicy: managed.clusteringPolicy
+            },
             cache: managed.cache,
             policies: managed.policies,
             assignments: managed.assignments
@@ -76859,8 +76871,11 @@ class GitHubAssertionProvider {
 
 const probe_redis_TITLE = 'Data plane: the workflow identity can use Redis';
 const PREFIX = 'connect-redis-probe:';
+const CONNECT_TIMEOUT_MS = 10_000;
+/** Candidate keys tried to find one that each shard owns (a shard owns a third of the slots, so a few suffice). */
+const MAX_KEY_CANDIDATES = 1000;
 /** Tells apart why the data plane refused us, and says what to do. */
-function explainProbeFailure(message, who) {
+function explainProbeFailure(message, who, o = {}) {
     if (/WRONGPASS/i.test(message)) {
         return {
             evidence: `AUTH as ${who} failed: ${message}`,
@@ -76873,13 +76888,34 @@ function explainProbeFailure(message, who) {
             fix: `NOPERM means the workflow identity's access policy does not allow SET/GET/DEL on keys ${PREFIX}*: assign it Data Contributor, or a custom policy that allows them.`
         };
     }
+    if (/^(MOVED|ASK|CROSSSLOT)\b/i.test(message)) {
+        return {
+            evidence: `signed in as ${who}, but the cache redirected the command: ${message}`,
+            fix: 'The cache is OSS-clustered (Redis Cluster API), although its database did not say so: apps need a cluster-aware client (node-redis createCluster, redis-py RedisCluster; StackExchange.Redis handles it).'
+        };
+    }
+    if (/cluster support disabled/i.test(message)) {
+        return {
+            evidence: `the database says OSSCluster, but the endpoint is not a Redis Cluster: ${message}`,
+            fix: 'Check the clustering policy of the Managed Redis database (its Overview page, or az redisenterprise database show): a single-endpoint cache (EnterpriseCluster, NoCluster) takes any Redis client.'
+        };
+    }
+    if (o.ossCluster) {
+        return {
+            evidence: `could not reach every shard of the OSS-clustered cache: ${message}`,
+            fix: "With the OSS clustering policy a client connects to every shard directly: the runner must reach port 10000 and the shard ports (8500-8599), and check each shard's certificate against the cache's host name (the shards announce IP addresses). If the cache is behind a private endpoint or a firewall, use a self-hosted runner in the virtual network, or turn probe-redis off and rely on health-url."
+        };
+    }
     return {
         evidence: `could not reach the cache: ${message}`,
         fix: 'A TLS or network failure: if the cache is behind a private endpoint or a firewall, the runner cannot reach it; use a self-hosted runner in the virtual network or turn probe-redis off and rely on health-url.'
     };
 }
-/** Connects from the runner with the workflow identity's Entra token and does SET/GET/DEL on a temporary key. */
-async function probeRedis(ctx, host, port) {
+/**
+ * Connects from the runner with the workflow identity's Entra token and does SET/GET/DEL on a temporary key. An
+ * OSS-clustered cache gets a cluster client, signed in on every shard, and a temporary key on each shard.
+ */
+async function probeRedis(ctx, host, port, o = {}) {
     let token;
     try {
         token = await ctx.credential.getToken(ctx.cloud.redisScope, { abortSignal: ctx.deadline.signal });
@@ -76896,47 +76932,116 @@ async function probeRedis(ctx, host, port) {
         };
     }
     setSecret(token.token);
-    const username = decodeJwtClaims(token.token).oid ?? '';
-    // Loaded only when probing, to keep start-up cheap for every other run.
-    const { createClient } = await __nccwpck_require__.e(/* import() */ 672).then(__nccwpck_require__.t.bind(__nccwpck_require__, 31672, 23));
-    const client = createClient({
-        socket: { host, port, tls: true, servername: host, connectTimeout: 10_000, reconnectStrategy: false },
-        username,
+    const credentials = {
+        username: decodeJwtClaims(token.token).oid ?? '',
         password: token.token
-    });
-    client.on('error', () => undefined);
-    const key = `${PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
+    };
     const started = Date.now();
     try {
-        await client.connect();
-        const value = (0,external_node_crypto_.randomBytes)(8).toString('hex');
-        await client.set(key, value, { EX: 60 });
-        const read = await client.get(key);
-        await client.del(key);
-        if (read !== value)
-            throw new Error(`GET returned ${JSON.stringify(read)} instead of the value just SET`);
+        const done = o.ossCluster
+            ? await probeCluster(host, port, credentials)
+            : await probeSingleEndpoint(host, port, credentials);
         return {
             id: 'probe-redis',
             title: probe_redis_TITLE,
             status: 'passed',
-            evidence: `TLS to ${host}:${port}, AUTH as object id ${username}, SET/GET/DEL of a temporary key (TTL 60 s) in ${Date.now() - started} ms`
+            evidence: `${done}, AUTH as object id ${credentials.username}, SET/GET/DEL of a temporary key (TTL 60 s)${o.ossCluster ? ' on every shard' : ''} in ${Date.now() - started} ms`
         };
     }
     catch (error) {
-        const { evidence, fix } = explainProbeFailure(firstLine(error), username);
+        const { evidence, fix } = explainProbeFailure(firstLine(error), credentials.username, o);
         return { id: 'probe-redis', title: probe_redis_TITLE, status: 'failed', evidence, fix };
     }
+}
+/** One client, one endpoint: Azure Cache for Redis, and Managed Redis with EnterpriseCluster or NoCluster. */
+async function probeSingleEndpoint(host, port, credentials) {
+    // Loaded only when probing, to keep start-up cheap for every other run.
+    const { createClient } = await __nccwpck_require__.e(/* import() */ 672).then(__nccwpck_require__.t.bind(__nccwpck_require__, 31672, 23));
+    const client = createClient({
+        socket: {
+            host,
+            port,
+            tls: true,
+            servername: host,
+            connectTimeout: CONNECT_TIMEOUT_MS,
+            reconnectStrategy: false
+        },
+        ...credentials
+    });
+    client.on('error', () => undefined);
+    try {
+        await client.connect();
+        await roundTrip(client, `${PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
+        return `TLS to ${host}:${port}`;
+    }
     finally {
+        await closeQuietly(client);
+    }
+}
+/**
+ * Managed Redis with OSSCluster: a cluster client (as the app needs) that discovers the shards, signs in on each,
+ * and checks every shard's certificate against the cache's host name, since the shards announce IP addresses.
+ */
+async function probeCluster(host, port, credentials) {
+    const { createCluster } = await __nccwpck_require__.e(/* import() */ 672).then(__nccwpck_require__.t.bind(__nccwpck_require__, 31672, 23));
+    const cluster = createCluster({
+        rootNodes: [{ socket: { host, port } }],
+        defaults: {
+            ...credentials,
+            socket: { tls: true, servername: host, connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false }
+        }
+    });
+    // The cluster reports a shard it could not reach only as "unavailable": the shard's own error says why.
+    const nodeErrors = [];
+    cluster.on('error', () => undefined);
+    cluster.on('node-error', (error, node) => {
+        nodeErrors.push(`${node?.host}:${node?.port}: ${firstLine(error)}`);
+    });
+    try {
         try {
-            await client.close();
+            await cluster.connect();
+        }
+        catch (error) {
+            throw new Error(nodeErrors.length ? `${firstLine(error)} (${nodeErrors[0]})` : firstLine(error));
+        }
+        const shards = cluster.masters.map(m => `${m.host}:${m.port}`);
+        // A key on every shard proves each one takes the token, not just the one the first key lands on.
+        const owners = new Map();
+        for (const master of cluster.masters)
+            owners.set(await cluster.nodeClient(master), master.address);
+        const keys = new Map();
+        for (let i = 0; i < MAX_KEY_CANDIDATES && keys.size < owners.size; i++) {
+            const key = `${PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
+            const owner = owners.get(await cluster.getNodeClientForKey(key));
+            if (owner && !keys.has(owner))
+                keys.set(owner, key);
+        }
+        for (const key of keys.values())
+            await roundTrip(cluster, key);
+        return `OSS cluster client (clusteringPolicy OSSCluster) from ${host}:${port}: ${shards.length} primary shard${shards.length === 1 ? '' : 's'} (${shards.join(', ')}), TLS to each checked against ${host}`;
+    }
+    finally {
+        await closeQuietly(cluster);
+    }
+}
+async function roundTrip(redis, key) {
+    const value = (0,external_node_crypto_.randomBytes)(8).toString('hex');
+    await redis.set(key, value, { EX: 60 });
+    const read = await redis.get(key);
+    await redis.del(key);
+    if (read !== value)
+        throw new Error(`GET returned ${JSON.stringify(read)} instead of the value just SET`);
+}
+async function closeQuietly(redis) {
+    try {
+        await redis.close();
+    }
+    catch {
+        try {
+            redis.destroy();
         }
         catch {
-            try {
-                client.destroy();
-            }
-            catch {
-                // already closed
-            }
+            // already closed
         }
     }
 }
@@ -76947,6 +77052,7 @@ function firstLine(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/verify/data-plane-checks.ts
+
 
 
 /** With apps and jobs in one run, health-url is an app's: a job serves no HTTP. (Only jobs: an input error.) */
@@ -76964,7 +77070,9 @@ async function runDataPlaneChecks(ctx, report) {
             ? Promise.resolve(HEALTH_URL_SKIPPED_FOR_JOB)
             : checkHealthUrl(ctx, ctx.inputs.healthUrl));
     if (ctx.inputs.probeRedis)
-        checks.push(probeRedis(ctx, report.outputs['redis-host'], Number(report.outputs['redis-port'])));
+        checks.push(probeRedis(ctx, report.outputs['redis-host'], Number(report.outputs['redis-port']), {
+            ossCluster: isOssCluster(report.clusteringPolicy)
+        }));
     return Promise.all(checks);
 }
 
@@ -77254,6 +77362,7 @@ async function connectApp(ctx, report) {
         const identity = planIdentity(state.app.identity, inputs.identity, state.userIdentity);
         report.outputs['redis-host'] = state.cache.hostName ?? '';
         report.outputs['redis-port'] = String(state.cache.sslPort ?? '');
+        report.clusteringPolicy = state.cacheRef.clusteringPolicy;
         report.outputs.revision = state.app.latestReadyRevisionName ?? '';
         report.outputs['principal-id'] = identity.principalId ?? '';
         report.outputs['client-id'] = identity.clientId ?? '';
@@ -99155,13 +99264,15 @@ function escapeHtml(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/usage-snippets.ts
-/** Short client code for each language, reading the variable names this run set. */
+
+/** Short client code for each language, reading the variable names this run set. An OSS-clustered Managed Redis
+ *  database needs each language's cluster client. */
 function usageSnippets(report) {
     const v = report.variableNames;
     if (!v)
         return [];
-    const node = [
-        "import { createClient } from 'redis'",
+    const cluster = isOssCluster(report.clusteringPolicy);
+    const nodeProvider = [
         "import { DefaultAzureCredential } from '@azure/identity'",
         "import { EntraIdCredentialsProviderFactory, REDIS_SCOPE_DEFAULT } from '@redis/entraid'",
         '',
@@ -99171,22 +99282,43 @@ function usageSnippets(report) {
             : '  credential: new DefaultAzureCredential(),',
         '  scopes: REDIS_SCOPE_DEFAULT,',
         '  tokenManagerConfig: { expirationRefreshRatio: 0.8 }',
-        '})',
-        'const client = createClient({',
-        `  socket: { host: process.env.${v.host}, port: Number(process.env.${v.port}), tls: true },`,
-        '  credentialsProvider: provider',
-        '})',
-        'await client.connect()'
-    ].join('\n');
+        '})'
+    ];
+    const node = (cluster
+        ? [
+            "import { createCluster } from 'redis'",
+            ...nodeProvider,
+            '// OSS clustering: a cluster client, signed in on every shard (it also reaches the shard ports 8500-8599)',
+            'const client = createCluster({',
+            `  rootNodes: [{ socket: { host: process.env.${v.host}, port: Number(process.env.${v.port}) } }],`,
+            '  defaults: {',
+            '    credentialsProvider: provider,',
+            "    // the shards announce IP addresses: check each one's certificate against the cache's host name",
+            `    socket: { tls: true, servername: process.env.${v.host} }`,
+            '  }',
+            '})'
+        ]
+        : [
+            "import { createClient } from 'redis'",
+            ...nodeProvider,
+            'const client = createClient({',
+            `  socket: { host: process.env.${v.host}, port: Number(process.env.${v.port}), tls: true },`,
+            '  credentialsProvider: provider',
+            '})'
+        ])
+        .concat('await client.connect()')
+        .join('\n');
     const python = [
-        'import os, redis',
+        cluster ? 'import os\nfrom redis.cluster import RedisCluster' : 'import os, redis',
         'from azure.identity import DefaultAzureCredential',
         '',
         v.usesClientId
             ? `credential = DefaultAzureCredential(managed_identity_client_id=os.environ["${v.clientId}"])`
             : 'credential = DefaultAzureCredential()',
         'token = credential.get_token("https://redis.azure.com/.default")',
-        'client = redis.Redis(',
+        ...(cluster
+            ? ['# OSS clustering: a cluster client, signed in on every shard', 'client = RedisCluster(']
+            : ['client = redis.Redis(']),
         `    host=os.environ["${v.host}"], port=int(os.environ["${v.port}"]), ssl=True,`,
         `    username=os.environ["${v.objectId}"],  # the object id, not the client id`,
         '    password=token.token,  # refresh before token.expires_on and AUTH again',
@@ -99202,16 +99334,22 @@ function usageSnippets(report) {
         v.usesClientId
             ? `await options.ConfigureForAzureWithUserAssignedManagedIdentityAsync(Environment.GetEnvironmentVariable("${v.clientId}"));`
             : 'await options.ConfigureForAzureWithSystemAssignedManagedIdentityAsync();',
+        ...(cluster
+            ? [
+                '// OSS clustering: StackExchange.Redis discovers the shards and follows MOVED by itself (ports 8500-8599 too)'
+            ]
+            : []),
         'var redis = await ConnectionMultiplexer.ConnectAsync(options); // Microsoft.Azure.StackExchangeRedis refreshes tokens'
     ].join('\n');
     return [
-        { language: 'Node.js (redis + @redis/entraid)', code: node },
-        { language: 'Python (redis-py + azure-identity)', code: python },
+        { language: `Node.js (redis${cluster ? ' createCluster' : ''} + @redis/entraid)`, code: node },
+        { language: `Python (redis-py${cluster ? ' RedisCluster' : ''} + azure-identity)`, code: python },
         { language: '.NET (Microsoft.Azure.StackExchangeRedis)', code: dotnet }
     ];
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 
@@ -99308,7 +99446,11 @@ function render(report, o) {
     ];
     if (report.outputs.revision)
         meta.push(`latest ready revision <code>${escapeHtml(report.outputs.revision)}</code>`);
+    if (report.clusteringPolicy)
+        meta.push(`clustering policy <code>${escapeHtml(report.clusteringPolicy)}</code>`);
     parts.push(`<p>${meta.join(' · ')}</p>\n`);
+    if (isOssCluster(report.clusteringPolicy))
+        parts.push('<p>ℹ️ This Azure Managed Redis database is OSS-clustered: apps need a cluster-aware client (node-redis <code>createCluster</code>, redis-py <code>RedisCluster</code>; StackExchange.Redis handles it), which also connects to the shard ports (8500-8599) besides port 10000. A non-cluster client gets <code>MOVED</code> / <code>CROSSSLOT</code> errors.</p>\n');
     const problems = [
         ...(report.failure
             ? [{ title: report.failure.title, message: report.failure.message, fix: report.failure.fix }]
@@ -99687,6 +99829,8 @@ class RunReport {
     warnings = [];
     variableNames;
     traffic;
+    /** The Managed Redis database's clustering policy (OSSCluster needs cluster-aware clients); none for a classic cache. */
+    clusteringPolicy;
     failure;
     outputs = {
         'principal-id': '',
@@ -99741,6 +99885,7 @@ class RunReport {
             mode: this.mode,
             succeeded: this.succeeded,
             target: this.target,
+            clusteringPolicy: this.clusteringPolicy,
             outputs: this.outputs,
             steps: this.steps,
             checks: this.checks,

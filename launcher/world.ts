@@ -40,6 +40,8 @@ export interface ActionRun extends LaunchResult {
 export interface RunResultJson {
   mode: string
   succeeded: boolean
+  /** the Managed Redis database's clustering policy */
+  clusteringPolicy?: string
   outputs: Record<string, string | boolean>
   steps: {
     id: string

@@ -25,6 +25,7 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
     const identity = planIdentity(state.app.identity, inputs.identity, state.userIdentity)
     report.outputs['redis-host'] = state.cache.hostName ?? ''
     report.outputs['redis-port'] = String(state.cache.sslPort ?? '')
+    report.clusteringPolicy = state.cacheRef.clusteringPolicy
     report.outputs.revision = state.app.latestReadyRevisionName ?? ''
     report.outputs['principal-id'] = identity.principalId ?? ''
     report.outputs['client-id'] = identity.clientId ?? ''

@@ -1,5 +1,6 @@
 // Azure Managed Redis (Microsoft.Cache/redisEnterprise): detected from the name or given by resource ID; the
-// host from the cluster, the port from the database; assignments on the database, named without hyphens.
+// host from the cluster, the port from the database; assignments on the database, named without hyphens. A new
+// database is OSS-clustered (Azure's default): the probe, the app stand-in and the usage snippets use cluster clients.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import {
   APP,
@@ -44,6 +45,7 @@ describe('Azure Managed Redis', () => {
       'assignment-name': principalId.replace(/-/g, ''),
       verified: 'true'
     })
+    expect(run.result.clusteringPolicy).toBe('OSSCluster')
 
     sandbox.clearLog()
     const again = await world.run({ 'redis-name': AMR })
@@ -88,5 +90,83 @@ describe('Azure Managed Redis', () => {
     expect(run.exitCode).toBe(1)
     expect(run.result.failure?.message).toContain('no hyphens')
     expect(armWrites(world.sandbox)).toEqual([])
+  })
+})
+
+/** The summary's usage snippets (the <details> at its end). */
+const snippets = (summary: string): string =>
+  summary.slice(summary.indexOf('<summary>Use it from your app</summary>'))
+
+describe('Azure Managed Redis clustering policies', () => {
+  it('OSSCluster (the default): the probe uses a cluster client on every shard, the app connects through one, and the summary says so with cluster snippets', async () => {
+    world = await startWorld()
+    const { sandbox } = world
+    sandbox.addManagedRedis(CACHE_RG, AMR)
+    await sandbox.addManagedRedisAssignment(CACHE_RG, AMR, 'githubworkflow', {
+      objectId: world.workflow.objectId
+    })
+    const run = await world.run({
+      'redis-name': AMR,
+      'probe-redis': 'true',
+      'health-url': sandbox.healthUrl(APP_RG, APP)
+    })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs.verified).toBe('true')
+    const cluster = await sandbox.ossCluster()
+    expect(envOf(sandbox.getContainerApp(APP_RG, APP), 'api')).toMatchObject({
+      REDIS_HOST: 'localhost',
+      REDIS_PORT: String(cluster.port)
+    })
+    expect(run.result.clusteringPolicy).toBe('OSSCluster')
+    const probe = run.result.checks.find(c => c.id === 'probe-redis')
+    expect(probe?.status).toBe('passed')
+    expect(probe?.evidence).toContain(
+      `OSS cluster client (clusteringPolicy OSSCluster) from localhost:${cluster.port}: 3 primary shards (`
+    )
+    for (const node of cluster.nodes) expect(probe?.evidence).toContain(`${node.host}:${node.port}`)
+    expect(probe?.evidence).toContain(`AUTH as object id ${world.workflow.objectId}`)
+    expect(probe?.evidence).toContain('on every shard')
+    expect(run.result.checks.find(c => c.id === 'health-url')?.status).toBe('passed')
+
+    expect(run.summary).toContain('clustering policy <code>OSSCluster</code>')
+    expect(run.summary).toContain('This Azure Managed Redis database is OSS-clustered')
+    expect(run.summary).toContain('<code>MOVED</code>')
+    const code = snippets(run.summary)
+    expect(code).toContain('Node.js (redis createCluster + @redis/entraid)')
+    expect(code).toContain('const client = createCluster({')
+    expect(code).toContain('servername: process.env.REDIS_HOST')
+    expect(code).toContain('from redis.cluster import RedisCluster')
+    expect(code).toContain('client = RedisCluster(')
+    expect(code).toContain('StackExchange.Redis discovers the shards')
+    expect(code).not.toContain('createClient(')
+  })
+
+  it('EnterpriseCluster: one endpoint, so the probe and the snippets use plain clients', async () => {
+    world = await startWorld()
+    const { sandbox } = world
+    sandbox.addManagedRedis(CACHE_RG, AMR, { clusteringPolicy: 'EnterpriseCluster' })
+    await sandbox.addManagedRedisAssignment(CACHE_RG, AMR, 'githubworkflow', {
+      objectId: world.workflow.objectId
+    })
+    const run = await world.run({
+      'redis-name': AMR,
+      'probe-redis': 'true',
+      'health-url': sandbox.healthUrl(APP_RG, APP)
+    })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs.verified).toBe('true')
+    expect(run.outputs['redis-port']).toBe(String(sandbox.dataPlane?.port))
+    expect(run.result.clusteringPolicy).toBe('EnterpriseCluster')
+    const probe = run.result.checks.find(c => c.id === 'probe-redis')
+    expect(probe?.status).toBe('passed')
+    expect(probe?.evidence).toContain(`TLS to localhost:${sandbox.dataPlane?.port}, AUTH as object id`)
+    expect(probe?.evidence).not.toContain('cluster')
+    expect(run.summary).toContain('clustering policy <code>EnterpriseCluster</code>')
+    expect(run.summary).not.toContain('OSS-clustered')
+    const code = snippets(run.summary)
+    expect(code).toContain('const client = createClient({')
+    expect(code).toContain('client = redis.Redis(')
+    expect(code).not.toContain('createCluster')
+    expect(code).not.toContain('RedisCluster')
   })
 })

@@ -42,9 +42,19 @@ function toAssignment(a: AssignmentJson): RedisCacheAccessPolicyAssignment {
   }
 }
 
+/** Azure's default clustering policy of a database (2025-07-01 DatabaseProperties.clusteringPolicy). */
+export const DEFAULT_CLUSTERING_POLICY = 'OSSCluster'
+
+/** OSS clustering exposes the Redis Cluster API: clients must be cluster-aware and reach every shard. */
+export function isOssCluster(clusteringPolicy: string | undefined): boolean {
+  return clusteringPolicy?.toLowerCase() === DEFAULT_CLUSTERING_POLICY.toLowerCase()
+}
+
 export interface ManagedRedisState {
   cache: RedisResource
   databaseId: string
+  /** OSSCluster, EnterpriseCluster or NoCluster (a string: Azure may add values) */
+  clusteringPolicy: string
   policies: RedisCacheAccessPolicy[]
   assignments: RedisCacheAccessPolicyAssignment[]
 }
@@ -61,7 +71,11 @@ export async function readManagedRedis(
     listManagedRedisAssignments(c, databaseId, signal)
   ])
   const clusterProps = (cluster.properties ?? {}) as { hostName?: string; provisioningState?: string }
-  const databaseProps = (database.properties ?? {}) as { port?: number; accessKeysAuthentication?: string }
+  const databaseProps = (database.properties ?? {}) as {
+    port?: number
+    accessKeysAuthentication?: string
+    clusteringPolicy?: string
+  }
   return {
     cache: {
       id: cluster.id,
@@ -76,6 +90,7 @@ export async function readManagedRedis(
       disableAccessKeyAuthentication: databaseProps.accessKeysAuthentication === 'Disabled'
     },
     databaseId,
+    clusteringPolicy: databaseProps.clusteringPolicy || DEFAULT_CLUSTERING_POLICY,
     policies: [{ name: MANAGED_REDIS_POLICY }],
     assignments
   }

@@ -15,6 +15,8 @@ export interface CacheRef {
   id: string
   /** Managed Redis keeps assignments on its database. */
   databaseId?: string
+  /** The Managed Redis database's clustering policy: OSSCluster needs cluster-aware clients. */
+  clusteringPolicy?: string
 }
 
 export interface CacheState {
@@ -51,7 +53,12 @@ export async function readCache(
     const id = cacheId(inputs, 'managed-redis')
     const managed = await readManagedRedis(clients.resources, id, signal)
     return {
-      ref: { kind: 'managed-redis', id, databaseId: managed.databaseId },
+      ref: {
+        kind: 'managed-redis',
+        id,
+        databaseId: managed.databaseId,
+        clusteringPolicy: managed.clusteringPolicy
+      },
       cache: managed.cache,
       policies: managed.policies,
       assignments: managed.assignments

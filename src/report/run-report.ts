@@ -76,6 +76,8 @@ export class RunReport {
   readonly warnings: string[] = []
   variableNames?: { host: string; port: string; objectId: string; clientId: string; usesClientId: boolean }
   traffic?: string
+  /** The Managed Redis database's clustering policy (OSSCluster needs cluster-aware clients); none for a classic cache. */
+  clusteringPolicy?: string
   failure?: { title: string; message: string; fix?: string }
   outputs: RunOutputs = {
     'principal-id': '',
@@ -132,6 +134,7 @@ export class RunReport {
       mode: this.mode,
       succeeded: this.succeeded,
       target: this.target,
+      clusteringPolicy: this.clusteringPolicy,
       outputs: this.outputs,
       steps: this.steps,
       checks: this.checks,

@@ -1,3 +1,4 @@
+import { isOssCluster } from '../azure/managed-redis.js'
 import { kindTitle } from '../read/target.js'
 import { escapeHtml as h } from './escape.js'
 import type { CheckRecord, CheckStatus, RunReport, StepRecord, StepStatus } from './run-report.js'
@@ -104,7 +105,12 @@ function render(report: RunReport, o: { compact: boolean; max: number }): string
     `duration ${seconds((report.finishedAt ?? Date.now()) - report.startedAt)}`
   ]
   if (report.outputs.revision) meta.push(`latest ready revision <code>${h(report.outputs.revision)}</code>`)
+  if (report.clusteringPolicy) meta.push(`clustering policy <code>${h(report.clusteringPolicy)}</code>`)
   parts.push(`<p>${meta.join(' · ')}</p>\n`)
+  if (isOssCluster(report.clusteringPolicy))
+    parts.push(
+      '<p>ℹ️ This Azure Managed Redis database is OSS-clustered: apps need a cluster-aware client (node-redis <code>createCluster</code>, redis-py <code>RedisCluster</code>; StackExchange.Redis handles it), which also connects to the shard ports (8500-8599) besides port 10000. A non-cluster client gets <code>MOVED</code> / <code>CROSSSLOT</code> errors.</p>\n'
+    )
 
   const problems = [
     ...(report.failure

@@ -1,3 +1,4 @@
+import { isOssCluster } from '../azure/managed-redis.js'
 import type { CheckRecord, RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
 import { checkHealthUrl } from './health-url.js'
@@ -21,6 +22,10 @@ export async function runDataPlaneChecks(ctx: RunContext, report: RunReport): Pr
         : checkHealthUrl(ctx, ctx.inputs.healthUrl)
     )
   if (ctx.inputs.probeRedis)
-    checks.push(probeRedis(ctx, report.outputs['redis-host'], Number(report.outputs['redis-port'])))
+    checks.push(
+      probeRedis(ctx, report.outputs['redis-host'], Number(report.outputs['redis-port']), {
+        ossCluster: isOssCluster(report.clusteringPolicy)
+      })
+    )
   return Promise.all(checks)
 }

@@ -6,9 +6,16 @@ import { randomBytes } from 'node:crypto'
 
 const TITLE = 'Data plane: the workflow identity can use Redis'
 const PREFIX = 'connect-redis-probe:'
+const CONNECT_TIMEOUT_MS = 10_000
+/** Candidate keys tried to find one that each shard owns (a shard owns a third of the slots, so a few suffice). */
+const MAX_KEY_CANDIDATES = 1000
 
 /** Tells apart why the data plane refused us, and says what to do. */
-export function explainProbeFailure(message: string, who: string): { evidence: string; fix: string } {
+export function explainProbeFailure(
+  message: string,
+  who: string,
+  o: { ossCluster?: boolean } = {}
+): { evidence: string; fix: string } {
   if (/WRONGPASS/i.test(message)) {
     return {
       evidence: `AUTH as ${who} failed: ${message}`,
@@ -21,14 +28,40 @@ export function explainProbeFailure(message: string, who: string): { evidence: s
       fix: `NOPERM means the workflow identity's access policy does not allow SET/GET/DEL on keys ${PREFIX}*: assign it Data Contributor, or a custom policy that allows them.`
     }
   }
+  if (/^(MOVED|ASK|CROSSSLOT)\b/i.test(message)) {
+    return {
+      evidence: `signed in as ${who}, but the cache redirected the command: ${message}`,
+      fix: 'The cache is OSS-clustered (Redis Cluster API), although its database did not say so: apps need a cluster-aware client (node-redis createCluster, redis-py RedisCluster; StackExchange.Redis handles it).'
+    }
+  }
+  if (/cluster support disabled/i.test(message)) {
+    return {
+      evidence: `the database says OSSCluster, but the endpoint is not a Redis Cluster: ${message}`,
+      fix: 'Check the clustering policy of the Managed Redis database (its Overview page, or az redisenterprise database show): a single-endpoint cache (EnterpriseCluster, NoCluster) takes any Redis client.'
+    }
+  }
+  if (o.ossCluster) {
+    return {
+      evidence: `could not reach every shard of the OSS-clustered cache: ${message}`,
+      fix: "With the OSS clustering policy a client connects to every shard directly: the runner must reach port 10000 and the shard ports (8500-8599), and check each shard's certificate against the cache's host name (the shards announce IP addresses). If the cache is behind a private endpoint or a firewall, use a self-hosted runner in the virtual network, or turn probe-redis off and rely on health-url."
+    }
+  }
   return {
     evidence: `could not reach the cache: ${message}`,
     fix: 'A TLS or network failure: if the cache is behind a private endpoint or a firewall, the runner cannot reach it; use a self-hosted runner in the virtual network or turn probe-redis off and rely on health-url.'
   }
 }
 
-/** Connects from the runner with the workflow identity's Entra token and does SET/GET/DEL on a temporary key. */
-export async function probeRedis(ctx: RunContext, host: string, port: number): Promise<CheckRecord> {
+/**
+ * Connects from the runner with the workflow identity's Entra token and does SET/GET/DEL on a temporary key. An
+ * OSS-clustered cache gets a cluster client, signed in on every shard, and a temporary key on each shard.
+ */
+export async function probeRedis(
+  ctx: RunContext,
+  host: string,
+  port: number,
+  o: { ossCluster?: boolean } = {}
+): Promise<CheckRecord> {
   let token: { token: string } | null
   try {
     token = await ctx.credential.getToken(ctx.cloud.redisScope, { abortSignal: ctx.deadline.signal })
@@ -43,42 +76,122 @@ export async function probeRedis(ctx: RunContext, host: string, port: number): P
     }
   }
   core.setSecret(token.token)
-  const username = (decodeJwtClaims(token.token) as { oid?: string }).oid ?? ''
-  // Loaded only when probing, to keep start-up cheap for every other run.
-  const { createClient } = await import('redis')
-  const client = createClient({
-    socket: { host, port, tls: true, servername: host, connectTimeout: 10_000, reconnectStrategy: false },
-    username,
+  const credentials = {
+    username: (decodeJwtClaims(token.token) as { oid?: string }).oid ?? '',
     password: token.token
-  })
-  client.on('error', () => undefined)
-  const key = `${PREFIX}${randomBytes(8).toString('hex')}`
+  }
   const started = Date.now()
   try {
-    await client.connect()
-    const value = randomBytes(8).toString('hex')
-    await client.set(key, value, { EX: 60 })
-    const read = await client.get(key)
-    await client.del(key)
-    if (read !== value) throw new Error(`GET returned ${JSON.stringify(read)} instead of the value just SET`)
+    const done = o.ossCluster
+      ? await probeCluster(host, port, credentials)
+      : await probeSingleEndpoint(host, port, credentials)
     return {
       id: 'probe-redis',
       title: TITLE,
       status: 'passed',
-      evidence: `TLS to ${host}:${port}, AUTH as object id ${username}, SET/GET/DEL of a temporary key (TTL 60 s) in ${Date.now() - started} ms`
+      evidence: `${done}, AUTH as object id ${credentials.username}, SET/GET/DEL of a temporary key (TTL 60 s)${o.ossCluster ? ' on every shard' : ''} in ${Date.now() - started} ms`
     }
   } catch (error) {
-    const { evidence, fix } = explainProbeFailure(firstLine(error), username)
+    const { evidence, fix } = explainProbeFailure(firstLine(error), credentials.username, o)
     return { id: 'probe-redis', title: TITLE, status: 'failed', evidence, fix }
+  }
+}
+
+interface Credentials {
+  username: string
+  password: string
+}
+
+/** One client, one endpoint: Azure Cache for Redis, and Managed Redis with EnterpriseCluster or NoCluster. */
+async function probeSingleEndpoint(host: string, port: number, credentials: Credentials): Promise<string> {
+  // Loaded only when probing, to keep start-up cheap for every other run.
+  const { createClient } = await import('redis')
+  const client = createClient({
+    socket: {
+      host,
+      port,
+      tls: true,
+      servername: host,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      reconnectStrategy: false
+    },
+    ...credentials
+  })
+  client.on('error', () => undefined)
+  try {
+    await client.connect()
+    await roundTrip(client, `${PREFIX}${randomBytes(8).toString('hex')}`)
+    return `TLS to ${host}:${port}`
   } finally {
+    await closeQuietly(client)
+  }
+}
+
+/**
+ * Managed Redis with OSSCluster: a cluster client (as the app needs) that discovers the shards, signs in on each,
+ * and checks every shard's certificate against the cache's host name, since the shards announce IP addresses.
+ */
+async function probeCluster(host: string, port: number, credentials: Credentials): Promise<string> {
+  const { createCluster } = await import('redis')
+  const cluster = createCluster({
+    rootNodes: [{ socket: { host, port } }],
+    defaults: {
+      ...credentials,
+      socket: { tls: true, servername: host, connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false }
+    }
+  })
+  // The cluster reports a shard it could not reach only as "unavailable": the shard's own error says why.
+  const nodeErrors: string[] = []
+  cluster.on('error', () => undefined)
+  cluster.on('node-error', (error: unknown, node?: { host?: string; port?: number }) => {
+    nodeErrors.push(`${node?.host}:${node?.port}: ${firstLine(error)}`)
+  })
+  try {
     try {
-      await client.close()
+      await cluster.connect()
+    } catch (error) {
+      throw new Error(nodeErrors.length ? `${firstLine(error)} (${nodeErrors[0]})` : firstLine(error))
+    }
+    const shards = cluster.masters.map(m => `${m.host}:${m.port}`)
+    // A key on every shard proves each one takes the token, not just the one the first key lands on.
+    const owners = new Map<unknown, string>()
+    for (const master of cluster.masters) owners.set(await cluster.nodeClient(master), master.address)
+    const keys = new Map<string, string>()
+    for (let i = 0; i < MAX_KEY_CANDIDATES && keys.size < owners.size; i++) {
+      const key = `${PREFIX}${randomBytes(8).toString('hex')}`
+      const owner = owners.get(await cluster.getNodeClientForKey(key))
+      if (owner && !keys.has(owner)) keys.set(owner, key)
+    }
+    for (const key of keys.values()) await roundTrip(cluster, key)
+    return `OSS cluster client (clusteringPolicy OSSCluster) from ${host}:${port}: ${shards.length} primary shard${shards.length === 1 ? '' : 's'} (${shards.join(', ')}), TLS to each checked against ${host}`
+  } finally {
+    await closeQuietly(cluster)
+  }
+}
+
+/** What the probe needs of a node-redis client or cluster client. */
+interface KeyCommands {
+  set(key: string, value: string, options: { EX: number }): Promise<unknown>
+  get(key: string): Promise<unknown>
+  del(key: string): Promise<unknown>
+}
+
+async function roundTrip(redis: KeyCommands, key: string): Promise<void> {
+  const value = randomBytes(8).toString('hex')
+  await redis.set(key, value, { EX: 60 })
+  const read = await redis.get(key)
+  await redis.del(key)
+  if (read !== value) throw new Error(`GET returned ${JSON.stringify(read)} instead of the value just SET`)
+}
+
+async function closeQuietly(redis: { close(): Promise<unknown>; destroy(): unknown }): Promise<void> {
+  try {
+    await redis.close()
+  } catch {
+    try {
+      redis.destroy()
     } catch {
-      try {
-        client.destroy()
-      } catch {
-        // already closed
-      }
+      // already closed
     }
   }
 }
