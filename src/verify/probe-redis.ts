@@ -105,7 +105,7 @@ interface Credentials {
 /** One client, one endpoint: Azure Cache for Redis, and Managed Redis with EnterpriseCluster or NoCluster. */
 async function probeSingleEndpoint(host: string, port: number, credentials: Credentials): Promise<string> {
   // Loaded only when probing, to keep start-up cheap for every other run.
-  const { createClient } = await import('redis')
+  const { createClient } = await import('./redis-client.js')
   const client = createClient({
     socket: {
       host,
@@ -132,7 +132,7 @@ async function probeSingleEndpoint(host: string, port: number, credentials: Cred
  * and checks every shard's certificate against the cache's host name, since the shards announce IP addresses.
  */
 async function probeCluster(host: string, port: number, credentials: Credentials): Promise<string> {
-  const { createCluster } = await import('redis')
+  const { createCluster } = await import('./redis-client.js')
   const cluster = createCluster({
     rootNodes: [{ socket: { host, port } }],
     defaults: {
