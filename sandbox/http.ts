@@ -25,6 +25,8 @@ export interface RequestLogEntry {
   fault?: string
   /** the scheme of the Authorization header (`token` is GitHub's); never its value */
   authorization?: 'bearer' | 'token' | 'none'
+  /** the client's TCP port: tells a request that came through a proxy's tunnel from one sent directly */
+  clientPort?: number
 }
 
 export interface SandboxRequest {
@@ -181,7 +183,8 @@ export async function startHttpsService(o: ServiceOptions): Promise<HttpsService
       clientRequestId:
         header(req.headers, 'x-ms-client-request-id') ?? header(req.headers, 'client-request-id'),
       correlationId: clientCorrelation,
-      authorization: authorizationScheme(header(req.headers, 'authorization'))
+      authorization: authorizationScheme(header(req.headers, 'authorization')),
+      clientPort: req.socket.remotePort
     }
     if (route?.logBody) entry.body = route.logBody(sreq)
     else if (method !== 'GET' && method !== 'DELETE' && parsed.body !== undefined) entry.body = parsed.body
