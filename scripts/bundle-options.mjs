@@ -15,10 +15,10 @@ export const BUDGET = { dist: 2_000_000, mainFile: 1_500_000 }
 
 /** esbuild options: minified, tree-shaken ESM for Node 24, split so that the Redis client and the pull
  *  request comment are loaded only by the runs that use them. */
-export function bundleOptions({ outdir = 'dist', sourcemap = false } = {}) {
+export function bundleOptions() {
   return {
     entryPoints: ['src/index.ts'],
-    outdir,
+    outdir: 'dist',
     bundle: true,
     platform: 'node',
     target: 'node24',
@@ -28,7 +28,6 @@ export function bundleOptions({ outdir = 'dist', sourcemap = false } = {}) {
     minify: true,
     treeShaking: true,
     legalComments: 'none',
-    sourcemap,
     external: UNBUNDLED,
     // CommonJS packages inside an ESM bundle call require() for Node's built-ins.
     banner: { js: "import{createRequire}from'node:module';const require=createRequire(import.meta.url);" },
