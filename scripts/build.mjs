@@ -5,20 +5,24 @@
 import { build } from 'esbuild'
 import { rmSync, writeFileSync } from 'node:fs'
 import { relative } from 'node:path'
-import { bundleOptions, eagerUnbundledImports } from './bundle-options.mjs'
+import { bundleBuilds, eagerUnbundledImports } from './bundle-options.mjs'
 import { bundledPackages, licenseNotices } from './licenses.mjs'
 
 rmSync('dist', { recursive: true, force: true })
-const result = await build(bundleOptions())
-const eager = eagerUnbundledImports(result.metafile)
+const results = await Promise.all(bundleBuilds().map(options => build(options)))
+const metafile = {
+  inputs: Object.assign({}, ...results.map(r => r.metafile.inputs)),
+  outputs: Object.assign({}, ...results.map(r => r.metafile.outputs))
+}
+const eager = eagerUnbundledImports(metafile)
 if (eager.length) throw new Error(`unbundled packages imported at start-up: ${eager.join('; ')}`)
 // dist/ runs as ESM on its own, whatever package.json is above it.
 writeFileSync('dist/package.json', '{ "type": "module" }\n')
 
-const packages = bundledPackages(Object.keys(result.metafile.inputs))
+const packages = bundledPackages(Object.keys(metafile.inputs))
 writeFileSync('dist/licenses.txt', licenseNotices(packages))
 
-const sizes = Object.entries(result.metafile.outputs)
-  .filter(([file]) => file.endsWith('.js'))
+const sizes = Object.entries(metafile.outputs)
+  .filter(([file]) => /\.c?js$/.test(file))
   .map(([file, o]) => `${relative('dist', file)} ${(o.bytes / 1024).toFixed(0)} KiB`)
 console.log(`dist/: ${sizes.join(', ')}; licenses.txt: ${packages.length} packages`)

@@ -1,4 +1,4 @@
-// How src/ becomes dist/: one esbuild configuration for `npm run package` (scripts/build.mjs) and for the
+// How src/ becomes dist/: the esbuild configurations for `npm run package` (scripts/build.mjs) and for the
 // check that dist/ is what it should be (scripts/check-dist.mjs).
 
 /**
@@ -13,27 +13,80 @@ export const UNBUNDLED = ['open', '@node-rs/xxhash', '@opentelemetry/api']
 /** Budgets for what the action ships, in bytes. */
 export const BUDGET = { dist: 2_000_000, mainFile: 1_500_000 }
 
-/** esbuild options: minified, tree-shaken ESM for Node 24, split so that the Redis client and the pull
- *  request comment are loaded only by the runs that use them. */
-export function bundleOptions() {
-  return {
-    entryPoints: ['src/index.ts'],
-    outdir: 'dist',
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    minify: true,
-    treeShaking: true,
-    legalComments: 'none',
-    external: UNBUNDLED,
-    // CommonJS packages inside an ESM bundle call require() for Node's built-ins.
-    banner: { js: "import{createRequire}from'node:module';const require=createRequire(import.meta.url);" },
-    metafile: true,
-    logLevel: 'warning'
+/** Where undici goes: a CommonJS file of its own, required only when something calls into it. */
+const UNDICI_FILE = 'chunks/undici.cjs'
+
+/**
+ * @actions/http-client imports undici (400 KB) at start-up for one thing, the proxy dispatcher of its
+ * getAgentDispatcher(), which only the pull request comment (through @actions/github's fetch) uses. Every
+ * `undici` import in the bundle resolves to this loader instead, which requires the real undici from
+ * UNDICI_FILE on first use. It exports what the bundled packages import; an import of anything else fails the
+ * build ("No matching export"), so a new use of undici cannot go unnoticed.
+ */
+const LAZY_UNDICI = `
+import { createRequire as requireFrom } from 'node:module'
+let undici
+function load() {
+  // The loader lands in dist/index.js or in a chunk under dist/chunks/; undici.cjs is in dist/chunks/.
+  const here = import.meta.url
+  undici ??= requireFrom(here)(here.includes('/chunks/') ? './undici.cjs' : './${UNDICI_FILE}')
+  return undici
+}
+export class ProxyAgent {
+  constructor(options) {
+    return new (load().ProxyAgent)(options)
   }
+}
+export function fetch(input, init) {
+  return load().fetch(input, init)
+}
+`
+
+const lazyUndici = {
+  name: 'lazy-undici',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'lazy-undici' }))
+    build.onLoad({ filter: /.*/, namespace: 'lazy-undici' }, () => ({ contents: LAZY_UNDICI, loader: 'js' }))
+  }
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  minify: true,
+  treeShaking: true,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning'
+}
+
+/**
+ * The two builds: the action, as minified, tree-shaken ESM for Node 24, split so that the Redis client and the
+ * pull request comment load only in the runs that use them; and undici, as the CommonJS file the loader above
+ * requires.
+ */
+export function bundleBuilds() {
+  return [
+    {
+      ...common,
+      entryPoints: ['src/index.ts'],
+      outdir: 'dist',
+      format: 'esm',
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+      external: UNBUNDLED,
+      plugins: [lazyUndici],
+      // CommonJS packages inside an ESM bundle call require() for Node's built-ins.
+      banner: { js: "import{createRequire as __cjs}from'node:module';const require=__cjs(import.meta.url);" }
+    },
+    {
+      ...common,
+      entryPoints: ['node_modules/undici/index.js'],
+      outfile: `dist/${UNDICI_FILE}`,
+      format: 'cjs'
+    }
+  ]
 }
 
 /** Static imports of an unbundled package, which would make start-up fail where it is not installed. */
