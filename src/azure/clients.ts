@@ -1,13 +1,13 @@
-import { ContainerAppsAPIClient } from '@azure/arm-appcontainers'
 import { ManagedServiceIdentityClient } from '@azure/arm-msi'
 import { RedisManagementClient } from '@azure/arm-rediscache'
 import { createResourceManagement, type ResourceManagementContext } from '@azure/arm-resources/api'
 import type { TokenCredential } from '@azure/identity'
 import type { Cloud } from '../credential/clouds.js'
+import { createContainerAppsClient, type ContainerAppsClient } from './container-apps-client.js'
 import { requestLoggingPolicy } from './debug-policy.js'
 
 export interface AzureClients {
-  apps: ContainerAppsAPIClient
+  apps: ContainerAppsClient
   redis: RedisManagementClient
   /** The generic client, for Azure Managed Redis (no released SDK has its access policy assignments). */
   resources: ResourceManagementContext
@@ -32,7 +32,7 @@ export function createClients(
   const logging = { policy: requestLoggingPolicy(), position: 'perRetry' as const }
   return {
     // The modular Container Apps client takes its scope as credentials.scopes, not credentialScopes.
-    apps: new ContainerAppsAPIClient(credential, subscriptionId, {
+    apps: createContainerAppsClient(credential, subscriptionId, {
       ...shared,
       credentials: { scopes: [cloud.resourceManagerScope] },
       additionalPolicies: [logging]
