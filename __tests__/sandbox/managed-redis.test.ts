@@ -120,7 +120,9 @@ describe('sandbox Microsoft.Cache/redisEnterprise (Azure Managed Redis)', () => 
     const created = await armRequest(sandbox, credential, 'PUT', assignmentId('app1'), assignmentBody(oid))
     expect(created.status).toBe(201)
     expect(created.headers['azure-asyncoperation']).toMatch(/^https:\/\/localhost:\d+\/subscriptions\/.+/)
-    expect(created.headers.location).toBe(`${sandbox.armEndpoint}${assignmentId('app1')}?api-version=2025-07-01`)
+    expect(created.headers.location).toBe(
+      `${sandbox.armEndpoint}${assignmentId('app1')}?api-version=2025-07-01`
+    )
     expect(created.json).toEqual({
       id: assignmentId('app1'),
       name: 'app1',
