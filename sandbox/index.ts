@@ -36,6 +36,7 @@ import { createGitHubIssuer, GITHUB_ISSUER, gitHubOidcRoutes } from './github-oi
 import type { GitHubClaims } from './github-oidc.ts'
 import { startHttpsService } from './http.ts'
 import type { HttpsService, RequestLogEntry } from './http.ts'
+import { createIdentityEndpoint } from './identity-endpoint.ts'
 import { startIngress } from './ingress.ts'
 import type { Ingress } from './ingress.ts'
 import { addPrincipal, createState, findPrincipal, resourceKey } from './state.ts'
@@ -171,6 +172,9 @@ export interface Sandbox {
   /** GitHub OIDC tokens minted: the audience each was asked for */
   idTokensIssued: { audience: string; sub: string }[]
   healthUrl(rg: string, app: string): string
+  /** IDENTITY_ENDPOINT and IDENTITY_HEADER as Container Apps sets them in the app's containers: a process started
+   *  with them (DefaultAzureCredential / ManagedIdentityCredential) gets the app's managed identity tokens. */
+  managedIdentityEnv(rg: string, app: string): { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string }
   /** the one redis-server: classic caches, EnterpriseCluster and NoCluster Managed Redis databases */
   dataPlane?: { host: string; port: number }
   /** The Redis Cluster serving OSSCluster Managed Redis databases (3 primaries): started by the first OSSCluster
@@ -303,6 +307,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const fullScope = scope.endsWith('/.default') ? scope : `${scope.replace(/\/$/, '')}/.default`
       return (await entra.issueAccessToken(p, fullScope, 'managed_identity')).token
     }
+    const identityEndpoint = createIdentityEndpoint({
+      identitiesOf: (rg, name) => {
+        const app = state.apps.get(resourceKey(rg, name))
+        return app ? runtimeView(state, app) : undefined
+      },
+      issue: async (principalId, resource) => {
+        const p = state.principals.get(principalId.toLowerCase())
+        if (!p || p.kind === 'application')
+          throw new Error(`sandbox: ${principalId} is not a managed identity`)
+        return entra.issueAccessToken(
+          p,
+          `${resource.replace(/\/(\.default)?$/, '')}/.default`,
+          'managed_identity'
+        )
+      }
+    })
+    login.routes.push(...identityEndpoint.routes)
     const ingress: Ingress = await startIngress({
       pki,
       describeApp: (rg, name) => {
@@ -439,6 +460,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       tokensIssued: entra.tokensIssued,
       idTokensIssued: github.issued,
+      managedIdentityEnv: (rg, name) => {
+        findApp(rg, name)
+        return identityEndpoint.envFor(login.origin, rg, name)
+      },
       healthUrl: (rg, name) => {
         if (!state.apps.has(resourceKey(rg, name)) && state.jobs.has(resourceKey(rg, name))) {
           throw new Error(

@@ -141,8 +141,8 @@ export interface ManagedRedisState {
 
 export const builtInPolicies: Record<string, string> = {
   'Data Owner': '+@all allkeys',
-  'Data Contributor': '+@all -@dangerous allkeys',
-  'Data Reader': '+@read +@connection allkeys'
+  'Data Contributor': '+@all -@dangerous +cluster|info +cluster|nodes +cluster|slots allkeys',
+  'Data Reader': '+@read +@connection +cluster|info +cluster|nodes +cluster|slots allkeys'
 }
 
 export const REGION = 'eastus'

@@ -114,13 +114,15 @@ describe('sandbox Microsoft.Cache/redisEnterprise (Azure Managed Redis)', () => 
     expect(missing.json.error.code).toBe('MissingApiVersionParameter')
   })
 
-  it('PUT: 201 + Azure-AsyncOperation (no Location), Updating → Succeeded; then GET, 200 on re-PUT, DELETE 202 + Azure-AsyncOperation', async () => {
+  it('PUT: 201 + Azure-AsyncOperation and a Location that is the assignment, Updating → Succeeded; then GET, 200 on re-PUT, DELETE 202 + Azure-AsyncOperation', async () => {
     const oid = principal()
     sandbox.setLatency({ assignmentMs: 150 })
     const created = await armRequest(sandbox, credential, 'PUT', assignmentId('app1'), assignmentBody(oid))
     expect(created.status).toBe(201)
     expect(created.headers['azure-asyncoperation']).toMatch(/^https:\/\/localhost:\d+\/subscriptions\/.+/)
-    expect(created.headers.location).toBeUndefined()
+    expect(created.headers.location).toBe(
+      `${sandbox.armEndpoint}${assignmentId('app1')}?api-version=2025-07-01`
+    )
     expect(created.json).toEqual({
       id: assignmentId('app1'),
       name: 'app1',

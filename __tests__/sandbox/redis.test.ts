@@ -95,8 +95,12 @@ describe('sandbox Microsoft.Cache/redis, access policies and assignments', () =>
     for await (const p of client.accessPolicy.list(rg, cache)) policies.push(p)
     expect(policies.map(p => [p.name, p.typePropertiesType, p.permissions])).toEqual([
       ['Data Owner', 'BuiltIn', '+@all allkeys'],
-      ['Data Contributor', 'BuiltIn', '+@all -@dangerous allkeys'],
-      ['Data Reader', 'BuiltIn', '+@read +@connection allkeys'],
+      [
+        'Data Contributor',
+        'BuiltIn',
+        '+@all -@dangerous +cluster|info +cluster|nodes +cluster|slots allkeys'
+      ],
+      ['Data Reader', 'BuiltIn', '+@read +@connection +cluster|info +cluster|nodes +cluster|slots allkeys'],
       ['Read Foo', 'Custom', '+get ~foo*']
     ])
     expect(await client.accessPolicy.get(rg, cache, 'Data Reader')).toMatchObject({

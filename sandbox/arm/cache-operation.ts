@@ -26,7 +26,8 @@ export function startCacheOperation(
         await spec.complete()
         return undefined
       },
-      finalReply: spec.finalReply
+      finalReply: spec.finalReply,
+      cacheKind: /\/redisEnterprise\//i.test(req.path) ? 'redisEnterprise' : 'redis'
     },
     req
   )

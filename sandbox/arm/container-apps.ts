@@ -4,6 +4,7 @@ import type { SandboxRequest } from '../http.ts'
 import type { ContainerAppSeed } from '../index.ts'
 import { addPrincipal, clone, randomRevisionSuffix, REGION_DISPLAY, resourceKey, rgId } from '../state.ts'
 import type { ContainerAppState, Json, RevisionState, SandboxState } from '../state.ts'
+import { withAppDefaults } from './app-defaults.ts'
 import { identityView, normaliseIdentity, replaceIdentity } from './app-identity.ts'
 import { mergeAppPatch } from './app-patch.ts'
 import type { AppWrite } from './app-patch.ts'
@@ -38,34 +39,37 @@ export function appView(s: SandboxState, app: ContainerAppState, o: { running?: 
   const latest = latestRevision(app)
   const ready = latestReadyRevision(app)
   const domain = environmentDomain(s, app)
-  return {
-    id: app.id,
-    name: app.name,
-    type: TYPE,
-    location: REGION_DISPLAY,
-    tags: app.tags,
-    identity: identityView(s, app),
-    properties: {
-      provisioningState: o.running ? 'InProgress' : app.provisioningState,
-      runningStatus: 'Running',
-      managedEnvironmentId: p.managedEnvironmentId,
-      environmentId: p.environmentId ?? p.managedEnvironmentId,
-      workloadProfileName: p.workloadProfileName ?? 'Consumption',
-      outboundIpAddresses: ['20.124.1.10'],
-      latestRevisionName: latest?.name,
-      latestReadyRevisionName: ready?.name,
-      latestRevisionFqdn: latest ? `${latest.name}.${domain}` : undefined,
-      customDomainVerificationId: 'D4E5F6A7B8C9D0E1F2A3B4C5D6E7F8A9B0C1D2E3F4A5B6C7D8E9F0A1B2C3D4E5',
-      configuration: {
-        ...configuration,
-        ...(configuration.ingress
-          ? { ingress: { fqdn: `${app.name}.${domain}`, ...configuration.ingress } }
-          : {})
-      },
-      template: withoutEmptyEnvValues(p.template),
-      eventStreamEndpoint: `https://eastus.azurecontainerapps.dev/subscriptions/${s.subscriptionId}/resourceGroups/${app.rg}/containerApps/${app.name}/eventstream`
-    }
-  }
+  return withAppDefaults(
+    {
+      id: app.id,
+      name: app.name,
+      type: TYPE,
+      location: REGION_DISPLAY,
+      tags: app.tags,
+      identity: identityView(s, app),
+      properties: {
+        provisioningState: o.running ? 'InProgress' : app.provisioningState,
+        runningStatus: 'Running',
+        managedEnvironmentId: p.managedEnvironmentId,
+        environmentId: p.environmentId ?? p.managedEnvironmentId,
+        workloadProfileName: p.workloadProfileName ?? 'Consumption',
+        outboundIpAddresses: ['20.124.1.10'],
+        latestRevisionName: latest?.name,
+        latestReadyRevisionName: ready?.name,
+        latestRevisionFqdn: latest ? `${latest.name}.${domain}` : undefined,
+        customDomainVerificationId: 'D4E5F6A7B8C9D0E1F2A3B4C5D6E7F8A9B0C1D2E3F4A5B6C7D8E9F0A1B2C3D4E5',
+        configuration: {
+          ...configuration,
+          ...(configuration.ingress
+            ? { ingress: { fqdn: `${app.name}.${domain}`, ...configuration.ingress } }
+            : {})
+        },
+        template: withoutEmptyEnvValues(p.template),
+        eventStreamEndpoint: `https://eastus.azurecontainerapps.dev/subscriptions/${s.subscriptionId}/resourceGroups/${app.rg}/containerApps/${app.name}/eventstream`
+      }
+    },
+    app.revisions[0]?.createdAt ?? 0
+  )
 }
 
 const SUFFIX = /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$|^[a-z]$/

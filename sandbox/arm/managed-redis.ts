@@ -16,7 +16,6 @@ import type {
 import { otherAssignmentFor, requireReplicatedPrincipal } from './assignment-checks.ts'
 import { deleteAssignment, startAssignmentWrite } from './assignment-lro.ts'
 import { armError, resourceNotFound } from './errors.ts'
-import { pollingHeaders } from './operations.ts'
 import type { Operations } from './operations.ts'
 import { pagedList } from './paging.ts'
 import { rejectIfCacheBusy } from './redis.ts'
@@ -133,9 +132,9 @@ export function managedRedisView(ctx: ManagedRedisContext, cluster: ManagedRedis
       hostName: ctx.dataPlane ? ctx.dataPlane.host : `${cluster.name}.${REGION}.redis.azure.net`,
       provisioningState: cluster.provisioningState,
       resourceState: 'Running',
-      redisVersion: '7.4',
       minimumTlsVersion: '1.2',
       highAvailability: 'Enabled',
+      redundancyMode: 'LR',
       publicNetworkAccess: 'Enabled',
       privateEndpointConnections: []
     }
@@ -180,8 +179,7 @@ export function databaseView(
       resourceState: 'Running',
       clusteringPolicy: db.clusteringPolicy,
       evictionPolicy: 'VolatileLRU',
-      persistence: { aofEnabled: false, rdbEnabled: false },
-      modules: [],
+      keySpaceNotification: '',
       redisVersion: '7.4',
       deferUpgrade: 'NotDeferred',
       accessKeysAuthentication: db.accessKeysAuthentication
@@ -277,9 +275,14 @@ export function managedRedisRoutes(ctx: ManagedRedisContext): ArmRouteSpec[] {
         previousObjectId?.toLowerCase() !== objectId.toLowerCase() ? previousObjectId : undefined,
       finalReply: () => ({ status: 200, body: managedRedisAssignmentView(cluster, db, assignment) })
     })
+    // As recorded (__fixtures__/recordings/redisenterprise-assignment-put.json): Azure-AsyncOperation, and a
+    // Location that is the assignment's own URL; no Retry-After.
     return {
       status: existing ? 200 : 201,
-      headers: pollingHeaders(started.headers, 'azure-asyncoperation'),
+      headers: {
+        'azure-asyncoperation': started.headers['azure-asyncoperation'],
+        location: `${req.origin}${req.path}?${req.query}`
+      },
       body: managedRedisAssignmentView(cluster, db, assignment)
     }
   }

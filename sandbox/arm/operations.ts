@@ -16,6 +16,8 @@ export interface OperationSpec {
   complete(): Promise<OperationFailure | undefined> | OperationFailure | undefined
   /** answer of the Location URL once the operation succeeded */
   finalReply(): Reply
+  /** which Cache RP answers its status URL: they differ in shape (see status()) */
+  cacheKind?: 'redis' | 'redisEnterprise'
 }
 
 export interface OperationFailure extends ArmErrorDetail {
@@ -125,15 +127,23 @@ export function createOperations(subscriptionId: string): Operations {
     async status(req) {
       req.operation = 'lro.status'
       const op = await find(req)
+      // As recorded (__fixtures__/recordings/*-operation-status.json): a Container Apps status has no endTime,
+      // even once Succeeded; a Managed Redis one shows endTime 0001-01-01T00:00:00+00:00 while it runs; the Cache
+      // RP sends no Retry-After on its status URL, and the classic cache repeats that URL as Azure-AsyncOperation.
+      const app = op.spec.provider === 'Microsoft.App'
+      const running = op.spec.cacheKind === 'redisEnterprise' ? '0001-01-01T00:00:00+00:00' : undefined
+      const endTime = op.endedAt ? (app ? undefined : new Date(op.endedAt).toISOString()) : running
       const body = {
         id: req.path,
         name: op.id,
         status: op.status,
         startTime: new Date(op.startedAt).toISOString(),
-        ...(op.endedAt ? { endTime: new Date(op.endedAt).toISOString() } : {}),
+        ...(endTime ? { endTime } : {}),
         ...(op.error ? { error: { code: op.error.code, message: op.error.message } } : {})
       }
-      const headers: Record<string, string> = op.status === 'InProgress' ? { 'retry-after': '1' } : {}
+      const headers: Record<string, string> = app && op.status === 'InProgress' ? { 'retry-after': '1' } : {}
+      if (op.spec.cacheKind === 'redis')
+        headers['azure-asyncoperation'] = `${req.origin}${req.path}?${req.query}`
       return { status: 200, headers, body }
     },
     async result(req) {

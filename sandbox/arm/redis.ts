@@ -63,20 +63,20 @@ export function seedCache(
     properties: {
       sku: { name: 'Standard', family: 'C', capacity: 1 },
       enableNonSslPort: false,
-      minimumTlsVersion: '1.2',
       publicNetworkAccess: 'Enabled',
       redisVersion: '6.0',
       updateChannel: 'Stable',
       disableAccessKeyAuthentication: false,
       replicasPerMaster: 1,
       replicasPerPrimary: 1,
+      tenantSettings: {},
+      zonalAllocationPolicy: 'Automatic',
       redisConfiguration: {
         'aad-enabled': String(o.aadEnabled ?? true),
         maxclients: '1000',
         'maxmemory-reserved': '125',
         'maxfragmentationmemory-reserved': '125',
-        'maxmemory-delta': '125',
-        'maxmemory-policy': 'volatile-lru'
+        'maxmemory-delta': '125'
       }
     },
     provisioningState: 'Succeeded',
@@ -106,12 +106,14 @@ export function cacheView(ctx: RedisContext, cache: CacheState): Json {
       hostName,
       port: 6379,
       sslPort,
+      // As recorded (__fixtures__/recordings/redis-cache-get.json): keys are hidden (null), instances list their
+      // shard, and there is no nonSslPort while the non-TLS port is off.
+      accessKeys: null,
       linkedServers: [],
       instances: [
-        { sslPort: 15000, nonSslPort: 13000, isMaster: true, isPrimary: true },
-        { sslPort: 15001, nonSslPort: 13001, isMaster: false, isPrimary: false }
-      ],
-      privateEndpointConnections: []
+        { sslPort: 15000, shardId: 0, isMaster: true, isPrimary: true },
+        { sslPort: 15001, shardId: 0, isMaster: false, isPrimary: false }
+      ]
     }
   }
 }
