@@ -49692,7 +49692,7 @@ function getIDToken(aud) {
 
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./src/azure/classify.ts
-const TRANSIENT_CODES = new Set([
+const TRANSIENT_NETWORK_CODES = new Set([
     'ECONNRESET',
     'ETIMEDOUT',
     'ECONNREFUSED',
@@ -49700,29 +49700,64 @@ const TRANSIENT_CODES = new Set([
     'EAI_AGAIN',
     'REQUEST_SEND_ERROR'
 ]);
+/** 409 codes that mean "another operation is running on this resource" (Container Apps, ARM). */
+const BUSY_CODES = new Set([
+    'containerappoperationinprogress',
+    'containerapplockconflict',
+    'anotheroperationinprogress'
+]);
 /**
- * Sorts a failure into what to do about it. `principalIsNew` says the principal was created in this run, so
- * "principal not found" means Entra has not replicated it to the resource provider yet.
+ * The classic cache answers its one-update-at-a-time 409 with ARM's generic code `Conflict`; only its text says it
+ * is busy. `Conflict` with any other text is not retried.
+ */
+const CACHE_BUSY = /busy processing a previous update request/i;
+/** ARM's code for a write refused by a management lock (ReadOnly, or CanNotDelete for a delete). */
+const SCOPE_LOCKED = 'scopelocked';
+/** Entra's replication delay as resource providers word it (RBAC's `PrincipalNotFound`; the Redis RP's text). */
+const PRINCIPAL_NOT_FOUND_CODE = 'principalnotfound';
+const PRINCIPAL_NOT_IN_DIRECTORY = /does not exist in the directory/i;
+/** The Redis RP's answer for an object id it cannot resolve (seen for groups). */
+const INVALID_ASSIGNMENT_CODE = 'invalidaccesspolicyassignment';
+const OBJECT_ID_INVALID = /requested access policy assignment \(objectId: [^)]*\) is invalid/i;
+/**
+ * The codes of a failure: its own and any nested in its message, as ARM deployments wrap an RP's error
+ * (`Conflict` whose message is `{"code": "ContainerAppLockConflict", …}`, microsoft/azure-container-apps#175).
+ */
+function codesOf(info) {
+    const nested = [...info.message.matchAll(/"code"\s*:\s*"([A-Za-z]+)"/g)].map(m => m[1]);
+    return [info.code ?? '', ...nested].filter(Boolean).map(c => c.toLowerCase());
+}
+/**
+ * Sorts a failure by explicit codes (and, where Azure gives only the generic `Conflict` or no known code, by the
+ * documented text). `principalOnApp` says Azure reports the principal on the app's identity, so it exists in
+ * Entra: "principal not found" then means the resource provider has not caught up yet.
  */
 function classifyFailure(info, context = {}) {
-    const text = `${info.code ?? ''} ${info.message}`;
+    const codes = codesOf(info);
     if (info.status === 429)
         return 'throttled';
-    if (info.status === 409 &&
-        /busy processing|OperationInProgress|another operation|in progress|Conflict/i.test(text))
+    if (codes.includes(SCOPE_LOCKED))
+        return 'locked';
+    if (codes.some(c => BUSY_CODES.has(c)))
         return 'busy';
-    if (/ContainerAppOperationInProgress|AnotherOperationInProgress/i.test(text))
+    if (info.status === 409 && codes.includes('conflict') && CACHE_BUSY.test(info.message))
         return 'busy';
-    if (context.principalIsNew &&
-        /PrincipalNotFound|does not exist in the directory|replication delay/i.test(text))
+    if (context.principalOnApp && isPrincipalUnknown(info, codes))
         return 'not-replicated';
     if (info.status !== undefined && info.status >= 500)
         return 'transient';
     if (info.status === 408)
         return 'transient';
-    if (info.code && TRANSIENT_CODES.has(info.code))
+    if (info.code && TRANSIENT_NETWORK_CODES.has(info.code))
         return 'transient';
     return 'final';
+}
+function isPrincipalUnknown(info, codes) {
+    if (codes.includes(PRINCIPAL_NOT_FOUND_CODE))
+        return true;
+    if (info.status === 400 && PRINCIPAL_NOT_IN_DIRECTORY.test(info.message))
+        return true;
+    return codes.includes(INVALID_ASSIGNMENT_CODE) && OBJECT_ID_INVALID.test(info.message);
 }
 
 ;// CONCATENATED MODULE: ./src/azure/retry.ts
@@ -49730,35 +49765,50 @@ function classifyFailure(info, context = {}) {
 
 
 const realSleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+/** How long a principal that Azure reports on the app may stay unknown to a resource provider before the run gives up. */
+const PRINCIPAL_WAIT_MS = 5 * 60_000;
 /**
  * Retries what the SDK pipeline treats as final but Azure means as "later": a cache busy with an earlier
  * update, an app with an operation in progress, a principal not yet replicated, and throttling or transient
- * faults that outlasted the pipeline's own retries. Full-jitter exponential backoff, bounded by the deadline.
+ * faults that outlasted the pipeline's own retries. Full-jitter exponential backoff with a small cap, so a wait
+ * ends soon after Azure is ready; bounded by the deadline. A lock or any other failure is thrown at once.
+ * `operation` gets the attempt number, so a retry can start from a fresh read.
  */
-/** `operation` gets the attempt number, so a retry can start from a fresh read. */
 async function withRetry(operation, options) {
     const sleep = options.sleep ?? realSleep;
     const random = options.random ?? Math.random;
+    const now = options.now ?? Date.now;
     const base = options.baseDelayMs ?? 1000;
     const cap = options.maxDelayMs ?? 8_000;
+    const principalWaitMs = options.principalWaitMs ?? PRINCIPAL_WAIT_MS;
+    let unknownSince;
     for (let attempt = 1;; attempt++) {
         try {
             return await operation(attempt);
         }
         catch (error) {
             const info = readAzureError(error);
-            const kind = classifyFailure(info, { principalIsNew: options.principalIsNew });
-            if (kind === 'final' || options.deadline.signal.aborted)
+            const kind = classifyFailure(info, { principalOnApp: options.principalOnApp });
+            if (kind === 'final' || kind === 'locked' || options.deadline.signal.aborted)
                 throw error;
+            let why = reason(kind);
+            if (kind === 'not-replicated') {
+                unknownSince ??= now();
+                const waited = now() - unknownSince;
+                if (waited >= principalWaitMs)
+                    throw error;
+                why += ` (waiting for it since ${seconds(waited)}, up to ${seconds(principalWaitMs)})`;
+            }
             const backoff = Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)));
             const delay = Math.max(backoff, info.retryAfterMs ?? 0);
             if (delay >= options.deadline.remainingMs())
                 throw error;
-            core_info(`Could not ${options.what} (attempt ${attempt}): ${reason(kind)}: ${info.message} Retrying in ${(delay / 1000).toFixed(1)} s.`);
+            core_info(`Could not ${options.what} (attempt ${attempt}): ${why}: ${info.message} Retrying in ${seconds(delay)}.`);
             await sleep(delay);
         }
     }
 }
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 function reason(kind) {
     switch (kind) {
         case 'throttled':
@@ -49766,7 +49816,7 @@ function reason(kind) {
         case 'busy':
             return 'the resource is busy with an earlier update';
         case 'not-replicated':
-            return 'the new identity is not yet known everywhere (replication delay)';
+            return 'the identity is not yet known to the resource provider (Microsoft Entra replication delay; Azure reports it on the app, so it exists)';
         case 'transient':
             return 'a transient failure';
         default:
@@ -77109,10 +77159,12 @@ async function verifyConnection(ctx, report, o) {
 const DUPLICATE = /duplicate entries|already has an? (access policy )?assignment/i;
 /**
  * Creates or updates the assignment and waits for it (the SDK poller follows Location / Retry-After).
- * A 409 "busy processing a previous update request" and a not-yet-replicated principal are retried.
- * If another run created an assignment for the same object id meanwhile, it is adopted.
+ * A 409 "busy processing a previous update request" is retried, and so is "principal not found": the object id is
+ * the principal Azure reports on the app's identity, so it exists in Entra, whether this run or an earlier step
+ * (Bicep, `az containerapp create --system-assigned`, another run) created it; the Redis resource provider may
+ * not know it yet. If another run created an assignment for the same object id meanwhile, it is adopted.
  */
-async function applyAssignment(ctx, ref, plan, principalIsNew) {
+async function applyAssignment(ctx, ref, plan) {
     const { deadline } = ctx;
     const assignments = cacheAssignments(ctx, ref);
     const put = (name) => assignments.put(name, plan.policy, plan.objectId);
@@ -77121,22 +77173,23 @@ async function applyAssignment(ctx, ref, plan, principalIsNew) {
             deadline,
             sleep: ctx.sleep,
             what: `write access policy assignment ${plan.name}`,
-            principalIsNew
+            principalOnApp: true
         });
     }
     catch (error) {
         if (!DUPLICATE.test(readAzureError(error).message))
             throw error;
         const existing = findAssignmentFor(await assignments.list(), plan.objectId);
-        if (!existing?.name)
+        const existingName = existing?.name;
+        if (!existing || !existingName)
             throw error;
         if (existing.accessPolicyName?.toLowerCase() === plan.policy.toLowerCase())
             return existing;
-        return withRetry(() => put(existing.name), {
+        return withRetry(() => put(existingName), {
             deadline,
             sleep: ctx.sleep,
-            what: `update access policy assignment ${existing.name}`,
-            principalIsNew
+            what: `update access policy assignment ${existingName}`,
+            principalOnApp: true
         });
     }
 }
@@ -77183,7 +77236,6 @@ async function applyConnection(ctx, report, state, planned) {
     }
     report.outputs['principal-id'] = principalId;
     report.outputs['client-id'] = clientId ?? '';
-    const principalIsNew = planned.identity.change === 'add' && inputs.identity.kind === 'system';
     // Now that the principal is known, plan again: the assignment and the variables depend on it.
     const final = planConnection({ ...state, app }, inputs, { ...planned.identity, principalId, clientId });
     if (final.blockers.length) {
@@ -77207,7 +77259,7 @@ async function applyConnection(ctx, report, state, planned) {
     };
     // The assignment and the variables both need only the principal id: do them at once.
     const [assignment, revision] = await Promise.allSettled([
-        writeAssignment(ctx, report, state.cacheRef, assignmentPlan, principalIsNew),
+        writeAssignment(ctx, report, state.cacheRef, assignmentPlan),
         applyVariablesAndWait(ctx, report, app, variablesPlan, replan)
     ]);
     if (assignment.status === 'rejected' || revision.status === 'rejected')
@@ -77229,11 +77281,11 @@ async function applyConnection(ctx, report, state, planned) {
         policy: assignmentPlan.policy
     });
 }
-function writeAssignment(ctx, report, ref, plan, principalIsNew) {
+function writeAssignment(ctx, report, ref, plan) {
     return recordStep(report, { id: 'assignment', title: 'Redis access policy assignment', before: plan.before, after: plan.after }, async () => {
         if (plan.action === 'unchanged')
             return { status: 'unchanged', value: undefined };
-        const written = await ctx.cacheQueue.run(() => applyAssignment(ctx, ref, plan, principalIsNew));
+        const written = await ctx.cacheQueue.run(() => applyAssignment(ctx, ref, plan));
         report.outputs['assignment-name'] = written.name ?? plan.name;
         return {
             status: plan.action === 'create' ? 'created' : 'updated',
@@ -99368,7 +99420,7 @@ const MAX_BYTES = 1024 * 1024 - 4096;
 function multiline(text) {
     return escapeHtml(text).replace(/\n\s*/g, '<br>');
 }
-function seconds(ms) {
+function summary_seconds(ms) {
     if (ms === undefined)
         return '';
     return ms < 100 ? '&lt; 0.1 s' : `${(ms / 1000).toFixed(1)} s`;
@@ -99413,7 +99465,7 @@ function stepRow(s) {
     const change = s.before !== undefined || s.after !== undefined
         ? `${escapeHtml(clip(s.before ?? '', 500))} → ${escapeHtml(clip(s.after ?? '', 500))}`
         : escapeHtml(clip(s.detail ?? '', 500));
-    return [`${STEP_ICON[s.status]} ${escapeHtml(s.title)}`, summary_status(s.status), change, seconds(s.durationMs)];
+    return [`${STEP_ICON[s.status]} ${escapeHtml(s.title)}`, summary_status(s.status), change, summary_seconds(s.durationMs)];
 }
 function checkRow(c, max) {
     return [`${CHECK_ICON[c.status]} ${escapeHtml(c.title)}`, summary_status(c.status), escapeHtml(clip(c.evidence, max))];
@@ -99442,7 +99494,7 @@ function render(report, o) {
     parts.push(`## ${verdict(report)}\n`);
     const meta = [
         `mode <code>${escapeHtml(report.mode)}</code>`,
-        `duration ${seconds((report.finishedAt ?? Date.now()) - report.startedAt)}`
+        `duration ${summary_seconds((report.finishedAt ?? Date.now()) - report.startedAt)}`
     ];
     if (report.outputs.revision)
         meta.push(`latest ready revision <code>${escapeHtml(report.outputs.revision)}</code>`);

@@ -63,7 +63,6 @@ export async function applyConnection(
   }
   report.outputs['principal-id'] = principalId
   report.outputs['client-id'] = clientId ?? ''
-  const principalIsNew = planned.identity.change === 'add' && inputs.identity.kind === 'system'
   // Now that the principal is known, plan again: the assignment and the variables depend on it.
   const final = planConnection({ ...state, app }, inputs, { ...planned.identity, principalId, clientId })
   if (final.blockers.length) {
@@ -91,7 +90,7 @@ export async function applyConnection(
   }
   // The assignment and the variables both need only the principal id: do them at once.
   const [assignment, revision] = await Promise.allSettled([
-    writeAssignment(ctx, report, state.cacheRef, assignmentPlan, principalIsNew),
+    writeAssignment(ctx, report, state.cacheRef, assignmentPlan),
     applyVariablesAndWait(ctx, report, app, variablesPlan, replan)
   ])
   if (assignment.status === 'rejected' || revision.status === 'rejected') return
@@ -119,15 +118,14 @@ function writeAssignment(
   ctx: RunContext,
   report: RunReport,
   ref: CacheRef,
-  plan: AssignmentPlan & { objectId: string },
-  principalIsNew: boolean
+  plan: AssignmentPlan & { objectId: string }
 ): Promise<RedisCacheAccessPolicyAssignment | undefined> {
   return recordStep<RedisCacheAccessPolicyAssignment | undefined>(
     report,
     { id: 'assignment', title: 'Redis access policy assignment', before: plan.before, after: plan.after },
     async () => {
       if (plan.action === 'unchanged') return { status: 'unchanged', value: undefined }
-      const written = await ctx.cacheQueue.run(() => applyAssignment(ctx, ref, plan, principalIsNew))
+      const written = await ctx.cacheQueue.run(() => applyAssignment(ctx, ref, plan))
       report.outputs['assignment-name'] = written.name ?? plan.name
       return {
         status: plan.action === 'create' ? 'created' : 'updated',
