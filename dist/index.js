@@ -37423,7 +37423,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(39712);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59029);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37432,7 +37432,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 39712:
+/***/ 59029:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37577,7 +37577,124 @@ function parseArmError(body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/azure/classify.ts
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'ECONNREFUSED',
+    'EPIPE',
+    'EAI_AGAIN',
+    'REQUEST_SEND_ERROR'
+]);
+/** 409 codes that mean "another operation is running on this resource" (Container Apps, ARM). */
+const BUSY_CODES = new Set([
+    'containerappoperationinprogress',
+    'containerapplockconflict',
+    'anotheroperationinprogress'
+]);
+/**
+ * The classic cache answers its one-update-at-a-time 409 with ARM's generic code `Conflict`; only its text says it
+ * is busy. `Conflict` with any other text is not retried.
+ */
+const CACHE_BUSY = /busy processing a previous update request/i;
+/** ARM's code for a write refused by a management lock (ReadOnly, or CanNotDelete for a delete). */
+const SCOPE_LOCKED = 'scopelocked';
+/** Entra's replication delay as resource providers word it (RBAC's `PrincipalNotFound`; the Redis RP's text). */
+const PRINCIPAL_NOT_FOUND_CODE = 'principalnotfound';
+const PRINCIPAL_NOT_IN_DIRECTORY = /does not exist in the directory/i;
+/** The Redis RP's answer for an object id it cannot resolve (seen for groups). */
+const INVALID_ASSIGNMENT_CODE = 'invalidaccesspolicyassignment';
+const OBJECT_ID_INVALID = /requested access policy assignment \(objectId: [^)]*\) is invalid/i;
+/**
+ * The codes of a failure: its own and any nested in its message, as ARM deployments wrap an RP's error
+ * (`Conflict` whose message is `{"code": "ContainerAppLockConflict", …}`, microsoft/azure-container-apps#175).
+ */
+function codesOf(info) {
+    const nested = [...info.message.matchAll(/"code"\s*:\s*"([A-Za-z]+)"/g)].map(m => m[1]);
+    return [info.code ?? '', ...nested].filter(Boolean).map(c => c.toLowerCase());
+}
+/**
+ * Sorts a failure by explicit codes (and, where Azure gives only the generic `Conflict` or no known code, by the
+ * documented text). `principalOnApp` says Azure reports the principal on the app's identity, so it exists in
+ * Entra: "principal not found" then means the resource provider has not caught up yet.
+ */
+function classifyFailure(info, context = {}) {
+    const codes = codesOf(info);
+    if (info.status === 429)
+        return 'throttled';
+    if (codes.includes(SCOPE_LOCKED))
+        return 'locked';
+    if (codes.some(c => BUSY_CODES.has(c)))
+        return 'busy';
+    if (info.status === 409 && codes.includes('conflict') && CACHE_BUSY.test(info.message))
+        return 'busy';
+    if (context.principalOnApp && isPrincipalUnknown(info, codes))
+        return 'not-replicated';
+    if (info.status !== undefined && info.status >= 500)
+        return 'transient';
+    if (info.status === 408)
+        return 'transient';
+    if (info.code && TRANSIENT_NETWORK_CODES.has(info.code))
+        return 'transient';
+    return 'final';
+}
+function isPrincipalUnknown(info, codes) {
+    if (codes.includes(PRINCIPAL_NOT_FOUND_CODE))
+        return true;
+    if (info.status === 400 && PRINCIPAL_NOT_IN_DIRECTORY.test(info.message))
+        return true;
+    return codes.includes(INVALID_ASSIGNMENT_CODE) && OBJECT_ID_INVALID.test(info.message);
+}
+
+;// CONCATENATED MODULE: ./src/azure/locks.ts
+
+
+/** The api-version of Microsoft.Authorization/locks that every cloud serves (Learn, "Lock your resources"). */
+const LOCKS_API_VERSION = '2016-09-01';
+/**
+ * The scopes a `ScopeLocked` answer names: "The scope '…' cannot perform write operation because following
+ * scope(s) are locked: '…'. Please remove the lock and try again."
+ */
+function lockedScopes(message) {
+    const list = /are locked:\s*(.*?)\.\s*Please remove/i.exec(message)?.[1] ?? '';
+    return [...list.matchAll(/'([^']+)'/g)].flatMap(m => m[1].split(',').map(s => s.trim())).filter(Boolean);
+}
+function isScopeLocked(error) {
+    return readAzureError(error).code?.toLowerCase() === SCOPE_LOCKED;
+}
+/**
+ * The locks on the scopes a `ScopeLocked` failure names, so the failure can say which lock to lift. ARM's answer
+ * names the locked scope, not the lock. Reading locks needs `Microsoft.Authorization/locks/read` (Reader and
+ * Contributor have it); when it fails, no lock is named and the scope alone is reported.
+ */
+async function locksBehind(resources, error, signal) {
+    if (!isScopeLocked(error))
+        return [];
+    const scopes = lockedScopes(readAzureError(error).message);
+    const found = await Promise.all(scopes.map(scope => locksAt(resources, scope, signal).catch(() => [])));
+    return found.flat();
+}
+async function locksAt(resources, scope, signal) {
+    const bare = scope.replace(/^\/+/, '').replace(/\/+$/, '');
+    const response = await resources
+        .path(`${bare}/providers/Microsoft.Authorization/locks`)
+        .get({ queryParameters: { 'api-version': LOCKS_API_VERSION }, abortSignal: signal });
+    if (response.status !== '200')
+        return [];
+    const own = `/${bare}/providers/microsoft.authorization/locks/`.toLowerCase();
+    return (response.body.value ?? [])
+        .filter(l => l.id?.toLowerCase().startsWith(own) && l.name)
+        .map(l => ({
+        id: l.id ?? '',
+        name: l.name ?? '',
+        level: l.properties?.level ?? 'unknown',
+        notes: l.properties?.notes ?? undefined,
+        scope: `/${bare}`
+    }));
+}
+
 ;// CONCATENATED MODULE: ./src/azure/explain.ts
+
 
 /** Least-privilege built-in roles that grant each action this action performs. */
 const ROLE_FOR_ACTION = [
@@ -37601,10 +37718,20 @@ const ROLE_FOR_ACTION = [
     ]
 ];
 /** Turns an Azure failure into a sentence naming what failed, why, and what to change. */
-function explainAzureError(error, doing) {
+function explainAzureError(error, doing, context = {}) {
     const info = readAzureError(error);
     const base = { status: info.status, code: info.code };
     const correlation = info.correlationId ? ` (correlation id ${info.correlationId})` : '';
+    if (/^ScopeLocked$/i.test(info.code ?? '')) {
+        return { ...base, ...explainLock(doing, info.message, context.locks ?? [], correlation) };
+    }
+    if (/does not exist in the directory|access policy assignment \(objectId: [^)]*\) is invalid/i.test(info.message)) {
+        return {
+            ...base,
+            message: `Could not ${doing}: ${info.message}${info.code ? ` (${info.code})` : ''}${correlation}`,
+            fix: 'The identity exists (Azure reports it on the app), but the Redis resource provider still did not know it when the action stopped retrying: Microsoft Entra replication can take minutes. Rerun the action; it continues where it stopped.'
+        };
+    }
     if (info.status === 403 || /AuthorizationFailed/i.test(info.code ?? '')) {
         const action = /perform action '([^']+)'/i.exec(info.message)?.[1];
         const scope = /over scope '([^']+)'/i.exec(info.message)?.[1];
@@ -37632,6 +37759,39 @@ function explainAzureError(error, doing) {
     return {
         ...base,
         message: `Could not ${doing}: ${info.message}${info.code ? ` (${info.code})` : ''}${correlation}`
+    };
+}
+const describeScope = (scope) => {
+    const group = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)$/i.exec(scope)?.[1];
+    if (group)
+        return `resource group ${group}`;
+    if (/^\/subscriptions\/[^/]+$/i.test(scope))
+        return `subscription ${scope.split('/')[2]}`;
+    return scope;
+};
+function listLocksCommand(scope) {
+    const group = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)$/i.exec(scope)?.[1];
+    if (group)
+        return `az lock list --resource-group ${group}`;
+    if (/\/providers\//i.test(scope))
+        return `az lock list --resource "${scope}"`;
+    return 'az lock list';
+}
+/**
+ * A management lock is permanent until someone lifts it: name it (when it could be read) and say how to lift it.
+ * A ReadOnly lock refuses every write; a CanNotDelete lock refuses deletes.
+ */
+function explainLock(doing, message, locks, correlation) {
+    const scopes = lockedScopes(message);
+    const where = scopes.length ? scopes.map(describeScope).join(', ') : 'a parent scope';
+    const named = locks.map(l => `${l.level} lock '${l.name}' on ${describeScope(l.scope)}${l.notes ? ` (notes: "${l.notes}")` : ''}`);
+    const what = named.length ? named.join('; ') : `a management lock on ${where}`;
+    const lift = locks.length
+        ? locks.map(l => `az lock delete --ids "${l.id}"`).join(' and ')
+        : `${(scopes.length ? scopes : ['']).map(listLocksCommand).join('; ')}, then az lock delete --ids <the lock's id>`;
+    return {
+        message: `Could not ${doing}: ${what} blocks this change (ScopeLocked). Azure refuses writes under a ReadOnly lock and deletes under a CanNotDelete lock, whatever the role.${correlation}`,
+        fix: `Lift the lock for the deployment and put it back afterwards: ${lift}. Removing a lock needs Owner or User Access Administrator (Microsoft.Authorization/locks/delete). Then rerun the action; it continues where it stopped.`
     };
 }
 
@@ -46651,7 +46811,7 @@ function explainFailure(error, doing, context) {
             fix: 'For auth: azure-cli, run azure/login earlier in the job (with the same tenant), or set client-id and tenant-id to sign in with OIDC.'
         };
     }
-    const explained = explainAzureError(cause, what);
+    const explained = explainAzureError(cause, what, { locks: context.locks });
     return { title: `Could not ${what}`, message: explained.message, fix: explained.fix };
 }
 
@@ -46660,7 +46820,9 @@ function explainFailure(error, doing, context) {
 class StepFailed extends Error {
 }
 /** Runs a step, timing it and recording its outcome; a failure is explained, recorded and rethrown as StepFailed. */
-async function recordStep(report, base, work, explain) {
+async function recordStep(report, base, work, 
+/** May read more (e.g. which lock refused a write) before it explains. */
+explain) {
     const started = Date.now();
     try {
         const { status, after, detail, value } = await work();
@@ -46676,7 +46838,7 @@ async function recordStep(report, base, work, explain) {
     catch (error) {
         if (error instanceof StepFailed)
             throw error;
-        const explained = explain(error);
+        const explained = await explain(error);
         report.step({
             ...base,
             status: 'failed',
@@ -49691,75 +49853,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/azure/classify.ts
-const TRANSIENT_NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ETIMEDOUT',
-    'ECONNREFUSED',
-    'EPIPE',
-    'EAI_AGAIN',
-    'REQUEST_SEND_ERROR'
-]);
-/** 409 codes that mean "another operation is running on this resource" (Container Apps, ARM). */
-const BUSY_CODES = new Set([
-    'containerappoperationinprogress',
-    'containerapplockconflict',
-    'anotheroperationinprogress'
-]);
-/**
- * The classic cache answers its one-update-at-a-time 409 with ARM's generic code `Conflict`; only its text says it
- * is busy. `Conflict` with any other text is not retried.
- */
-const CACHE_BUSY = /busy processing a previous update request/i;
-/** ARM's code for a write refused by a management lock (ReadOnly, or CanNotDelete for a delete). */
-const SCOPE_LOCKED = 'scopelocked';
-/** Entra's replication delay as resource providers word it (RBAC's `PrincipalNotFound`; the Redis RP's text). */
-const PRINCIPAL_NOT_FOUND_CODE = 'principalnotfound';
-const PRINCIPAL_NOT_IN_DIRECTORY = /does not exist in the directory/i;
-/** The Redis RP's answer for an object id it cannot resolve (seen for groups). */
-const INVALID_ASSIGNMENT_CODE = 'invalidaccesspolicyassignment';
-const OBJECT_ID_INVALID = /requested access policy assignment \(objectId: [^)]*\) is invalid/i;
-/**
- * The codes of a failure: its own and any nested in its message, as ARM deployments wrap an RP's error
- * (`Conflict` whose message is `{"code": "ContainerAppLockConflict", …}`, microsoft/azure-container-apps#175).
- */
-function codesOf(info) {
-    const nested = [...info.message.matchAll(/"code"\s*:\s*"([A-Za-z]+)"/g)].map(m => m[1]);
-    return [info.code ?? '', ...nested].filter(Boolean).map(c => c.toLowerCase());
-}
-/**
- * Sorts a failure by explicit codes (and, where Azure gives only the generic `Conflict` or no known code, by the
- * documented text). `principalOnApp` says Azure reports the principal on the app's identity, so it exists in
- * Entra: "principal not found" then means the resource provider has not caught up yet.
- */
-function classifyFailure(info, context = {}) {
-    const codes = codesOf(info);
-    if (info.status === 429)
-        return 'throttled';
-    if (codes.includes(SCOPE_LOCKED))
-        return 'locked';
-    if (codes.some(c => BUSY_CODES.has(c)))
-        return 'busy';
-    if (info.status === 409 && codes.includes('conflict') && CACHE_BUSY.test(info.message))
-        return 'busy';
-    if (context.principalOnApp && isPrincipalUnknown(info, codes))
-        return 'not-replicated';
-    if (info.status !== undefined && info.status >= 500)
-        return 'transient';
-    if (info.status === 408)
-        return 'transient';
-    if (info.code && TRANSIENT_NETWORK_CODES.has(info.code))
-        return 'transient';
-    return 'final';
-}
-function isPrincipalUnknown(info, codes) {
-    if (codes.includes(PRINCIPAL_NOT_FOUND_CODE))
-        return true;
-    if (info.status === 400 && PRINCIPAL_NOT_IN_DIRECTORY.test(info.message))
-        return true;
-    return codes.includes(INVALID_ASSIGNMENT_CODE) && OBJECT_ID_INVALID.test(info.message);
-}
-
 ;// CONCATENATED MODULE: ./src/azure/retry.ts
 
 
@@ -77206,8 +77299,14 @@ async function applyAssignment(ctx, ref, plan) {
 
 
 
+
 const REVISION_FIX = 'Check the revision in the portal (Revisions and replicas) and its logs: the new revision only adds the Redis variables, so the image or its configuration fails to start.';
-const explainer = (ctx, doing) => (error) => explainFailure(error, doing, { cloud: ctx.cloud, clientId: ctx.inputs.clientId });
+/** Explains a failed step; a write refused by a management lock names the lock, which takes one more read. */
+const explainer = (ctx, doing) => async (error) => explainFailure(error, doing, {
+    cloud: ctx.cloud,
+    clientId: ctx.inputs.clientId,
+    locks: await locksBehind(ctx.clients.resources, error, ctx.deadline.signal)
+});
 /**
  * `mode: apply`: the identity first (the rest needs its principal id), then the assignment and the variables
  * at the same time, then the checks. Each write is skipped when the plan says it is already right.

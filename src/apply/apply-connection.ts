@@ -1,5 +1,6 @@
 import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
 import { readAzureError } from '../azure/azure-error.js'
+import { locksBehind } from '../azure/locks.js'
 import { explainFailure } from '../explain-failure.js'
 import type { AssignmentPlan } from '../plan/assignment-plan.js'
 import { planConnection, type PlannedConnection } from '../plan/plan-connection.js'
@@ -19,8 +20,13 @@ import { applyVariables } from './variables.js'
 const REVISION_FIX =
   'Check the revision in the portal (Revisions and replicas) and its logs: the new revision only adds the Redis variables, so the image or its configuration fails to start.'
 
-const explainer = (ctx: RunContext, doing: string) => (error: unknown) =>
-  explainFailure(error, doing, { cloud: ctx.cloud, clientId: ctx.inputs.clientId })
+/** Explains a failed step; a write refused by a management lock names the lock, which takes one more read. */
+const explainer = (ctx: RunContext, doing: string) => async (error: unknown) =>
+  explainFailure(error, doing, {
+    cloud: ctx.cloud,
+    clientId: ctx.inputs.clientId,
+    locks: await locksBehind(ctx.clients.resources, error, ctx.deadline.signal)
+  })
 
 /**
  * `mode: apply`: the identity first (the rest needs its principal id), then the assignment and the variables
