@@ -233,6 +233,34 @@ describe('sandbox Microsoft.Cache/redis, access policies and assignments', () =>
     await sleep(220)
     await expect(assign('fresh', oid)).resolves.toMatchObject({ provisioningState: 'Succeeded' })
   })
+
+  it('…or, as the RP may answer, 400 InvalidAccessPolicyAssignment "(objectId: …) is invalid"', async () => {
+    sandbox.setPrincipalReplicationDelay(200, { answer: 'InvalidAccessPolicyAssignment' })
+    const oid = principal()
+    await expect(assign('fresh-invalid', oid)).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'InvalidAccessPolicyAssignment',
+      message: expect.stringContaining(
+        `The requested access policy assignment (objectId: ${oid}) is invalid.`
+      )
+    })
+    await sleep(220)
+    await expect(assign('fresh-invalid', oid)).resolves.toMatchObject({ provisioningState: 'Succeeded' })
+    sandbox.setPrincipalReplicationDelay(0)
+  })
+
+  it('a system identity seeded on an app (an earlier step) is as new as its seeding', async () => {
+    sandbox.setPrincipalReplicationDelay(300)
+    sandbox.addContainerApp(rg, 'made-by-bicep', { identity: { type: 'SystemAssigned' } })
+    const oid = sandbox.getContainerApp(rg, 'made-by-bicep').identity.principalId as string
+    await expect(assign('bicep-app', oid)).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'PrincipalNotFound'
+    })
+    await sleep(320)
+    await expect(assign('bicep-app', oid)).resolves.toMatchObject({ provisioningState: 'Succeeded' })
+    sandbox.setPrincipalReplicationDelay(0)
+  })
 })
 
 describe('sandbox wiring to the real data plane', () => {
