@@ -125,14 +125,28 @@ export function createOperations(subscriptionId: string): Operations {
     async status(req) {
       req.operation = 'lro.status'
       const op = await find(req)
-      const body = {
-        id: req.path,
-        name: op.id,
-        status: op.status,
-        startTime: new Date(op.startedAt).toISOString(),
-        ...(op.endedAt ? { endTime: new Date(op.endedAt).toISOString() } : {}),
-        ...(op.error ? { error: { code: op.error.code, message: op.error.message } } : {})
-      }
+      const error = op.error ? { code: op.error.code, message: op.error.message } : undefined
+      // The Redis RP leaves the other fields null (azure-cli recording test_redis_cache_authentication.yaml).
+      const body =
+        op.spec.provider === 'Microsoft.Cache'
+          ? {
+              id: req.path,
+              name: op.id,
+              status: op.status,
+              startTime: null,
+              endTime: null,
+              percentComplete: null,
+              properties: null,
+              error: error ?? null
+            }
+          : {
+              id: req.path,
+              name: op.id,
+              status: op.status,
+              startTime: new Date(op.startedAt).toISOString(),
+              ...(op.endedAt ? { endTime: new Date(op.endedAt).toISOString() } : {}),
+              ...(error ? { error } : {})
+            }
       const headers: Record<string, string> = op.status === 'InProgress' ? { 'retry-after': '1' } : {}
       return { status: 200, headers, body }
     },
