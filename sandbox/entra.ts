@@ -212,19 +212,21 @@ export function createEntra(o: EntraOptions): Entra {
       throw fail(400, 'invalid_client', 50013, 'Assertion failed signature validation.', correlationId)
     }
     const sub = String(c.sub)
+    // Entra answers a subject no federated credential matches with HTTP 401 invalid_client, not 400
+    // (microsoft/Agents#202 shows the 401 for the sibling AADSTS7002137).
     const bySubject = byIssuer.filter(f => f.subject === sub)
     if (bySubject.length === 0) {
       const caseOnly = byIssuer.some(f => f.subject.toLowerCase() === sub.toLowerCase())
       throw caseOnly
         ? fail(
-            400,
+            401,
             'invalid_client',
             7002138,
             `No matching federated identity record found for presented assertion subject '${sub}'. Please note that the matching is done using a case-sensitive comparison. Check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${WIF_DOC}`,
             correlationId
           )
         : fail(
-            400,
+            401,
             'invalid_client',
             700213,
             `No matching federated identity record found for presented assertion subject '${sub}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${WIF_DOC}`,

@@ -13,6 +13,7 @@ import { armErrorBody } from './arm/errors.ts'
 import { seedUserAssignedIdentity } from './arm/identities.ts'
 import { createOperations } from './arm/operations.ts'
 import { jobView, seedJob } from './arm/jobs.ts'
+import { lockId } from './arm/locks.ts'
 import {
   databaseReady,
   databaseView,
@@ -48,13 +49,14 @@ import type {
   Json,
   ManagedRedisDatabaseState,
   ManagedRedisState,
-  RoleAssignment
+  RoleAssignment,
+  UnknownPrincipalAnswer
 } from './state.ts'
 import { createTestPki } from './tls.ts'
 
 export type { Faults, LatencyProfile } from './faults.ts'
 export type { RequestLogEntry } from './http.ts'
-export type { FederatedCredential, RoleAssignment } from './state.ts'
+export type { FederatedCredential, RoleAssignment, UnknownPrincipalAnswer } from './state.ts'
 export type { TokenIssued } from './entra.ts'
 export type { ManagedRedisSeed } from './arm/managed-redis.ts'
 
@@ -152,7 +154,12 @@ export interface Sandbox {
 
   failRevisions(rg: string, app: string, how?: { reason?: string }): void
   setCacheBusy(rg: string, cache: string, ms: number): void
-  setPrincipalReplicationDelay(ms: number): void
+  /** Principals created less than `ms` ago (a system identity enabled by this run, or seeded moments ago as an
+   * earlier workflow step would) are unknown to the Redis RP, which answers `answer` (default PrincipalNotFound). */
+  setPrincipalReplicationDelay(ms: number, o?: { answer?: UnknownPrincipalAnswer }): void
+  /** A management lock on a resource group: ReadOnly refuses writes (409 ScopeLocked), CanNotDelete deletes. */
+  addLock(rg: string, name: string, level: 'ReadOnly' | 'CanNotDelete', o?: { notes?: string }): string
+  removeLock(rg: string, name: string): void
   faults: Faults
   setLatency(p: Partial<LatencyProfile>): void
 
@@ -417,8 +424,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           : state.managedRedis.get(resourceKey(rg, name))
         ;(managed ?? findCache(rg, name)).busyUntil = Date.now() + ms
       },
-      setPrincipalReplicationDelay: ms => {
+      setPrincipalReplicationDelay: (ms, o = {}) => {
         state.replicationDelayMs = ms
+        state.unknownPrincipalAnswer = o.answer ?? 'PrincipalNotFound'
+      },
+      addLock: (rg, name, level, o = {}) => {
+        state.resourceGroups.add(rg.toLowerCase())
+        const locks = (state.locks.get(rg.toLowerCase()) ?? []).filter(l => l.name !== name)
+        state.locks.set(rg.toLowerCase(), [...locks, { name, level, notes: o.notes }])
+        return lockId(state, rg, name)
+      },
+      removeLock: (rg, name) => {
+        const locks = state.locks.get(rg.toLowerCase()) ?? []
+        state.locks.set(
+          rg.toLowerCase(),
+          locks.filter(l => l.name !== name)
+        )
       },
       faults,
       setLatency: p => {

@@ -139,6 +139,16 @@ export interface ManagedRedisState {
   inFlight: Set<string>
 }
 
+/** A management lock (Microsoft.Authorization/locks) on a resource group. */
+export interface LockState {
+  name: string
+  level: 'ReadOnly' | 'CanNotDelete'
+  notes?: string
+}
+
+/** How the Redis RP answers an assignment for a principal it does not know yet (Azure does not document it). */
+export type UnknownPrincipalAnswer = 'PrincipalNotFound' | 'InvalidAccessPolicyAssignment'
+
 export const builtInPolicies: Record<string, string> = {
   'Data Owner': '+@all allkeys',
   'Data Contributor': '+@all -@dangerous +cluster|info +cluster|nodes +cluster|slots allkeys',
@@ -155,6 +165,9 @@ export interface SandboxState {
   subscriptionId: string
   latency: LatencyProfile
   replicationDelayMs: number
+  unknownPrincipalAnswer: UnknownPrincipalAnswer
+  /** management locks, keyed by lower-cased resource group name */
+  locks: Map<string, LockState[]>
   resourceGroups: Set<string>
   principals: Map<string, Principal>
   identities: Map<string, UserAssignedIdentityState>
@@ -171,6 +184,8 @@ export function createState(): SandboxState {
     subscriptionId: randomUUID(),
     latency: { ...noLatency },
     replicationDelayMs: 0,
+    unknownPrincipalAnswer: 'PrincipalNotFound',
+    locks: new Map(),
     resourceGroups: new Set(),
     principals: new Map(),
     identities: new Map(),

@@ -1,4 +1,5 @@
 import { explainAzureError } from './azure/explain.js'
+import type { ManagementLock } from './azure/locks.js'
 import type { Cloud } from './credential/clouds.js'
 import type { SignIn } from './credential/create-credential.js'
 import { explainSignInFailure } from './credential/sign-in-hints.js'
@@ -24,7 +25,7 @@ function isSignInFailure(error: unknown): boolean {
 export function explainFailure(
   error: unknown,
   doing: string,
-  context: { cloud?: Cloud; signIn?: SignIn; clientId?: string; lastSeen?: string }
+  context: { cloud?: Cloud; signIn?: SignIn; clientId?: string; lastSeen?: string; locks?: ManagementLock[] }
 ): Explained {
   if (error instanceof InputError)
     return {
@@ -66,6 +67,6 @@ export function explainFailure(
       fix: 'For auth: azure-cli, run azure/login earlier in the job (with the same tenant), or set client-id and tenant-id to sign in with OIDC.'
     }
   }
-  const explained = explainAzureError(cause, what)
+  const explained = explainAzureError(cause, what, { locks: context.locks })
   return { title: `Could not ${what}`, message: explained.message, fix: explained.fix }
 }

@@ -49,6 +49,32 @@ describe('sandbox Microsoft.App/containerApps', () => {
     expect(got.provisioningState).toBe('Succeeded')
   })
 
+  it('GET answers as Azure does: unset properties null, no secrets as null, revisionSuffix ""', async () => {
+    const name = `${app}-bare`
+    sandbox.addContainerApp(rg, name, { containers: [{ name: 'web' }] })
+    const got = await client.containerApps.get(rg, name)
+    expect(got.configuration?.secrets).toBeNull()
+    expect(got.configuration?.registries).toBeNull()
+    expect(got.configuration?.dapr).toBeNull()
+    expect(got.configuration?.ingress?.customDomains).toBeNull()
+    expect(got.configuration?.ingress?.ipSecurityRestrictions).toBeNull()
+    expect(got.template?.revisionSuffix).toBe('')
+    expect(got.template?.initContainers).toBeNull()
+    expect(got.template?.volumes).toBeNull()
+    expect(got.template?.scale?.rules).toBeNull()
+    // …while the sandbox's own view (the truth) keeps what was written
+    expect(sandbox.getContainerApp(rg, name).properties.configuration.secrets).toEqual([])
+  })
+
+  it('a write that sends back the GET\'s revisionSuffix "" is refused as an invalid suffix', async () => {
+    await expect(
+      patch({ template: { containers: [{ name: 'web', image: 'x:2' }], revisionSuffix: '' } })
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'ContainerAppInvalidRevisionSuffix'
+    })
+  })
+
   it('PUT of the GET payload without secret values fails with ContainerAppSecretInvalid; with values it succeeds', async () => {
     const got = await client.containerApps.get(rg, app)
     await expect(client.containerApps.createOrUpdate(rg, app, got, fast)).rejects.toMatchObject({
@@ -59,6 +85,8 @@ describe('sandbox Microsoft.App/containerApps', () => {
     })
     const { value } = await client.containerApps.listSecrets(rg, app)
     got.configuration!.secrets = value
+    // GET answers `revisionSuffix: ""`; a client must not send it back (SPEC: refused as an invalid suffix).
+    delete got.template?.revisionSuffix
     const put = await client.containerApps.createOrUpdate(rg, app, got, fast)
     expect(put.provisioningState).toBe('Succeeded')
     const log = sandbox.requestLog.filter(e => e.operation === 'containerApps.createOrUpdate')
@@ -80,7 +108,9 @@ describe('sandbox Microsoft.App/containerApps', () => {
     expect(updated.configuration?.registries).toEqual(before.configuration?.registries)
     expect(sandbox.getContainerApp(rg, app).properties.configuration.secrets).toHaveLength(2)
     expect(updated.configuration?.ingress?.external).toBe(true)
-    const patchLog = sandbox.requestLog.find(e => e.operation === 'containerApps.update')
+    const patchLog = sandbox.requestLog.find(
+      e => e.operation === 'containerApps.update' && e.path.endsWith(`/containerApps/${app}`)
+    )
     expect(patchLog?.status).toBe(202)
   })
 

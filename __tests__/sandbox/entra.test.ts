@@ -81,6 +81,9 @@ describe('sandbox Entra ID and GitHub OIDC', () => {
     })
     const message = await failure(app.clientId)
     expect(message).toContain('AADSTS700213')
+    // Entra answers it with HTTP 401 invalid_client, not 400
+    const token = sandbox.requestLog.filter(e => e.operation === 'entra.token').at(-1)
+    expect(token?.status).toBe(401)
     expect(message).toContain(
       "No matching federated identity record found for presented assertion subject 'repo:octo-org/octo-repo:ref:refs/heads/main'"
     )

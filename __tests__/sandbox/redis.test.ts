@@ -108,16 +108,17 @@ describe('sandbox Microsoft.Cache/redis, access policies and assignments', () =>
     })
   })
 
-  it('assignments: create (201 + Location, Updating → Succeeded), get, paged list, delete via the SDK pollers', async () => {
-    sandbox.setLatency({ assignmentMs: 50 })
+  it('assignments: create and update (201 + Azure-AsyncOperation + Location, Updating → Succeeded), get, paged list, delete via the SDK pollers', async () => {
+    sandbox.setLatency({ assignmentMs: 300 })
     sandbox.clearLog()
     const oids = [principal(), principal(), principal()]
+    const answers: { status: number; headers: Record<string, string> }[] = []
     const poller = await client.accessPolicyAssignment.beginCreateUpdate(
       rg,
       cache,
       'first',
       { accessPolicyName: 'Data Owner', objectId: oids[0], objectIdAlias: 'app' },
-      fast
+      { ...fast, onResponse: r => answers.push({ status: r.status, headers: r.headers.toJSON() }) }
     )
     expect(sandbox.listAssignments(rg, cache)[0].properties.provisioningState).toBe('Updating')
     const created = await poller.pollUntilDone()
@@ -127,10 +128,25 @@ describe('sandbox Microsoft.Cache/redis, access policies and assignments', () =>
       accessPolicyName: 'Data Owner',
       provisioningState: 'Succeeded'
     })
-    const put = sandbox.requestLog.find(e => e.operation === 'accessPolicyAssignments.createUpdate')
-    expect(put?.status).toBe(201)
-    const polls = sandbox.requestLog.filter(e => e.operation === 'lro.poll').map(e => e.status)
-    expect([polls[0], polls.at(-1)]).toEqual([202, 200])
+    expect(answers[0].status).toBe(201)
+    expect(answers[0].headers).toHaveProperty('azure-asyncoperation')
+    expect(answers[0].headers).toHaveProperty('location')
+    // The poller follows Azure-AsyncOperation (whose body leaves the other fields null), then reads the assignment.
+    expect(sandbox.requestLog.filter(e => e.operation === 'lro.status').length).toBeGreaterThan(0)
+    expect(sandbox.requestLog.at(-1)?.operation).toBe('accessPolicyAssignments.get')
+
+    // A changed assignment is answered alike: 201 with both polling headers.
+    answers.length = 0
+    const updated = await client.accessPolicyAssignment.beginCreateUpdateAndWait(
+      rg,
+      cache,
+      'first',
+      { accessPolicyName: 'Data Reader', objectId: oids[0], objectIdAlias: 'app' },
+      { ...fast, onResponse: r => answers.push({ status: r.status, headers: r.headers.toJSON() }) }
+    )
+    expect(updated).toMatchObject({ accessPolicyName: 'Data Reader', provisioningState: 'Succeeded' })
+    expect(answers[0].status).toBe(201)
+    expect(answers[0].headers).toHaveProperty('azure-asyncoperation')
     sandbox.setLatency({ assignmentMs: 0 })
     await assign('second', oids[1], 'Data Reader')
     await assign('third', oids[2], 'Read Foo')
@@ -226,16 +242,47 @@ describe('sandbox Microsoft.Cache/redis, access policies and assignments', () =>
     await assign('third', principal())
   })
 
+  // Long enough that a loaded machine still asks within it: the first answer must come while the principal is young.
+  const REPLICATION_DELAY_MS = 1500
+
   it('a principal younger than the replication delay is unknown to the Redis RP', async () => {
-    sandbox.setPrincipalReplicationDelay(200)
+    sandbox.setPrincipalReplicationDelay(REPLICATION_DELAY_MS)
     const oid = principal()
     await expect(assign('fresh', oid)).rejects.toMatchObject({
       statusCode: 400,
       code: 'PrincipalNotFound',
       message: expect.stringContaining(`Principal ${oid} does not exist in the directory ${sandbox.tenantId}`)
     })
-    await sleep(220)
+    await sleep(REPLICATION_DELAY_MS + 50)
     await expect(assign('fresh', oid)).resolves.toMatchObject({ provisioningState: 'Succeeded' })
+  })
+
+  it('…or, as the RP may answer, 400 InvalidAccessPolicyAssignment "(objectId: …) is invalid"', async () => {
+    sandbox.setPrincipalReplicationDelay(REPLICATION_DELAY_MS, { answer: 'InvalidAccessPolicyAssignment' })
+    const oid = principal()
+    await expect(assign('fresh-invalid', oid)).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'InvalidAccessPolicyAssignment',
+      message: expect.stringContaining(
+        `The requested access policy assignment (objectId: ${oid}) is invalid.`
+      )
+    })
+    await sleep(REPLICATION_DELAY_MS + 50)
+    await expect(assign('fresh-invalid', oid)).resolves.toMatchObject({ provisioningState: 'Succeeded' })
+    sandbox.setPrincipalReplicationDelay(0)
+  })
+
+  it('a system identity seeded on an app (an earlier step) is as new as its seeding', async () => {
+    sandbox.setPrincipalReplicationDelay(300)
+    sandbox.addContainerApp(rg, 'made-by-bicep', { identity: { type: 'SystemAssigned' } })
+    const oid = sandbox.getContainerApp(rg, 'made-by-bicep').identity.principalId as string
+    await expect(assign('bicep-app', oid)).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'PrincipalNotFound'
+    })
+    await sleep(320)
+    await expect(assign('bicep-app', oid)).resolves.toMatchObject({ provisioningState: 'Succeeded' })
+    sandbox.setPrincipalReplicationDelay(0)
   })
 })
 

@@ -10,25 +10,72 @@ const armError = (status: number, code: string, message: string, retryAfter?: st
     response: { status, headers: { get: (h: string) => (h === 'retry-after' ? retryAfter : undefined) } }
   })
 
+const CACHE_BUSY_TEXT =
+  "The resource '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Cache/Redis/c' is busy processing a previous update request or is undergoing system maintenance. As such, it is currently unable to accept the update request. Please try again later."
+const PRINCIPAL_NOT_FOUND_TEXT =
+  'Principal 1111 does not exist in the directory 2222. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning an access policy, this error might be related to a replication delay. In this case, retry the operation after some time.'
+const OBJECT_ID_INVALID_TEXT =
+  'The requested access policy assignment (objectId: 1111) is invalid. For more information, see https://aka.ms/redis/MicrosoftEntraAuthenticationPrerequisites'
+const SCOPE_LOCKED_TEXT =
+  "The scope '/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/containerApps/a' cannot perform write operation because following scope(s) are locked: '/subscriptions/s/resourceGroups/rg'. Please remove the lock and try again."
+const onApp = { principalOnApp: true }
+
 describe('classifyFailure', () => {
   it.each([
+    // throttling and transient faults that outlasted the SDK pipeline's retries
     [{ status: 429, message: 'Too many requests' }, {}, 'throttled'],
+    [{ status: 503, message: 'unavailable' }, {}, 'transient'],
+    [{ status: 500, code: 'InternalServerError', message: 'oops' }, {}, 'transient'],
+    [{ status: 408, message: 'timeout' }, {}, 'transient'],
+    [{ code: 'ECONNRESET', message: 'socket hang up' }, {}, 'transient'],
+    // 409: only the known transient conflicts are "busy" (H.7)
+    [{ status: 409, code: 'Conflict', message: CACHE_BUSY_TEXT }, {}, 'busy'],
+    [{ status: 409, code: 'ContainerAppOperationInProgress', message: 'in progress' }, {}, 'busy'],
     [
-      { status: 409, code: 'Conflict', message: 'The resource is busy processing a previous update request' },
+      {
+        status: 409,
+        code: 'ContainerAppLockConflict',
+        message: "Cannot modify container App 'a' because another modification is in progress."
+      },
       {},
       'busy'
     ],
-    [{ status: 409, code: 'ContainerAppOperationInProgress', message: 'in progress' }, {}, 'busy'],
-    [{ status: 503, message: 'unavailable' }, {}, 'transient'],
-    [{ code: 'ECONNRESET', message: 'socket hang up' }, {}, 'transient'],
     [
-      { status: 400, code: 'PrincipalNotFound', message: 'Principal x does not exist in the directory t' },
-      { principalIsNew: true },
-      'not-replicated'
+      { status: 409, code: 'AnotherOperationInProgress', message: 'Another operation is in progress' },
+      {},
+      'busy'
     ],
     [
-      { status: 400, code: 'PrincipalNotFound', message: 'Principal x does not exist in the directory t' },
+      {
+        status: 409,
+        code: 'Conflict',
+        message: '{ "code": "ContainerAppLockConflict", "message": "Cannot modify container App \'a\'" }'
+      },
       {},
+      'busy'
+    ],
+    [{ status: 409, code: 'Conflict', message: 'The resource already exists.' }, {}, 'final'],
+    [{ status: 409, code: 'Conflict', message: 'Operation is in progress elsewhere' }, {}, 'final'],
+    [{ status: 409, code: 'ResourceGroupBeingDeleted', message: 'being deleted' }, {}, 'final'],
+    [{ status: 409, code: 'ScopeLocked', message: SCOPE_LOCKED_TEXT }, {}, 'locked'],
+    // a principal Azure reports on the app is "not yet", under either of the Redis RP's answers
+    [{ status: 400, code: 'PrincipalNotFound', message: PRINCIPAL_NOT_FOUND_TEXT }, onApp, 'not-replicated'],
+    [{ status: 400, code: 'BadRequest', message: PRINCIPAL_NOT_FOUND_TEXT }, onApp, 'not-replicated'],
+    [
+      { status: 400, code: 'InvalidAccessPolicyAssignment', message: OBJECT_ID_INVALID_TEXT },
+      onApp,
+      'not-replicated'
+    ],
+    // …and final for any other principal, or any other InvalidAccessPolicyAssignment
+    [{ status: 400, code: 'PrincipalNotFound', message: PRINCIPAL_NOT_FOUND_TEXT }, {}, 'final'],
+    [{ status: 400, code: 'InvalidAccessPolicyAssignment', message: OBJECT_ID_INVALID_TEXT }, {}, 'final'],
+    [
+      {
+        status: 400,
+        code: 'InvalidAccessPolicyAssignment',
+        message: 'An invalid access policy assignment was detected due to duplicate entries.'
+      },
+      onApp,
       'final'
     ],
     [{ status: 403, code: 'AuthorizationFailed', message: 'no' }, {}, 'final'],
@@ -84,7 +131,7 @@ describe('withRetry', () => {
     await expect(
       withRetry(
         async () => {
-          throw armError(409, 'Conflict', 'busy processing')
+          throw armError(409, 'Conflict', CACHE_BUSY_TEXT)
         },
         { deadline: new Deadline(500), sleep, what: 'write', random: () => 1, baseDelayMs: 1000 }
       )
@@ -102,5 +149,112 @@ describe('withRetry', () => {
       { deadline: new Deadline(60_000), sleep: async () => undefined, what: 'patch' }
     )
     expect(attempts).toEqual([1, 2])
+  })
+})
+
+describe('withRetry and its bounds', () => {
+  const fakeClock = () => {
+    let t = 0
+    return {
+      now: () => t,
+      sleep: jest.fn(async (ms: number) => {
+        t += ms
+      })
+    }
+  }
+
+  it('fails fast on a lock: one attempt, no wait', async () => {
+    const clock = fakeClock()
+    let calls = 0
+    await expect(
+      withRetry(
+        async () => {
+          calls++
+          throw armError(409, 'ScopeLocked', SCOPE_LOCKED_TEXT)
+        },
+        { deadline: new Deadline(60_000), sleep: clock.sleep, now: clock.now, what: 'write' }
+      )
+    ).rejects.toThrow('locked')
+    expect(calls).toBe(1)
+    expect(clock.sleep).not.toHaveBeenCalled()
+  })
+
+  it('fails fast on a Conflict that does not say busy', async () => {
+    const clock = fakeClock()
+    await expect(
+      withRetry(
+        async () => {
+          throw armError(409, 'Conflict', 'The resource already exists.')
+        },
+        { deadline: new Deadline(60_000), sleep: clock.sleep, what: 'write' }
+      )
+    ).rejects.toThrow('already exists')
+    expect(clock.sleep).not.toHaveBeenCalled()
+  })
+
+  it.each([
+    ['PrincipalNotFound', PRINCIPAL_NOT_FOUND_TEXT],
+    ['InvalidAccessPolicyAssignment', OBJECT_ID_INVALID_TEXT]
+  ])(
+    'waits out a principal unknown for 60 s (%s), ending within one short wait of it being known',
+    async (code, text) => {
+      const clock = fakeClock()
+      const knownAt = 60_000
+      const result = await withRetry(
+        async () => {
+          if (clock.now() < knownAt) throw armError(400, code, text)
+          return clock.now()
+        },
+        {
+          deadline: new Deadline(20 * 60_000),
+          sleep: clock.sleep,
+          now: clock.now,
+          what: 'write',
+          principalOnApp: true,
+          random: () => 1
+        }
+      )
+      const waits = clock.sleep.mock.calls.map(c => c[0])
+      expect(Math.max(...waits)).toBeLessThanOrEqual(8_000)
+      expect(result - knownAt).toBeLessThanOrEqual(8_000)
+    }
+  )
+
+  it('stops waiting for an unknown principal after its bound, well before the deadline', async () => {
+    const clock = fakeClock()
+    let calls = 0
+    await expect(
+      withRetry(
+        async () => {
+          calls++
+          throw armError(400, 'PrincipalNotFound', PRINCIPAL_NOT_FOUND_TEXT)
+        },
+        {
+          deadline: new Deadline(60 * 60_000),
+          sleep: clock.sleep,
+          now: clock.now,
+          what: 'write',
+          principalOnApp: true,
+          principalWaitMs: 30_000,
+          random: () => 1
+        }
+      )
+    ).rejects.toThrow('does not exist in the directory')
+    expect(calls).toBeGreaterThan(1)
+    expect(clock.now()).toBeGreaterThanOrEqual(30_000)
+    expect(clock.now()).toBeLessThan(30_000 + 8_000)
+  })
+
+  it('does not retry "principal not found" for a principal it cannot vouch for', async () => {
+    const clock = fakeClock()
+    await expect(
+      withRetry(
+        async () => {
+          throw armError(400, 'PrincipalNotFound', PRINCIPAL_NOT_FOUND_TEXT)
+        },
+        { deadline: new Deadline(60_000), sleep: clock.sleep, what: 'write' }
+      )
+    ).rejects.toThrow('does not exist')
+    expect(clock.sleep).not.toHaveBeenCalled()
   })
 })

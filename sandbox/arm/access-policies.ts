@@ -1,12 +1,11 @@
 // Microsoft.Cache/redis accessPolicies (built-in and custom) and accessPolicyAssignments: validation in the
-// Redis RP's terms, LROs via Location, paged lists, and the data plane user each Succeeded assignment makes.
+// Redis RP's terms, LROs via Azure-AsyncOperation and Location, paged lists, and the data plane user each Succeeded assignment makes.
 import type { Reply, SandboxRequest } from '../http.ts'
 import { builtInPolicies } from '../state.ts'
 import type { AssignmentState, CacheState, Json, SandboxState } from '../state.ts'
 import { otherAssignmentFor, requireReplicatedPrincipal } from './assignment-checks.ts'
 import { deleteAssignment, startAssignmentWrite } from './assignment-lro.ts'
 import { armError, resourceNotFound } from './errors.ts'
-import { pollingHeaders } from './operations.ts'
 import { pagedList } from './paging.ts'
 import { CACHE, getCache, isAadEnabled, REDIS_API_VERSIONS, rejectIfCacheBusy } from './redis.ts'
 import type { RedisContext } from './redis.ts'
@@ -173,9 +172,11 @@ export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
       replacedObjectId: previousObjectId !== objectId ? previousObjectId : undefined,
       finalReply: () => ({ status: 200, body: assignmentView(cache, assignment) })
     })
+    // Created or changed, the classic RP answers 201 with both polling headers (azure-cli recording
+    // test_redis_cache_authentication.yaml, `redis access-policy-assignment create|update`).
     return {
-      status: existing ? 200 : 201,
-      headers: pollingHeaders(started.headers, 'location'),
+      status: 201,
+      headers: started.headers,
       body: assignmentView(cache, assignment)
     }
   }

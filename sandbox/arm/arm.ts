@@ -7,6 +7,7 @@ import type { AccessPolicyContext } from './access-policies.ts'
 import { containerAppRoutes } from './container-apps.ts'
 import { identityRoutes } from './identities.ts'
 import { jobRoutes } from './jobs.ts'
+import { lockRoutes } from './locks.ts'
 import { managedRedisRoutes } from './managed-redis.ts'
 import type { ManagedRedisContext } from './managed-redis.ts'
 import { operationPathPattern } from './operations.ts'
@@ -34,6 +35,7 @@ export function createArmRoutes(
     ...identityRoutes(state),
     ...redisRoutes(ctx),
     ...accessPolicyRoutes(ctx),
-    ...managedRedisRoutes(managedRedis)
+    ...managedRedisRoutes(managedRedis),
+    ...lockRoutes(state)
   ])
 }

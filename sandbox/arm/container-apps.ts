@@ -11,6 +11,7 @@ import type { AppWrite } from './app-patch.ts'
 import { rejectIfWriteRunning } from './app-pending-write.ts'
 import { appReadRoutes } from './app-read-routes.ts'
 import { hideSecretValues } from './app-secrets.ts'
+import { configurationView, templateView } from './app-view-nulls.ts'
 import { checkAppWrite } from './app-write-checks.ts'
 import { armError, resourceNotFound } from './errors.ts'
 import { sameJson } from './json.ts'
@@ -58,13 +59,16 @@ export function appView(s: SandboxState, app: ContainerAppState, o: { running?: 
         latestReadyRevisionName: ready?.name,
         latestRevisionFqdn: latest ? `${latest.name}.${domain}` : undefined,
         customDomainVerificationId: 'D4E5F6A7B8C9D0E1F2A3B4C5D6E7F8A9B0C1D2E3F4A5B6C7D8E9F0A1B2C3D4E5',
-        configuration: {
-          ...configuration,
-          ...(configuration.ingress
-            ? { ingress: { fqdn: `${app.name}.${domain}`, ...configuration.ingress } }
-            : {})
-        },
-        template: withoutEmptyEnvValues(p.template),
+        configuration: configurationView(
+          {
+            ...configuration,
+            ...(configuration.ingress
+              ? { ingress: { fqdn: `${app.name}.${domain}`, ...configuration.ingress } }
+              : {})
+          },
+          'app'
+        ),
+        template: templateView(withoutEmptyEnvValues(p.template), 'app'),
         eventStreamEndpoint: `https://eastus.azurecontainerapps.dev/subscriptions/${s.subscriptionId}/resourceGroups/${app.rg}/containerApps/${app.name}/eventstream`
       }
     },

@@ -10,6 +10,7 @@ import { mergeAppPatch } from './app-patch.ts'
 import { rejectIfWriteRunning } from './app-pending-write.ts'
 import { appReadRoutes } from './app-read-routes.ts'
 import { hideSecretValues } from './app-secrets.ts'
+import { configurationView, templateView } from './app-view-nulls.ts'
 import { checkAppWrite } from './app-write-checks.ts'
 import { sameJson } from './json.ts'
 import type { Operations } from './operations.ts'
@@ -39,8 +40,8 @@ export function jobView(s: SandboxState, job: JobState, o: { running?: boolean }
       runningState: 'Ready',
       environmentId: p.environmentId,
       workloadProfileName: p.workloadProfileName ?? 'Consumption',
-      configuration,
-      template: withoutEmptyEnvValues(p.template),
+      configuration: configurationView(configuration, 'job'),
+      template: templateView(withoutEmptyEnvValues(p.template), 'job'),
       outboundIpAddresses: ['20.124.1.10'],
       eventStreamEndpoint: `https://eastus.azurecontainerapps.dev/subscriptions/${s.subscriptionId}/resourceGroups/${job.rg}/containerApps/${job.name}/eventstream`
     }

@@ -129,18 +129,32 @@ export function createOperations(subscriptionId: string): Operations {
       const op = await find(req)
       // As recorded (__fixtures__/recordings/*-operation-status.json): a Container Apps status has no endTime,
       // even once Succeeded; a Managed Redis one shows endTime 0001-01-01T00:00:00+00:00 while it runs; the Cache
-      // RP sends no Retry-After on its status URL, and the classic cache repeats that URL as Azure-AsyncOperation.
+      // RP sends no Retry-After on its status URL, and the classic cache repeats that URL as Azure-AsyncOperation
+      // and leaves the other fields null (azure-cli recording test_redis_cache_authentication.yaml).
       const app = op.spec.provider === 'Microsoft.App'
+      const error = op.error ? { code: op.error.code, message: op.error.message } : undefined
       const running = op.spec.cacheKind === 'redisEnterprise' ? '0001-01-01T00:00:00+00:00' : undefined
       const endTime = op.endedAt ? (app ? undefined : new Date(op.endedAt).toISOString()) : running
-      const body = {
-        id: req.path,
-        name: op.id,
-        status: op.status,
-        startTime: new Date(op.startedAt).toISOString(),
-        ...(endTime ? { endTime } : {}),
-        ...(op.error ? { error: { code: op.error.code, message: op.error.message } } : {})
-      }
+      const body =
+        op.spec.cacheKind === 'redis'
+          ? {
+              id: req.path,
+              name: op.id,
+              status: op.status,
+              startTime: null,
+              endTime: null,
+              percentComplete: null,
+              properties: null,
+              error: error ?? null
+            }
+          : {
+              id: req.path,
+              name: op.id,
+              status: op.status,
+              startTime: new Date(op.startedAt).toISOString(),
+              ...(endTime ? { endTime } : {}),
+              ...(error ? { error } : {})
+            }
       const headers: Record<string, string> = app && op.status === 'InProgress' ? { 'retry-after': '1' } : {}
       if (op.spec.cacheKind === 'redis')
         headers['azure-asyncoperation'] = `${req.origin}${req.path}?${req.query}`

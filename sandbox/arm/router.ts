@@ -1,10 +1,11 @@
 // Turns ARM route specs into HTTP routes with ARM's checks in ARM's order: authentication, api-version,
-// subscription, RBAC, resource group.
+// subscription, RBAC, resource group, management locks.
 import type { Entra } from '../entra.ts'
 import type { Reply, Route, SandboxRequest } from '../http.ts'
 import type { SandboxState } from '../state.ts'
 import { authenticate, authorize } from './auth.ts'
 import { armError, invalidRequestContent, resourceGroupNotFound } from './errors.ts'
+import { rejectIfLocked } from './locks.ts'
 
 export interface ArmRouteSpec {
   method: string
@@ -60,6 +61,7 @@ export function armRoutes(state: SandboxState, entra: Entra, specs: ArmRouteSpec
       const rg = req.params[1]
       if (!spec.subscriptionLevel && rg !== undefined && !state.resourceGroups.has(rg.toLowerCase()))
         throw resourceGroupNotFound(rg)
+      if (!spec.subscriptionLevel && rg !== undefined) rejectIfLocked(state, req, rg)
       if (req.bodyError !== undefined) throw invalidRequestContent(req.bodyError)
       return spec.handle(req, caller)
     }

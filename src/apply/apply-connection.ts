@@ -1,5 +1,6 @@
 import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
 import { readAzureError } from '../azure/azure-error.js'
+import { locksBehind } from '../azure/locks.js'
 import { explainFailure } from '../explain-failure.js'
 import type { AssignmentPlan } from '../plan/assignment-plan.js'
 import { planConnection, type PlannedConnection } from '../plan/plan-connection.js'
@@ -19,8 +20,13 @@ import { applyVariables } from './variables.js'
 const REVISION_FIX =
   'Check the revision in the portal (Revisions and replicas) and its logs: the new revision only adds the Redis variables, so the image or its configuration fails to start.'
 
-const explainer = (ctx: RunContext, doing: string) => (error: unknown) =>
-  explainFailure(error, doing, { cloud: ctx.cloud, clientId: ctx.inputs.clientId })
+/** Explains a failed step; a write refused by a management lock names the lock, which takes one more read. */
+const explainer = (ctx: RunContext, doing: string) => async (error: unknown) =>
+  explainFailure(error, doing, {
+    cloud: ctx.cloud,
+    clientId: ctx.inputs.clientId,
+    locks: await locksBehind(ctx.clients.resources, error, ctx.deadline.signal)
+  })
 
 /**
  * `mode: apply`: the identity first (the rest needs its principal id), then the assignment and the variables
@@ -63,7 +69,6 @@ export async function applyConnection(
   }
   report.outputs['principal-id'] = principalId
   report.outputs['client-id'] = clientId ?? ''
-  const principalIsNew = planned.identity.change === 'add' && inputs.identity.kind === 'system'
   // Now that the principal is known, plan again: the assignment and the variables depend on it.
   const final = planConnection({ ...state, app }, inputs, { ...planned.identity, principalId, clientId })
   if (final.blockers.length) {
@@ -91,7 +96,7 @@ export async function applyConnection(
   }
   // The assignment and the variables both need only the principal id: do them at once.
   const [assignment, revision] = await Promise.allSettled([
-    writeAssignment(ctx, report, state.cacheRef, assignmentPlan, principalIsNew),
+    writeAssignment(ctx, report, state.cacheRef, assignmentPlan),
     applyVariablesAndWait(ctx, report, app, variablesPlan, replan)
   ])
   if (assignment.status === 'rejected' || revision.status === 'rejected') return
@@ -119,15 +124,14 @@ function writeAssignment(
   ctx: RunContext,
   report: RunReport,
   ref: CacheRef,
-  plan: AssignmentPlan & { objectId: string },
-  principalIsNew: boolean
+  plan: AssignmentPlan & { objectId: string }
 ): Promise<RedisCacheAccessPolicyAssignment | undefined> {
   return recordStep<RedisCacheAccessPolicyAssignment | undefined>(
     report,
     { id: 'assignment', title: 'Redis access policy assignment', before: plan.before, after: plan.after },
     async () => {
       if (plan.action === 'unchanged') return { status: 'unchanged', value: undefined }
-      const written = await ctx.cacheQueue.run(() => applyAssignment(ctx, ref, plan, principalIsNew))
+      const written = await ctx.cacheQueue.run(() => applyAssignment(ctx, ref, plan))
       report.outputs['assignment-name'] = written.name ?? plan.name
       return {
         status: plan.action === 'create' ? 'created' : 'updated',

@@ -11,14 +11,15 @@ const DUPLICATE = /duplicate entries|already has an? (access policy )?assignment
 
 /**
  * Creates or updates the assignment and waits for it (the SDK poller follows Location / Retry-After).
- * A 409 "busy processing a previous update request" and a not-yet-replicated principal are retried.
- * If another run created an assignment for the same object id meanwhile, it is adopted.
+ * A 409 "busy processing a previous update request" is retried, and so is "principal not found": the object id is
+ * the principal Azure reports on the app's identity, so it exists in Entra, whether this run or an earlier step
+ * (Bicep, `az containerapp create --system-assigned`, another run) created it; the Redis resource provider may
+ * not know it yet. If another run created an assignment for the same object id meanwhile, it is adopted.
  */
 export async function applyAssignment(
   ctx: RunContext,
   ref: CacheRef,
-  plan: AssignmentPlan & { objectId: string },
-  principalIsNew: boolean
+  plan: AssignmentPlan & { objectId: string }
 ): Promise<RedisCacheAccessPolicyAssignment> {
   const { deadline } = ctx
   const assignments = cacheAssignments(ctx, ref)
@@ -28,18 +29,19 @@ export async function applyAssignment(
       deadline,
       sleep: ctx.sleep,
       what: `write access policy assignment ${plan.name}`,
-      principalIsNew
+      principalOnApp: true
     })
   } catch (error) {
     if (!DUPLICATE.test(readAzureError(error).message)) throw error
     const existing = findAssignmentFor(await assignments.list(), plan.objectId)
-    if (!existing?.name) throw error
+    const existingName = existing?.name
+    if (!existing || !existingName) throw error
     if (existing.accessPolicyName?.toLowerCase() === plan.policy.toLowerCase()) return existing
-    return withRetry(() => put(existing.name!), {
+    return withRetry(() => put(existingName), {
       deadline,
       sleep: ctx.sleep,
-      what: `update access policy assignment ${existing.name}`,
-      principalIsNew
+      what: `update access policy assignment ${existingName}`,
+      principalOnApp: true
     })
   }
 }

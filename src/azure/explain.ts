@@ -1,4 +1,5 @@
 import { readAzureError } from './azure-error.js'
+import { lockedScopes, type ManagementLock } from './locks.js'
 
 /** Least-privilege built-in roles that grant each action this action performs. */
 const ROLE_FOR_ACTION: [RegExp, string][] = [
@@ -30,10 +31,28 @@ export interface ExplainedError {
 }
 
 /** Turns an Azure failure into a sentence naming what failed, why, and what to change. */
-export function explainAzureError(error: unknown, doing: string): ExplainedError {
+export function explainAzureError(
+  error: unknown,
+  doing: string,
+  context: { locks?: ManagementLock[] } = {}
+): ExplainedError {
   const info = readAzureError(error)
   const base = { status: info.status, code: info.code }
   const correlation = info.correlationId ? ` (correlation id ${info.correlationId})` : ''
+  if (/^ScopeLocked$/i.test(info.code ?? '')) {
+    return { ...base, ...explainLock(doing, info.message, context.locks ?? [], correlation) }
+  }
+  if (
+    /does not exist in the directory|access policy assignment \(objectId: [^)]*\) is invalid/i.test(
+      info.message
+    )
+  ) {
+    return {
+      ...base,
+      message: `Could not ${doing}: ${info.message}${info.code ? ` (${info.code})` : ''}${correlation}`,
+      fix: 'The identity exists (Azure reports it on the app), but the Redis resource provider still did not know it when the action stopped retrying: Microsoft Entra replication can take minutes. Rerun the action; it continues where it stopped.'
+    }
+  }
   if (info.status === 403 || /AuthorizationFailed/i.test(info.code ?? '')) {
     const action = /perform action '([^']+)'/i.exec(info.message)?.[1]
     const scope = /over scope '([^']+)'/i.exec(info.message)?.[1]
@@ -61,5 +80,44 @@ export function explainAzureError(error: unknown, doing: string): ExplainedError
   return {
     ...base,
     message: `Could not ${doing}: ${info.message}${info.code ? ` (${info.code})` : ''}${correlation}`
+  }
+}
+
+const describeScope = (scope: string): string => {
+  const group = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)$/i.exec(scope)?.[1]
+  if (group) return `resource group ${group}`
+  if (/^\/subscriptions\/[^/]+$/i.test(scope)) return `subscription ${scope.split('/')[2]}`
+  return scope
+}
+
+function listLocksCommand(scope: string): string {
+  const group = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)$/i.exec(scope)?.[1]
+  if (group) return `az lock list --resource-group ${group}`
+  if (/\/providers\//i.test(scope)) return `az lock list --resource "${scope}"`
+  return 'az lock list'
+}
+
+/**
+ * A management lock is permanent until someone lifts it: name it (when it could be read) and say how to lift it.
+ * A ReadOnly lock refuses every write; a CanNotDelete lock refuses deletes.
+ */
+function explainLock(
+  doing: string,
+  message: string,
+  locks: ManagementLock[],
+  correlation: string
+): { message: string; fix: string } {
+  const scopes = lockedScopes(message)
+  const where = scopes.length ? scopes.map(describeScope).join(', ') : 'a parent scope'
+  const named = locks.map(
+    l => `${l.level} lock '${l.name}' on ${describeScope(l.scope)}${l.notes ? ` (notes: "${l.notes}")` : ''}`
+  )
+  const what = named.length ? named.join('; ') : `a management lock on ${where}`
+  const lift = locks.length
+    ? locks.map(l => `az lock delete --ids "${l.id}"`).join(' and ')
+    : `${(scopes.length ? scopes : ['']).map(listLocksCommand).join('; ')}, then az lock delete --ids <the lock's id>`
+  return {
+    message: `Could not ${doing}: ${what} blocks this change (ScopeLocked). Azure refuses writes under a ReadOnly lock and deletes under a CanNotDelete lock, whatever the role.${correlation}`,
+    fix: `Lift the lock for the deployment and put it back afterwards: ${lift}. Removing a lock needs Owner or User Access Administrator (Microsoft.Authorization/locks/delete). Then rerun the action; it continues where it stopped.`
   }
 }

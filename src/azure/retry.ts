@@ -6,48 +6,68 @@ import { classifyFailure, type FailureClass } from './classify.js'
 export type Sleep = (ms: number) => Promise<void>
 export const realSleep: Sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
 
+/** How long a principal that Azure reports on the app may stay unknown to a resource provider before the run gives up. */
+export const PRINCIPAL_WAIT_MS = 5 * 60_000
+
 export interface RetryOptions {
   deadline: Deadline
   sleep?: Sleep
   /** What is being done, for the log: "create the access policy assignment". */
   what: string
-  principalIsNew?: boolean
+  /** Azure reports the principal on the app's identity: "principal not found" is replication delay, retried. */
+  principalOnApp?: boolean
+  /** Bound of the wait for such a principal (within the deadline); default PRINCIPAL_WAIT_MS. */
+  principalWaitMs?: number
   baseDelayMs?: number
   maxDelayMs?: number
   random?: () => number
+  now?: () => number
 }
 
 /**
  * Retries what the SDK pipeline treats as final but Azure means as "later": a cache busy with an earlier
  * update, an app with an operation in progress, a principal not yet replicated, and throttling or transient
- * faults that outlasted the pipeline's own retries. Full-jitter exponential backoff, bounded by the deadline.
+ * faults that outlasted the pipeline's own retries. Full-jitter exponential backoff with a small cap, so a wait
+ * ends soon after Azure is ready; bounded by the deadline. A lock or any other failure is thrown at once.
+ * `operation` gets the attempt number, so a retry can start from a fresh read.
  */
-/** `operation` gets the attempt number, so a retry can start from a fresh read. */
 export async function withRetry<T>(
   operation: (attempt: number) => Promise<T>,
   options: RetryOptions
 ): Promise<T> {
   const sleep = options.sleep ?? realSleep
   const random = options.random ?? Math.random
+  const now = options.now ?? Date.now
   const base = options.baseDelayMs ?? 1000
   const cap = options.maxDelayMs ?? 8_000
+  const principalWaitMs = options.principalWaitMs ?? PRINCIPAL_WAIT_MS
+  let unknownSince: number | undefined
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation(attempt)
     } catch (error) {
       const info = readAzureError(error)
-      const kind: FailureClass = classifyFailure(info, { principalIsNew: options.principalIsNew })
-      if (kind === 'final' || options.deadline.signal.aborted) throw error
+      const kind: FailureClass = classifyFailure(info, { principalOnApp: options.principalOnApp })
+      if (kind === 'final' || kind === 'locked' || options.deadline.signal.aborted) throw error
+      let why = reason(kind)
+      if (kind === 'not-replicated') {
+        unknownSince ??= now()
+        const waited = now() - unknownSince
+        if (waited >= principalWaitMs) throw error
+        why += ` (waiting for it since ${seconds(waited)}, up to ${seconds(principalWaitMs)})`
+      }
       const backoff = Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)))
       const delay = Math.max(backoff, info.retryAfterMs ?? 0)
       if (delay >= options.deadline.remainingMs()) throw error
       core.info(
-        `Could not ${options.what} (attempt ${attempt}): ${reason(kind)}: ${info.message} Retrying in ${(delay / 1000).toFixed(1)} s.`
+        `Could not ${options.what} (attempt ${attempt}): ${why}: ${info.message} Retrying in ${seconds(delay)}.`
       )
       await sleep(delay)
     }
   }
 }
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
 function reason(kind: FailureClass): string {
   switch (kind) {
@@ -56,7 +76,7 @@ function reason(kind: FailureClass): string {
     case 'busy':
       return 'the resource is busy with an earlier update'
     case 'not-replicated':
-      return 'the new identity is not yet known everywhere (replication delay)'
+      return 'the identity is not yet known to the resource provider (Microsoft Entra replication delay; Azure reports it on the app, so it exists)'
     case 'transient':
       return 'a transient failure'
     default:

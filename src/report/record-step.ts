@@ -15,7 +15,8 @@ export async function recordStep<T>(
   report: RunReport,
   base: Omit<StepRecord, 'status'>,
   work: StepWork<T>,
-  explain: (e: unknown) => { message: string; fix?: string }
+  /** May read more (e.g. which lock refused a write) before it explains. */
+  explain: (e: unknown) => { message: string; fix?: string } | Promise<{ message: string; fix?: string }>
 ): Promise<T> {
   const started = Date.now()
   try {
@@ -30,7 +31,7 @@ export async function recordStep<T>(
     return value
   } catch (error) {
     if (error instanceof StepFailed) throw error
-    const explained = explain(error)
+    const explained = await explain(error)
     report.step({
       ...base,
       status: 'failed',

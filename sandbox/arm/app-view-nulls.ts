@@ -1,0 +1,59 @@
+// How Container Apps answers a GET: unset properties come back as `null` rather than absent, no secrets is
+// `secrets: null`, and an app's template has `revisionSuffix: ""` when none was set. The shape is the real GET in
+// Azure/azure-dev `cli/azd/test/functional/testdata/recordings/Test_CLI_Up_Down_ContainerApp_RemoteBuild.yaml`
+// (April 2026). Jobs are answered by the same resource provider; their nulls are modelled alike (no recording).
+import type { Json } from '../state.ts'
+
+const emptyAsNull = (v: Json): Json => (v === undefined || (Array.isArray(v) && v.length === 0) ? null : v)
+
+/** Stored values win; what the client never set is shown the way Azure shows it. */
+const withDefaults = (defaults: Json, stored: Json): Json => {
+  const out: Json = { ...defaults }
+  for (const [k, v] of Object.entries(stored ?? {})) if (v !== undefined) out[k] = v
+  return out
+}
+
+function ingressView(ingress: Json): Json {
+  if (!ingress) return null
+  return withDefaults(
+    {
+      exposedPort: 0,
+      customDomains: null,
+      ipSecurityRestrictions: null,
+      corsPolicy: null,
+      clientCertificateMode: null,
+      stickySessions: null,
+      additionalPortMappings: null
+    },
+    ingress
+  )
+}
+
+/** An app's or job's configuration (secret values already hidden) as GET answers it. */
+export function configurationView(configuration: Json, kind: 'app' | 'job'): Json {
+  const c = configuration ?? {}
+  const common = {
+    secrets: emptyAsNull(c.secrets),
+    registries: emptyAsNull(c.registries),
+    identitySettings: []
+  }
+  if (kind === 'job') return withDefaults(common, { ...c, ...common })
+  return withDefaults(
+    { ...common, dapr: null, runtime: null, service: null },
+    { ...c, ...common, ingress: ingressView(c.ingress) }
+  )
+}
+
+/** An app's or job's template as GET answers it. */
+export function templateView(template: Json, kind: 'app' | 'job'): Json {
+  const t = template ?? {}
+  const scale = t.scale
+    ? withDefaults({ cooldownPeriod: 300, pollingInterval: 30, rules: null }, t.scale)
+    : null
+  const common = { initContainers: emptyAsNull(t.initContainers), volumes: emptyAsNull(t.volumes) }
+  if (kind === 'job') return withDefaults(common, { ...t, ...common })
+  return withDefaults(
+    { ...common, revisionSuffix: '', terminationGracePeriodSeconds: null, serviceBinds: null },
+    { ...t, ...common, revisionSuffix: t.revisionSuffix ?? '', scale }
+  )
+}
