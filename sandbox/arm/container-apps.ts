@@ -108,7 +108,8 @@ function planRevision(
     createdAt: now,
     template: clone(after),
     readyAt: now + s.latency.revisionReadyMs,
-    failReason: app.failRevisions?.reason
+    failReason: app.failRevisions?.reason,
+    end: app.endRevisions
   }
 }
 
@@ -157,7 +158,7 @@ export function seedContainerApp(
     app.systemPrincipalId = addPrincipal(s, { kind: 'systemAssigned', displayName: name }).objectId
   }
   const rev = planRevision(s, app, undefined, app.properties.template)
-  if (rev) app.revisions.push({ ...rev, readyAt: rev.createdAt, failReason: undefined })
+  if (rev) app.revisions.push({ ...rev, readyAt: rev.createdAt, failReason: undefined, end: undefined })
   s.apps.set(resourceKey(rg, name), app)
   return app
 }
