@@ -152,10 +152,12 @@ describe('sandbox Microsoft.App/containerApps', () => {
     expect(newest.provisioningState).toBe('Provisioning')
     await sleep(350)
     const ready = await client.containerAppsRevisions.getRevision(rg, app, newest.name!)
+    // The seed has Azure's default scale (0–10 replicas): a good revision ends scaled to zero.
     expect(ready).toMatchObject({
       provisioningState: 'Provisioned',
-      runningState: 'Running',
+      runningState: 'ScaledToZero',
       healthState: 'Healthy',
+      replicas: 0,
       active: true,
       trafficWeight: 100
     })

@@ -148,7 +148,8 @@ export function seedContainerApp(
       template: {
         containers: seed.containers ?? [{ name, image: 'mcr.microsoft.com/k8se/quickstart:latest', env: [] }],
         ...(seed.initContainers ? { initContainers: seed.initContainers } : {}),
-        scale: seed.scale ?? { minReplicas: 1, maxReplicas: 10 }
+        // Azure's default scale: 0–10 replicas, so a good revision ends ScaledToZero.
+        scale: seed.scale ?? { minReplicas: 0, maxReplicas: 10 }
       }
     },
     revisions: [],
