@@ -121,8 +121,17 @@ function check(run: ActionRun, what: string): void {
   }
 }
 
+/** The benchmark's app: minReplicas 1, so its revisions end Running, which builds from before ScaledToZero was
+ *  understood (BENCH_ACTION_DIR) wait for too. */
+const BENCH_APP = {
+  containers: [
+    { name: 'api', image: 'ghcr.io/octo-org/orders:1', env: [{ name: 'LOG_LEVEL', value: 'info' }] }
+  ],
+  scale: { minReplicas: 1, maxReplicas: 10 }
+}
+
 async function sample(): Promise<Sample> {
-  const world = await startWorld({ dataPlane: false, latency: PROFILE })
+  const world = await startWorld({ dataPlane: false, latency: PROFILE, app: BENCH_APP })
   try {
     world.sandbox.clearLog()
     const fresh = await world.run({}, { measureResources: true, actionDir })
@@ -315,17 +324,7 @@ interface RevisionWaitMetrics {
 
 /** One fresh run whose revision takes REVISION_WAIT_PROFILE.revisionReadyMs. */
 async function sampleRevisionWait(): Promise<RevisionWaitMetrics> {
-  // minReplicas 1: the revision ends Running, which every build of the action understands.
-  const world = await startWorld({
-    dataPlane: false,
-    latency: REVISION_WAIT_PROFILE,
-    app: {
-      containers: [
-        { name: 'api', image: 'ghcr.io/octo-org/orders:1', env: [{ name: 'LOG_LEVEL', value: 'info' }] }
-      ],
-      scale: { minReplicas: 1, maxReplicas: 10 }
-    }
-  })
+  const world = await startWorld({ dataPlane: false, latency: REVISION_WAIT_PROFILE, app: BENCH_APP })
   try {
     world.sandbox.clearLog()
     const run = await world.run({}, { actionDir })
@@ -537,13 +536,7 @@ async function sampleManyApps(apps: number): Promise<ManyAppsSample> {
   const world = await startWorld({ app: false, dataPlane: false, latency: PROFILE })
   try {
     const names = Array.from({ length: apps }, (_, i) => `orders-api-${String(i + 1).padStart(2, '0')}`)
-    for (const name of names) {
-      world.sandbox.addContainerApp(APP_RG, name, {
-        containers: [
-          { name: 'api', image: 'ghcr.io/octo-org/orders:1', env: [{ name: 'LOG_LEVEL', value: 'info' }] }
-        ]
-      })
-    }
+    for (const name of names) world.sandbox.addContainerApp(APP_RG, name, BENCH_APP)
     const inputs = { 'container-app': names.join('\n') }
 
     world.sandbox.clearLog()
