@@ -49985,18 +49985,20 @@ const READY_RUNNING_STATES = ['running', 'runningatmaxscale', 'scaledtozero'];
 const FAILED_RUNNING_STATES = ['degraded', 'activationfailed', 'failed', 'stopped', 'deprovisioning'];
 const FAILED_PROVISIONING_STATES = ['failed', 'deprovisioning', 'deprovisioned'];
 const lower = (s) => (s ?? '').toLowerCase();
+/** Azure's words on one line: they go into log lines, where a line break could start a workflow command. */
+const oneLine = (s) => s?.replace(/\s+/g, ' ').trim();
 /** Ready, still on its way (Processing, Activating, or a state this action does not know yet), or failed. */
 function readRevisionState(r) {
     const provisioning = lower(r.provisioningState);
     const running = lower(r.runningState);
-    const reason = r.runningStateDetails || r.provisioningError || undefined;
+    const reason = oneLine(r.runningStateDetails || r.provisioningError || undefined);
     if (FAILED_PROVISIONING_STATES.includes(provisioning)) {
-        return { phase: 'failed', state: `provisioning ${r.provisioningState}`, reason };
+        return { phase: 'failed', state: `provisioning ${oneLine(r.provisioningState)}`, reason };
     }
     if (FAILED_RUNNING_STATES.includes(running)) {
         return {
             phase: 'failed',
-            state: r.runningState ?? running,
+            state: oneLine(r.runningState) ?? running,
             reason: reason ??
                 (running === 'stopped' ? 'the revision is inactive (deactivated) and serves no traffic' : undefined)
         };
@@ -50004,14 +50006,14 @@ function readRevisionState(r) {
     const ready = READY_RUNNING_STATES.includes(running) &&
         provisioning === 'provisioned' &&
         lower(r.healthState) === 'healthy';
-    return { phase: ready ? 'ready' : 'pending', state: r.runningState ?? 'unknown' };
+    return { phase: ready ? 'ready' : 'pending', state: oneLine(r.runningState) ?? 'unknown' };
 }
 /** "Activating (health None, 0 replicas, provisioning Provisioned)". */
 function describeRevision(r) {
     if (!r)
         return 'not found';
     const replicas = r.replicas === undefined ? '' : `, ${r.replicas} replica${r.replicas === 1 ? '' : 's'}`;
-    return `${r.runningState ?? 'no running state'} (health ${r.healthState ?? '?'}${replicas}, provisioning ${r.provisioningState ?? '?'})`;
+    return `${oneLine(r.runningState) ?? 'no running state'} (health ${oneLine(r.healthState) ?? '?'}${replicas}, provisioning ${oneLine(r.provisioningState) ?? '?'})`;
 }
 /** "Revision x is Degraded: Deployment Progress Deadline Exceeded. 0/1 replicas ready." */
 function describeFailure(name, reading) {

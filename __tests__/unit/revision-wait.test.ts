@@ -122,6 +122,18 @@ describe('which revision states end the wait', () => {
     )
   })
 
+  it("keeps Azure's words on one line (a line break could start a workflow command in the log)", async () => {
+    const run = simulate(2_000, {
+      ...scaledToZero,
+      runningState: 'Degraded',
+      healthState: 'Unhealthy',
+      runningStateDetails: 'replicas not ready\n::error::injected'
+    })
+    await expect(waitForRevision(run.ctx, NAME)).rejects.toThrow(
+      `Revision ${NAME} is Degraded: replicas not ready ::error::injected`
+    )
+  })
+
   it('a revision that failed to provision fails with its provisioning error', async () => {
     const run = simulate(3_000, {
       provisioningState: 'Failed',

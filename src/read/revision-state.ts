@@ -26,19 +26,21 @@ const FAILED_RUNNING_STATES = ['degraded', 'activationfailed', 'failed', 'stoppe
 const FAILED_PROVISIONING_STATES = ['failed', 'deprovisioning', 'deprovisioned']
 
 const lower = (s: string | undefined): string => (s ?? '').toLowerCase()
+/** Azure's words on one line: they go into log lines, where a line break could start a workflow command. */
+const oneLine = (s: string | undefined): string | undefined => s?.replace(/\s+/g, ' ').trim()
 
 /** Ready, still on its way (Processing, Activating, or a state this action does not know yet), or failed. */
 export function readRevisionState(r: RevisionStatus): RevisionReading {
   const provisioning = lower(r.provisioningState)
   const running = lower(r.runningState)
-  const reason = r.runningStateDetails || r.provisioningError || undefined
+  const reason = oneLine(r.runningStateDetails || r.provisioningError || undefined)
   if (FAILED_PROVISIONING_STATES.includes(provisioning)) {
-    return { phase: 'failed', state: `provisioning ${r.provisioningState}`, reason }
+    return { phase: 'failed', state: `provisioning ${oneLine(r.provisioningState)}`, reason }
   }
   if (FAILED_RUNNING_STATES.includes(running)) {
     return {
       phase: 'failed',
-      state: r.runningState ?? running,
+      state: oneLine(r.runningState) ?? running,
       reason:
         reason ??
         (running === 'stopped' ? 'the revision is inactive (deactivated) and serves no traffic' : undefined)
@@ -48,14 +50,14 @@ export function readRevisionState(r: RevisionStatus): RevisionReading {
     READY_RUNNING_STATES.includes(running) &&
     provisioning === 'provisioned' &&
     lower(r.healthState) === 'healthy'
-  return { phase: ready ? 'ready' : 'pending', state: r.runningState ?? 'unknown' }
+  return { phase: ready ? 'ready' : 'pending', state: oneLine(r.runningState) ?? 'unknown' }
 }
 
 /** "Activating (health None, 0 replicas, provisioning Provisioned)". */
 export function describeRevision(r: RevisionStatus | undefined): string {
   if (!r) return 'not found'
   const replicas = r.replicas === undefined ? '' : `, ${r.replicas} replica${r.replicas === 1 ? '' : 's'}`
-  return `${r.runningState ?? 'no running state'} (health ${r.healthState ?? '?'}${replicas}, provisioning ${r.provisioningState ?? '?'})`
+  return `${oneLine(r.runningState) ?? 'no running state'} (health ${oneLine(r.healthState) ?? '?'}${replicas}, provisioning ${oneLine(r.provisioningState) ?? '?'})`
 }
 
 /** "Revision x is Degraded: Deployment Progress Deadline Exceeded. 0/1 replicas ready." */
