@@ -26,7 +26,7 @@ import {
 import type { ManagedRedisContext, ManagedRedisSeed } from './arm/managed-redis.ts'
 import { cacheView, seedCache } from './arm/redis.ts'
 import type { RedisContext } from './arm/redis.ts'
-import { revisionView, runtimeView } from './arm/revisions.ts'
+import { defaultRunningStateDetails, revisionView, runtimeView } from './arm/revisions.ts'
 import { startDataPlane } from './data-plane.ts'
 import type { ClusterEndpoint, DataPlane } from './data-plane.ts'
 import { createEntra } from './entra.ts'
@@ -49,6 +49,7 @@ import type {
   Json,
   ManagedRedisDatabaseState,
   ManagedRedisState,
+  RevisionEnd,
   RoleAssignment,
   UnknownPrincipalAnswer
 } from './state.ts'
@@ -152,7 +153,15 @@ export interface Sandbox {
     p: { objectId: string; database?: string }
   ): Promise<void>
 
+  /** Later revisions of this app fail to provision, and the write that makes one fails with it. */
   failRevisions(rg: string, app: string, how?: { reason?: string }): void
+  /** Later revisions of this app end in this running state instead of becoming ready, while the write that makes
+   *  one succeeds (details default to what Azure shows for that state). */
+  endRevisions(
+    rg: string,
+    app: string,
+    end: { runningState: RevisionEnd['runningState']; details?: string }
+  ): void
   setCacheBusy(rg: string, cache: string, ms: number): void
   /** Principals created less than `ms` ago (a system identity enabled by this run, or seeded moments ago as an
    * earlier workflow step would) are unknown to the Redis RP, which answers `answer` (default PrincipalNotFound). */
@@ -416,6 +425,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           reason:
             how.reason ??
             `Container '${container}' was terminated with exit code '1' and reason 'ProcessExited'. The revision failed to provision.`
+        }
+      },
+      endRevisions: (rg, name, end) => {
+        const app = findApp(rg, name)
+        const container = app.properties.template?.containers?.[0]?.name ?? name
+        app.endRevisions = {
+          runningState: end.runningState,
+          details: end.details ?? defaultRunningStateDetails(end.runningState, container)
         }
       },
       setCacheBusy: (rg, name, ms) => {

@@ -46,14 +46,23 @@ export interface UserAssignedIdentityState {
   clientId: string
 }
 
+/** How a revision that never becomes ready ends, while the write that made it succeeds. */
+export interface RevisionEnd {
+  runningState: 'Degraded' | 'ActivationFailed' | 'Failed' | 'Stopped'
+  /** `runningStateDetails`, when Azure gives any */
+  details?: string
+}
+
 export interface RevisionState {
   name: string
   createdAt: number
   template: Json
   /** ms epoch when provisioning ends */
   readyAt: number
-  /** set when the revision fails to provision */
+  /** set when the revision fails to provision: the write's operation fails with it */
   failReason?: string
+  /** set when the revision ends without becoming ready although the write's operation succeeded */
+  end?: RevisionEnd
 }
 
 /** What container apps and jobs (Microsoft.App resources) have alike. */
@@ -75,6 +84,7 @@ export interface AppResourceState {
 export interface ContainerAppState extends AppResourceState {
   revisions: RevisionState[]
   failRevisions?: { reason: string }
+  endRevisions?: RevisionEnd
   pending?: { operationId: string; doneAt: number }
 }
 

@@ -7,10 +7,14 @@
 //   --apps N (or BENCH_APPS=N), N > 1   instead: issue 7's scenario, N container apps connected to one cache in
 //                  ONE run (one fresh world, BENCH_RUNS=n for more; ~3.5 minutes for 20 apps), against the floor
 //                  identity + N × assignment + PATCH + revision (the cache takes one assignment at a time)
+//   --revision-wait   only the revision-wait scenario (also part of the default benchmark): one fresh run whose
+//                  revision takes 60 s, as real ones take 30–120 s; reports the ARM reads per second while the
+//                  run waits for it (ARM refills reads at 25 per second per subscription and principal) and how
+//                  late the run ends after the moment the revision is ready (BENCH_REVISION_RUNS=n, default 1)
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { repoRoot } from '../launcher/node24.ts'
-import { APP_RG, CACHE, CACHE_RG, armWrites, startWorld, type ActionRun } from '../launcher/world.ts'
+import { APP, APP_RG, CACHE, CACHE_RG, armWrites, startWorld, type ActionRun } from '../launcher/world.ts'
 import type { LatencyProfile } from '../sandbox/faults.ts'
 import type { RequestLogEntry } from '../sandbox/index.ts'
 
@@ -43,7 +47,17 @@ const SEQUENTIAL_MS =
 const actionDir = process.env.BENCH_ACTION_DIR || undefined
 const asJson = process.argv.includes('--json')
 
-const TARGETS = { freshOverFloor: 1.1, noopArmRequests: 6, noopWrites: 0, coldStartMs: 150 }
+const TARGETS = {
+  freshOverFloor: 1.1,
+  noopArmRequests: 6,
+  noopWrites: 0,
+  coldStartMs: 150,
+  revisionWaitReadsPerSecond: 1,
+  revisionWaitOverReady: 1.03
+}
+
+/** The revision-wait scenario: Azure's profile, with a revision as slow as real ones are. */
+const REVISION_WAIT_PROFILE: LatencyProfile = { ...PROFILE, revisionReadyMs: 60_000 }
 
 interface RunMetrics {
   wallMs: number
@@ -107,8 +121,17 @@ function check(run: ActionRun, what: string): void {
   }
 }
 
+/** The benchmark's app: minReplicas 1, so its revisions end Running, which builds from before ScaledToZero was
+ *  understood (BENCH_ACTION_DIR) wait for too. */
+const BENCH_APP = {
+  containers: [
+    { name: 'api', image: 'ghcr.io/octo-org/orders:1', env: [{ name: 'LOG_LEVEL', value: 'info' }] }
+  ],
+  scale: { minReplicas: 1, maxReplicas: 10 }
+}
+
 async function sample(): Promise<Sample> {
-  const world = await startWorld({ dataPlane: false, latency: PROFILE })
+  const world = await startWorld({ dataPlane: false, latency: PROFILE, app: BENCH_APP })
   try {
     world.sandbox.clearLog()
     const fresh = await world.run({}, { measureResources: true, actionDir })
@@ -159,6 +182,7 @@ async function benchOneApp(): Promise<void> {
     samples.push(await sample())
   }
   const bundle = await bundleSizes()
+  const revisionWait = await measureRevisionWait()
 
   const of = (pick: (s: Sample) => number | undefined) => stats(samples.map(pick))
   const verbs = [
@@ -196,6 +220,7 @@ async function benchOneApp(): Promise<void> {
       maxRssBytes: of(s => s.noop.maxRssBytes)
     },
     bundle,
+    revisionWait,
     targets: {} as Targets
   }
   const target = targetRecorder(results.targets)
@@ -218,6 +243,7 @@ async function benchOneApp(): Promise<void> {
     stats(samples.flatMap(s => [s.fresh.firstArmMs, s.noop.firstArmMs]))?.median,
     v => v <= TARGETS.coldStartMs
   )
+  recordRevisionWaitTargets(results.targets, revisionWait)
 
   if (asJson) {
     console.log(JSON.stringify(results, null, 2))
@@ -276,9 +302,152 @@ async function benchOneApp(): Promise<void> {
     console.log(
       `bundle: dist/index.js ${(bundle.indexBytes / 1e6).toFixed(2)} MB; dist/ ${(bundle.distBytes / 1e6).toFixed(2)} MB in all\n`
     )
+    printRevisionWait(revisionWait)
     printTargets(results.targets, 2)
   }
   if (Object.values(results.targets).some(t => !t.pass)) process.exitCode = 1
+}
+
+interface RevisionWaitMetrics {
+  wallMs: number
+  /** spawn → the moment the sandbox turns the revision ready: the floor of this run */
+  readyMs: number
+  /** the run's end after that moment */
+  lateMs: number
+  /** the revision's creation (the PATCH accepted) → the run's end */
+  waitMs: number
+  /** ARM reads (GETs of any kind: revision, app, operation polls) started in that window */
+  reads: number
+  readsByOperation: Record<string, number>
+}
+
+/** One fresh run whose revision takes REVISION_WAIT_PROFILE.revisionReadyMs. */
+async function sampleRevisionWait(): Promise<RevisionWaitMetrics> {
+  const world = await startWorld({ dataPlane: false, latency: REVISION_WAIT_PROFILE, app: BENCH_APP })
+  try {
+    world.sandbox.clearLog()
+    const run = await world.run({}, { actionDir })
+    check(run, 'revision-wait')
+    const latest = world.sandbox.listRevisions(APP_RG, APP).at(-1)
+    const createdAt = Date.parse(String(latest?.properties?.createdTime ?? ''))
+    if (!Number.isFinite(createdAt)) throw new Error('bench: the run made no revision')
+    const readyAt = createdAt + REVISION_WAIT_PROFILE.revisionReadyMs
+    const endedAt = run.spawnedAt + run.durationMs
+    const reads = world.sandbox.requestLog.filter(
+      e => e.service === 'arm' && e.method === 'GET' && e.startedAt >= createdAt && e.startedAt <= endedAt
+    )
+    const readsByOperation: Record<string, number> = {}
+    for (const e of reads)
+      readsByOperation[e.operation ?? '?'] = (readsByOperation[e.operation ?? '?'] ?? 0) + 1
+    return {
+      wallMs: run.durationMs,
+      readyMs: readyAt - run.spawnedAt,
+      lateMs: endedAt - readyAt,
+      waitMs: endedAt - createdAt,
+      reads: reads.length,
+      readsByOperation
+    }
+  } finally {
+    await world.stop()
+  }
+}
+
+interface RevisionWaitResults {
+  runs: number
+  revisionReadyMs: number
+  wallMs?: Stat
+  readyMs?: Stat
+  lateMs?: Stat
+  overReady?: Stat
+  reads?: Stat
+  readsPerSecond?: Stat
+  readsByOperation: Record<string, Stat | undefined>
+}
+
+/** The revision wait: ARM reads per second while waiting, and the run's end against the revision's ready moment. */
+async function measureRevisionWait(): Promise<RevisionWaitResults> {
+  const runs = Math.max(1, Number(process.env.BENCH_REVISION_RUNS ?? 1) || 1)
+  const samples: RevisionWaitMetrics[] = []
+  for (let i = 0; i < runs; i++) {
+    if (!asJson)
+      process.stderr.write(
+        `bench: revision wait (${REVISION_WAIT_PROFILE.revisionReadyMs / 1000} s revision), run ${i + 1}/${runs}…\n`
+      )
+    samples.push(await sampleRevisionWait())
+  }
+  const of = (pick: (m: RevisionWaitMetrics) => number) => stats(samples.map(pick))
+  const operations = [...new Set(samples.flatMap(m => Object.keys(m.readsByOperation)))].sort()
+  return {
+    runs,
+    revisionReadyMs: REVISION_WAIT_PROFILE.revisionReadyMs,
+    wallMs: of(m => m.wallMs),
+    readyMs: of(m => m.readyMs),
+    lateMs: of(m => m.lateMs),
+    overReady: of(m => m.wallMs / m.readyMs),
+    reads: of(m => m.reads),
+    readsPerSecond: of(m => m.reads / (m.waitMs / 1000)),
+    readsByOperation: Object.fromEntries(operations.map(k => [k, of(m => m.readsByOperation[k] ?? 0)]))
+  }
+}
+
+function recordRevisionWaitTargets(targets: Targets, r: RevisionWaitResults): void {
+  const target = targetRecorder(targets)
+  target(
+    'revision wait: ARM reads per second',
+    `≤ ${TARGETS.revisionWaitReadsPerSecond}`,
+    r.readsPerSecond?.max,
+    v => v <= TARGETS.revisionWaitReadsPerSecond
+  )
+  target(
+    'revision wait: wall ÷ revision ready',
+    `≤ ${TARGETS.revisionWaitOverReady}`,
+    r.overReady?.max,
+    v => v <= TARGETS.revisionWaitOverReady
+  )
+}
+
+function printRevisionWait(r: RevisionWaitResults): void {
+  const s = (x: Stat | undefined, digits = 2) =>
+    x
+      ? r.runs === 1
+        ? (x.median / 1000).toFixed(digits)
+        : `${(x.median / 1000).toFixed(digits)} (${(x.min / 1000).toFixed(digits)}–${(x.max / 1000).toFixed(digits)})`
+      : '–'
+  const n = (x: Stat | undefined, digits = 0) =>
+    x
+      ? r.runs === 1
+        ? x.median.toFixed(digits)
+        : `${x.median.toFixed(digits)} (${x.min.toFixed(digits)}–${x.max.toFixed(digits)})`
+      : '–'
+  const p = REVISION_WAIT_PROFILE
+  console.log(
+    `\nRevision wait: one fresh run, revision ready ${p.revisionReadyMs / 1000} s after the PATCH (the rest of the profile as above), ${r.runs} run${r.runs === 1 ? '' : 's'}.`
+  )
+  console.log(`  spawn → revision ready (the floor)        ${s(r.readyMs)} s`)
+  console.log(`  wall time                                 ${s(r.wallMs)} s`)
+  console.log(
+    `  ended after the revision was ready        ${s(r.lateMs)} s   wall ÷ floor ${n(r.overReady, 3)}`
+  )
+  console.log(
+    `  ARM reads from the PATCH to the end       ${n(r.reads)} = ${n(r.readsPerSecond, 2)} per second (${Object.entries(
+      r.readsByOperation
+    )
+      .filter(([, x]) => x && x.max > 0)
+      .map(([k, x]) => `${k} ${n(x)}`)
+      .join(', ')})\n`
+  )
+}
+
+async function benchRevisionWait(): Promise<void> {
+  const revisionWait = await measureRevisionWait()
+  const targets: Targets = {}
+  recordRevisionWaitTargets(targets, revisionWait)
+  if (asJson) console.log(JSON.stringify({ node: process.version, revisionWait, targets }, null, 2))
+  else {
+    printRevisionWait(revisionWait)
+    printTargets(targets, 3)
+  }
+  if (Object.values(targets).some(t => !t.pass)) process.exitCode = 1
 }
 
 /** `--apps N`, `--apps=N` or BENCH_APPS=N; 1 (the default benchmark) when none is given. */
@@ -366,13 +535,7 @@ async function sampleManyApps(apps: number): Promise<ManyAppsSample> {
   const world = await startWorld({ app: false, dataPlane: false, latency: PROFILE })
   try {
     const names = Array.from({ length: apps }, (_, i) => `orders-api-${String(i + 1).padStart(2, '0')}`)
-    for (const name of names) {
-      world.sandbox.addContainerApp(APP_RG, name, {
-        containers: [
-          { name: 'api', image: 'ghcr.io/octo-org/orders:1', env: [{ name: 'LOG_LEVEL', value: 'info' }] }
-        ]
-      })
-    }
+    for (const name of names) world.sandbox.addContainerApp(APP_RG, name, BENCH_APP)
     const inputs = { 'container-app': names.join('\n') }
 
     world.sandbox.clearLog()
@@ -576,5 +739,6 @@ function printTargets(targets: Targets, decimals: number): void {
 }
 
 const apps = appsOption()
-if (apps > 1) await benchManyApps(apps)
+if (process.argv.includes('--revision-wait')) await benchRevisionWait()
+else if (apps > 1) await benchManyApps(apps)
 else await benchOneApp()

@@ -2,16 +2,21 @@
 export class Deadline {
   readonly endsAt: number
   readonly signal: AbortSignal
-  private readonly now: () => number
+  private readonly clock: () => number
 
   constructor(totalMs: number, now: () => number = Date.now) {
-    this.now = now
+    this.clock = now
     this.endsAt = now() + totalMs
     this.signal = AbortSignal.timeout(totalMs)
   }
 
+  /** The clock the deadline runs on: waits measure their time with it. */
+  now(): number {
+    return this.clock()
+  }
+
   remainingMs(): number {
-    return Math.max(0, this.endsAt - this.now())
+    return Math.max(0, this.endsAt - this.clock())
   }
 
   get expired(): boolean {

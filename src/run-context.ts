@@ -16,7 +16,7 @@ export interface RunContext {
   credential: TokenCredential
   deadline: Deadline
   sleep: Sleep
-  /** Poll interval of the action's own waits (revision readiness): small, so a wait overshoots by < 1 s. */
+  /** The SDK's poll interval for long-running operations (when Azure's Retry-After does not set one). */
   pollIntervalMs: number
   /** Writes to the cache go one at a time, across every app of the run. */
   cacheQueue: CacheQueue

@@ -5,7 +5,8 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Revision } from '@azure/arm-appcontainers'
 import { CacheQueue } from '../../src/apply/cache-queue.js'
-import { describeRevision, revisionFailed, revisionReady, waitForRevision } from '../../src/apply/revision.js'
+import { waitForRevision } from '../../src/apply/revision.js'
+import { describeFailure, describeRevision, readRevisionState } from '../../src/read/revision-state.js'
 import { explainAzureError } from '../../src/azure/explain.js'
 import { resolveCloud } from '../../src/credential/clouds.js'
 import { Deadline } from '../../src/deadline.js'
@@ -145,9 +146,10 @@ describe('the action on real Azure answers', () => {
   it('judges a real failed revision as failed, in Azure’s words, although it is active and takes all traffic', () => {
     const revision = body<{ name: string; properties: Revision }>('containerapp-revision-get')
     const flat: Revision = { name: revision.name, ...revision.properties }
-    expect(revisionReady(flat)).toBe(false)
-    expect(revisionFailed(flat)).toBe('Failed:redisContainerCrashing')
-    expect(describeRevision(flat)).toBe('provisioning Failed, running Failed, health Unhealthy')
+    const reading = readRevisionState(flat)
+    expect(reading.phase).toBe('failed')
+    expect(describeFailure(revision.name, reading)).toContain('Failed:redisContainerCrashing')
+    expect(describeRevision(flat)).toMatch(/^Failed \(health Unhealthy.*provisioning Failed\)$/)
   })
 
   it('stops waiting at once for a real revision that failed, with the reason Azure gives', async () => {
@@ -160,8 +162,9 @@ describe('the action on real Azure answers', () => {
       ),
       recorded('GET', appPath, 'containerapp-get')
     ])
-    const outcome = await waitForRevision(ctx, revisionName)
-    expect(outcome).toMatchObject({ ready: false, failure: 'Failed:redisContainerCrashing' })
+    await expect(waitForRevision(ctx, revisionName)).rejects.toThrow(
+      `Revision ${revisionName} is provisioning Failed: 1/1 Failed:redisContainerCrashing`
+    )
   })
 
   it('verify on real reads: Entra on, the revision failed, the new revision is not the latest ready one', async () => {
@@ -182,7 +185,9 @@ describe('the action on real Azure answers', () => {
     expect(byId.identity?.status).toBe('failed')
     expect(byId.revision).toMatchObject({ status: 'failed' })
     expect(byId.revision?.evidence).toContain('Failed:redisContainerCrashing')
-    expect(byId.revision?.evidence).toContain('app-w7djqs5ah3wpg--azd-1775762551, which is not ready')
+    expect(byId.revision?.evidence).toContain(
+      'the latest revision app-w7djqs5ah3wpg--azd-1775762551 is not ready'
+    )
     expect(byId.variables?.status).toBe('failed')
   })
 

@@ -253,7 +253,7 @@ describe('the deadline', () => {
     expectCleanFailure(run)
     expect(run.result.failure?.title).toBe('New revision')
     expect(run.result.failure?.message).toMatch(
-      /timeout-minutes ran out while waiting for revision .* last seen: provisioning Provisioning/
+      /timeout-minutes ran out while waiting for revision .* last seen: Processing \(health None, 0 replicas, provisioning Provisioning\)/
     )
     expect(run.summary).toContain('timeout-minutes ran out')
   })

@@ -182,10 +182,12 @@ describe('sandbox Microsoft.App/containerApps', () => {
     expect(newest.provisioningState).toBe('Provisioning')
     await sleep(350)
     const ready = await client.containerAppsRevisions.getRevision(rg, app, newest.name!)
+    // The seed has Azure's default scale (0–10 replicas): a good revision ends scaled to zero.
     expect(ready).toMatchObject({
       provisioningState: 'Provisioned',
-      runningState: 'Running',
+      runningState: 'ScaledToZero',
       healthState: 'Healthy',
+      replicas: 0,
       active: true,
       trafficWeight: 100
     })
@@ -193,6 +195,102 @@ describe('sandbox Microsoft.App/containerApps', () => {
     expect(old).toMatchObject({ active: false, trafficWeight: 0 })
     expect((await client.containerApps.get(rg, app)).latestReadyRevisionName).toBe(newest.name)
   })
+
+  /** The revision a template PATCH makes, read as it is `afterMs` after the PATCH, with runningStateDetails. */
+  const newRevisionAfter = async (
+    afterMs: number,
+    image = 'example.azurecr.io/web:2'
+  ): Promise<{ revision: Revision; details?: string }> => {
+    const updated = await patch({ template: { containers: [{ name: 'main', image }] } })
+    await sleep(afterMs)
+    let details: string | undefined
+    const revision = await client.containerAppsRevisions.getRevision(rg, app, updated.latestRevisionName!, {
+      // The SDK's Revision model has no runningStateDetails; the body has it.
+      onResponse: r => {
+        details = (r.parsedBody as { properties?: { runningStateDetails?: string } })?.properties
+          ?.runningStateDetails
+      }
+    })
+    return { revision, details }
+  }
+
+  it('a revision goes Processing → Activating (health None) → its running state, which follows the scale', async () => {
+    sandbox.setLatency({ revisionReadyMs: 3000 })
+    const scaled = async (scale: object) =>
+      patch({ template: { containers: [{ name: 'main', image: 'example.azurecr.io/web:1' }], scale } })
+    const updated = await scaled({ minReplicas: 1, maxReplicas: 10 })
+    const name = updated.latestRevisionName!
+    const read = () => client.containerAppsRevisions.getRevision(rg, app, name)
+    // Provisioning for the first half of revisionReadyMs, activating for the second, then ready.
+    const createdAt = (await read()).createdTime!.getTime()
+    const at = (ms: number) => sleep(Math.max(0, createdAt + ms - Date.now()))
+    await at(500)
+    expect(await read()).toMatchObject({
+      provisioningState: 'Provisioning',
+      runningState: 'Processing',
+      healthState: 'None'
+    })
+    await at(2000)
+    expect(await read()).toMatchObject({
+      provisioningState: 'Provisioned',
+      runningState: 'Activating',
+      healthState: 'None',
+      replicas: 0,
+      active: true
+    })
+    expect((await client.containerApps.get(rg, app)).latestReadyRevisionName).not.toBe(name)
+    await at(3100)
+    expect(await read()).toMatchObject({
+      provisioningState: 'Provisioned',
+      runningState: 'Running',
+      healthState: 'Healthy',
+      replicas: 1
+    })
+    expect((await client.containerApps.get(rg, app)).latestReadyRevisionName).toBe(name)
+
+    sandbox.setLatency({ revisionReadyMs: 0 })
+    await scaled({ minReplicas: 2, maxReplicas: 2 })
+    expect((await revisions()).at(-1)).toMatchObject({
+      runningState: 'RunningAtMaxScale',
+      healthState: 'Healthy',
+      replicas: 2
+    })
+  })
+
+  it.each([
+    ['Degraded', 'Unhealthy', true, 'Deployment Progress Deadline Exceeded. 0/1 replicas ready.'],
+    ['ActivationFailed', 'Unhealthy', true, 'Deployment Progress Deadline Exceeded. 0/1 replicas ready.'],
+    [
+      'Failed',
+      'Unhealthy',
+      true,
+      "Container 'main' was terminated with exit code '1' and reason 'ProcessExited'"
+    ],
+    ['Stopped', 'Healthy', false, undefined]
+  ] as const)(
+    'a revision can end %s while the update itself succeeds; the old one keeps serving',
+    async (runningState, healthState, active, details) => {
+      sandbox.setLatency({ revisionReadyMs: 100 })
+      const [first] = await revisions()
+      sandbox.endRevisions(rg, app, { runningState })
+      const ended = await newRevisionAfter(150, 'example.azurecr.io/web:crashes')
+      expect(ended.revision).toMatchObject({
+        provisioningState: 'Provisioned',
+        runningState,
+        healthState,
+        active
+      })
+      expect(ended.details).toBe(details)
+      const got = await client.containerApps.get(rg, app)
+      expect(got.provisioningState).toBe('Succeeded')
+      expect(got.latestRevisionName).toBe(ended.revision.name)
+      expect(got.latestReadyRevisionName).toBe(first.name)
+      expect(await client.containerAppsRevisions.getRevision(rg, app, first.name!)).toMatchObject({
+        active: true,
+        trafficWeight: 100
+      })
+    }
+  )
 
   it('a failing revision fails the update, stays unready and keeps the old one serving', async () => {
     sandbox.failRevisions(rg, app, { reason: 'Container crashed: exit code 1' })

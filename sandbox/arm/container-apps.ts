@@ -116,7 +116,8 @@ function planRevision(
     createdAt: now,
     template: clone(after),
     readyAt: now + s.latency.revisionReadyMs,
-    failReason: app.failRevisions?.reason
+    failReason: app.failRevisions?.reason,
+    end: app.endRevisions
   }
 }
 
@@ -155,7 +156,8 @@ export function seedContainerApp(
       template: {
         containers: seed.containers ?? [{ name, image: 'mcr.microsoft.com/k8se/quickstart:latest', env: [] }],
         ...(seed.initContainers ? { initContainers: seed.initContainers } : {}),
-        scale: seed.scale ?? { minReplicas: 1, maxReplicas: 10 }
+        // Azure's default scale: 0–10 replicas, so a good revision ends ScaledToZero.
+        scale: seed.scale ?? { minReplicas: 0, maxReplicas: 10 }
       }
     },
     revisions: [],
@@ -165,7 +167,7 @@ export function seedContainerApp(
     app.systemPrincipalId = addPrincipal(s, { kind: 'systemAssigned', displayName: name }).objectId
   }
   const rev = planRevision(s, app, undefined, app.properties.template)
-  if (rev) app.revisions.push({ ...rev, readyAt: rev.createdAt, failReason: undefined })
+  if (rev) app.revisions.push({ ...rev, readyAt: rev.createdAt, failReason: undefined, end: undefined })
   s.apps.set(resourceKey(rg, name), app)
   return app
 }

@@ -1,13 +1,34 @@
-// Container app revisions: how a revision looks at a given time (provisioning, ready or failed), which one
-// is latest / latest ready, and how traffic is split in Single and Multiple revision modes.
-import type { ContainerAppState, Json, RevisionState, SandboxState } from '../state.ts'
+// Container app revisions: how a revision looks at a given time (provisioning, activating, ready, or ended without
+// becoming ready), which one is latest / latest ready, and how traffic is split in Single and Multiple revision modes.
+import type { ContainerAppState, Json, RevisionEnd, RevisionState, SandboxState } from '../state.ts'
 import { clone, findIdentityById } from '../state.ts'
 
-export type RevisionPhase = 'provisioning' | 'ready' | 'failed'
+/**
+ * provisioning → activating → ready, or → failed (the write's operation fails with it) or → ended (the operation
+ * succeeded; the revision ends Degraded / ActivationFailed / Failed / Stopped instead of becoming ready).
+ */
+export type RevisionPhase = 'provisioning' | 'activating' | 'ready' | 'failed' | 'ended'
 
 export function phaseOf(rev: RevisionState, now = Date.now()): RevisionPhase {
-  if (now < rev.readyAt) return 'provisioning'
-  return rev.failReason === undefined ? 'ready' : 'failed'
+  if (now < rev.readyAt) return now < (rev.createdAt + rev.readyAt) / 2 ? 'provisioning' : 'activating'
+  if (rev.failReason !== undefined) return 'failed'
+  return rev.end ? 'ended' : 'ready'
+}
+
+/** What Azure puts in `runningStateDetails` when a revision ends this way. */
+export function defaultRunningStateDetails(
+  state: RevisionEnd['runningState'],
+  container: string
+): string | undefined {
+  switch (state) {
+    case 'Degraded':
+    case 'ActivationFailed':
+      return 'Deployment Progress Deadline Exceeded. 0/1 replicas ready.'
+    case 'Failed':
+      return `Container '${container}' was terminated with exit code '1' and reason 'ProcessExited'`
+    case 'Stopped':
+      return undefined
+  }
 }
 
 export function latestRevision(app: ContainerAppState): RevisionState | undefined {
@@ -45,6 +66,56 @@ function trafficWeights(app: ContainerAppState, now: number): Map<string, number
   return weights
 }
 
+/** The running state of a ready, active revision: it follows the template's scale (Azure's default is 0–10). */
+function runningOf(template: Json): { runningState: string; replicas: number } {
+  const min = Number(template?.scale?.minReplicas ?? 0)
+  const max = Number(template?.scale?.maxReplicas ?? 10)
+  if (min <= 0) return { runningState: 'ScaledToZero', replicas: 0 }
+  if (min >= max) return { runningState: 'RunningAtMaxScale', replicas: max }
+  return { runningState: 'Running', replicas: min }
+}
+
+function stateOf(rev: RevisionState, phase: RevisionPhase, active: boolean): Json {
+  switch (phase) {
+    case 'provisioning':
+      return {
+        provisioningState: 'Provisioning',
+        runningState: 'Processing',
+        healthState: 'None',
+        replicas: 0
+      }
+    case 'activating':
+      return {
+        provisioningState: 'Provisioned',
+        runningState: 'Activating',
+        healthState: 'None',
+        replicas: 0
+      }
+    case 'ready':
+      return active
+        ? { provisioningState: 'Provisioned', healthState: 'Healthy', ...runningOf(rev.template) }
+        : { provisioningState: 'Provisioned', runningState: 'Stopped', healthState: 'Healthy', replicas: 0 }
+    case 'failed':
+      return {
+        provisioningState: 'Failed',
+        runningState: 'Failed',
+        healthState: 'Unhealthy',
+        replicas: 0,
+        provisioningError: rev.failReason,
+        runningStateDetails: rev.failReason
+      }
+    case 'ended':
+      return {
+        provisioningState: 'Provisioned',
+        runningState: rev.end?.runningState,
+        // A deactivated revision reads Healthy (it has no replicas to be unhealthy); the others are Unhealthy.
+        healthState: rev.end?.runningState === 'Stopped' ? 'Healthy' : 'Unhealthy',
+        replicas: 0,
+        ...(rev.end?.details !== undefined ? { runningStateDetails: rev.end.details } : {})
+      }
+  }
+}
+
 export function revisionView(
   s: SandboxState,
   app: ContainerAppState,
@@ -55,18 +126,10 @@ export function revisionView(
   const single =
     String(app.properties.configuration?.activeRevisionsMode ?? 'Single').toLowerCase() !== 'multiple'
   const isLatest = latestRevision(app) === rev
+  // A failed or stopped revision is inactive; one still starting, or degraded, stays active while it is the latest.
+  const stopped = phase === 'failed' || (phase === 'ended' && rev.end?.runningState === 'Stopped')
   const active =
-    phase !== 'failed' &&
-    (single ? latestReadyRevision(app, now) === rev || (isLatest && phase === 'provisioning') : true)
-  const state = {
-    provisioning: { provisioningState: 'Provisioning', runningState: 'Processing', healthState: 'None' },
-    ready: {
-      provisioningState: 'Provisioned',
-      runningState: active ? 'Running' : 'Stopped',
-      healthState: 'Healthy'
-    },
-    failed: { provisioningState: 'Failed', runningState: 'Failed', healthState: 'Unhealthy' }
-  }[phase]
+    !stopped && (single ? latestReadyRevision(app, now) === rev || (isLatest && phase !== 'ready') : true)
   return {
     id: `${app.id}/revisions/${rev.name}`,
     name: rev.name,
@@ -77,12 +140,8 @@ export function revisionView(
       fqdn: `${rev.name}.${environmentDomain(s, app)}`,
       template: withoutEmptyEnvValues(rev.template),
       active,
-      replicas: phase === 'ready' && active ? 1 : 0,
       trafficWeight: trafficWeights(app, now).get(rev.name) ?? 0,
-      ...state,
-      ...(phase === 'failed'
-        ? { provisioningError: rev.failReason, runningStateDetails: rev.failReason }
-        : {})
+      ...stateOf(rev, phase, active)
     }
   }
 }

@@ -7,6 +7,7 @@ import { planConnection, type PlannedConnection } from '../plan/plan-connection.
 import { planVariables, type VariablesPlan } from '../plan/variables-plan.js'
 import type { CacheRef } from '../read/read-cache.js'
 import type { CurrentState } from '../read/read-state.js'
+import { describeRevision } from '../read/revision-state.js'
 import { getTarget, variablesTitle, type TargetResource } from '../read/target.js'
 import { recordStep } from '../report/record-step.js'
 import type { RunReport } from '../report/run-report.js'
@@ -201,8 +202,7 @@ async function applyVariablesAndWait(
         throw new Error(`Revision ${name} failed: ${readAzureError(revisionFailure).message}`)
       const outcome = await waitForRevision(ctx, name)
       report.outputs.revision = outcome.app.latestReadyRevisionName ?? ''
-      if (!outcome.ready) throw new Error(`Revision ${name} failed: ${outcome.failure}`)
-      return { status: 'created', detail: 'provisioned, running and healthy', value: outcome }
+      return { status: 'created', detail: `ready: ${describeRevision(outcome.revision)}`, value: outcome }
     },
     error => ({ message: explainFailure(error, `wait for revision ${name}`, {}).message, fix: REVISION_FIX })
   )

@@ -74,8 +74,6 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
       )
       if (inputs.wait && updated.latestRevisionName) {
         const outcome = await waitForRevision(ctx, updated.latestRevisionName)
-        if (!outcome.ready)
-          throw new Error(`Revision ${updated.latestRevisionName} failed: ${outcome.failure}`)
         return {
           status: 'updated',
           detail: `new revision ${updated.latestRevisionName} is ready`,

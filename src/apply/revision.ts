@@ -1,71 +1,89 @@
-import type { ContainerApp, Revision } from '@azure/arm-appcontainers'
+import * as core from '@actions/core'
+import type { ContainerApp } from '@azure/arm-appcontainers'
 import { DeadlineExceededError } from '../deadline.js'
+import {
+  describeFailure,
+  describeRevision,
+  getRevisionStatus,
+  readRevisionState,
+  type RevisionStatus
+} from '../read/revision-state.js'
 import type { RunContext } from '../run-context.js'
 
+/** The new revision is ready and is the app's latest ready revision. */
 export interface RevisionOutcome {
-  ready: boolean
-  revision?: Revision
+  revision: RevisionStatus
   app: ContainerApp
-  /** Why it is not ready, in Azure's words. */
-  failure?: string
 }
 
-export function describeRevision(r: Revision | undefined): string {
-  if (!r) return 'not found'
-  return `provisioning ${r.provisioningState ?? '?'}, running ${r.runningState ?? '?'}, health ${r.healthState ?? '?'}`
-}
-
-export function revisionFailed(r: Revision): string | undefined {
-  if (/Failed/i.test(r.provisioningState ?? '') || /Failed/i.test(r.runningState ?? '')) {
-    return r.provisioningError || `revision ${r.name} ${describeRevision(r)}`
+/** The new revision ended without becoming ready (Degraded, ActivationFailed, Failed, Stopped …). */
+export class RevisionFailedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RevisionFailedError'
   }
-  return undefined
 }
 
-export function revisionReady(r: Revision): boolean {
-  return (
-    /Provisioned/i.test(r.provisioningState ?? '') &&
-    /^Running/i.test(r.runningState ?? '') &&
-    /Healthy/i.test(r.healthState ?? '')
-  )
-}
-
-/** Start-to-start interval of the revision polls (two GETs each). */
-const REVISION_POLL_MS = 500
+/** The shortest pause between polls: with the operation polls that overlap the wait, under one ARM read per second. */
+export const REVISION_POLL_FLOOR_MS = 1500
+/** Each pause is this share of the time waited so far, so a ready revision is seen within about that share late. */
+const POLL_SHARE = 0.025
+/** ARM refills reads at 25 per second per subscription and principal; a long wait need not look more often. */
+const MAX_POLL_MS = 10_000
+/** How often a long wait says what it is waiting for (with polls ≤ 10 s apart: every 20–30 s). */
+const PROGRESS_EVERY_MS = 20_000
 
 /**
- * Waits until the new revision is provisioned, running and healthy, and is the app's latest ready revision.
- * This wait is the action's own (no LRO covers it), so it polls often enough to overshoot by under a second.
+ * Start-to-start time between two polls, `waitedMs` into the wait: 1.5 s, then growing with the wait. A revision
+ * takes 30–120 s on Azure; a fixed short cadence would spend ARM reads for nothing, while a pause proportional to
+ * the time already waited keeps the run's end within ~2.5 % of the moment the revision is ready (for revisions of
+ * a minute or more) at under one read per second.
+ */
+export function revisionPollIntervalMs(waitedMs: number): number {
+  return Math.min(MAX_POLL_MS, Math.max(REVISION_POLL_FLOOR_MS, waitedMs * POLL_SHARE))
+}
+
+/**
+ * Waits until the new revision is ready (Running, RunningAtMaxScale or ScaledToZero, provisioned and healthy)
+ * and is the app's latest ready revision; fails as soon as it reads Degraded, ActivationFailed, Failed or Stopped.
+ * One GET (the revision) per poll, and one of the app to confirm; the operation that made the revision has
+ * already succeeded by now, so only the revision tells whether its containers start.
  */
 export async function waitForRevision(ctx: RunContext, revisionName: string): Promise<RevisionOutcome> {
   const { inputs, clients, deadline } = ctx
   const options = { abortSignal: deadline.signal }
+  const waitingFor = `revision ${revisionName} to become ready`
+  const startedAt = deadline.now()
   let lastSeen = 'nothing yet'
-  // Polls start on a fixed cadence (not a pause after each answer), so a revision that turns ready is seen
-  // at most one interval plus one round trip later: under a second for round trips under half a second.
-  const interval = Math.min(ctx.pollIntervalMs, REVISION_POLL_MS)
-  for (;;) {
-    const polledAt = Date.now()
-    const waitingFor = `revision ${revisionName} to become ready`
-    const [revision, app] = await Promise.all([
-      clients.apps.containerAppsRevisions.getRevision(
-        inputs.resourceGroup,
-        inputs.containerApp,
-        revisionName,
-        options
-      ),
-      clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options)
-    ]).catch((error: unknown) => {
+  let saidAt = startedAt
+  const orDeadline = <T>(read: Promise<T>): Promise<T> =>
+    read.catch((error: unknown) => {
       if (deadline.expired) throw new DeadlineExceededError(waitingFor, lastSeen)
       throw error
     })
-    lastSeen = `${describeRevision(revision)}; latest ready revision ${app.latestReadyRevisionName ?? 'none'}`
-    const failure = revisionFailed(revision)
-    if (failure) return { ready: false, revision, app, failure }
-    if (revisionReady(revision) && app.latestReadyRevisionName === revisionName)
-      return { ready: true, revision, app }
+  for (;;) {
+    const polledAt = deadline.now()
+    const revision = await orDeadline(
+      getRevisionStatus(clients.apps, inputs.resourceGroup, inputs.containerApp, revisionName, options)
+    )
+    const reading = readRevisionState(revision)
+    lastSeen = describeRevision(revision)
+    if (reading.phase === 'failed') throw new RevisionFailedError(describeFailure(revisionName, reading))
+    if (reading.phase === 'ready') {
+      const app = await orDeadline(
+        clients.apps.containerApps.get(inputs.resourceGroup, inputs.containerApp, options)
+      )
+      if (app.latestReadyRevisionName === revisionName) return { revision, app }
+      lastSeen += `; the app's latest ready revision is still ${app.latestReadyRevisionName ?? 'none'}`
+    }
+    const now = deadline.now()
+    if (now - saidAt >= PROGRESS_EVERY_MS) {
+      core.info(`Waiting for ${waitingFor} (${Math.round((now - startedAt) / 1000)} s so far): ${lastSeen}.`)
+      saidAt = now
+    }
     const remaining = deadline.remainingMs()
     if (remaining <= 0) throw new DeadlineExceededError(waitingFor, lastSeen)
-    await ctx.sleep(Math.max(0, Math.min(interval - (Date.now() - polledAt), remaining)))
+    const interval = revisionPollIntervalMs(polledAt - startedAt)
+    await ctx.sleep(Math.max(0, Math.min(polledAt + interval - now, remaining)))
   }
 }

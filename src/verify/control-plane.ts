@@ -1,9 +1,14 @@
-import type { Revision } from '@azure/arm-appcontainers'
 import type { RedisCacheAccessPolicyAssignment, RedisResource } from '@azure/arm-rediscache'
-import { describeRevision, revisionFailed, revisionReady } from '../apply/revision.js'
 import { principalOf } from '../apply/identity.js'
 import { findAssignmentFor } from '../plan/assignment-plan.js'
 import { desiredVariables, type ConnectionValues } from '../plan/variables-plan.js'
+import {
+  describeFailure,
+  describeRevision,
+  getRevisionStatus,
+  readRevisionState,
+  type RevisionStatus
+} from '../read/revision-state.js'
 import type { TargetResource } from '../read/target.js'
 import type { CheckRecord } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
@@ -14,23 +19,33 @@ export interface Evidence {
   cache: RedisResource
   assignments: RedisCacheAccessPolicyAssignment[]
   /** The latest ready revision, read fresh. */
-  revision?: Revision
+  revision?: RevisionStatus
+  /** The app's latest revision, when it is not the latest ready one (still starting, or failed). */
+  latestRevision?: RevisionStatus
   policy: string
   expectedPrincipalId?: string
 }
 
-/** Reads what the checks need that the run does not already hold fresh. */
-export async function readRevisionEvidence(
+function readRevision(ctx: RunContext, name: string | undefined): Promise<RevisionStatus | undefined> {
+  if (!name || ctx.inputs.target.kind === 'job') return Promise.resolve(undefined)
+  return getRevisionStatus(ctx.clients.apps, ctx.inputs.resourceGroup, ctx.inputs.containerApp, name, {
+    abortSignal: ctx.deadline.signal
+  })
+}
+
+/** Reads the app's latest ready revision, fresh. */
+export function readRevisionEvidence(
   ctx: RunContext,
   app: TargetResource
-): Promise<Revision | undefined> {
-  const name = app.latestReadyRevisionName
-  if (!name || ctx.inputs.target.kind === 'job') return undefined
-  return ctx.clients.apps.containerAppsRevisions.getRevision(
-    ctx.inputs.resourceGroup,
-    ctx.inputs.containerApp,
-    name,
-    { abortSignal: ctx.deadline.signal }
+): Promise<RevisionStatus | undefined> {
+  return readRevision(ctx, app.latestReadyRevisionName)
+}
+
+/** Reads the app's latest revision when it is not the latest ready one: it says why it is not ready. */
+export function readNewerRevision(ctx: RunContext, app: TargetResource): Promise<RevisionStatus | undefined> {
+  return readRevision(
+    ctx,
+    app.latestRevisionName !== app.latestReadyRevisionName ? app.latestRevisionName : undefined
   )
 }
 
@@ -126,12 +141,13 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
     clientId: inputs.identity.kind === 'user' ? identity.clientId : undefined
   }
   const wanted = desiredVariables(inputs.variables, values)
-  const template = job ? e.app.template : (e.revision?.template ?? (inputs.wait ? undefined : e.app.template))
+  // Without the wait, the new revision may not be ready yet: its variables are the app template's.
+  const template = job || !inputs.wait ? e.app.template : e.revision?.template
   const where = job
     ? 'the job template'
-    : e.revision
-      ? `revision ${e.revision.name}`
-      : 'the app template (wait is false)'
+    : !inputs.wait
+      ? 'the app template (wait is false)'
+      : `revision ${e.revision?.name}`
   if (!template) {
     checks.push({
       id: 'variables',
@@ -179,33 +195,52 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
   if (!inputs.wait) {
     checks.push({
       id: 'revision',
-      title: 'Revision is provisioned, running and healthy',
+      title: REVISION_TITLE,
       status: 'skipped',
       evidence: 'wait is false'
     })
-  } else if (!e.revision) {
-    checks.push({
-      id: 'revision',
-      title: 'Revision is provisioned, running and healthy',
-      status: 'failed',
-      evidence: `latest revision ${e.app.latestRevisionName ?? 'none'} is not ready`,
-      fix: 'Check the revision in the portal (Revisions and replicas) and the app logs.'
-    })
   } else {
-    const failure = revisionFailed(e.revision)
-    const current = e.app.latestRevisionName === e.revision.name
-    const ok = !failure && revisionReady(e.revision) && current
-    checks.push({
-      id: 'revision',
-      title: 'Revision is provisioned, running and healthy',
-      status: ok ? 'passed' : 'failed',
-      evidence: `${e.revision.name}: ${describeRevision(e.revision)}${current ? '' : `; the latest revision is ${e.app.latestRevisionName}, which is not ready`}${failure ? `; ${failure}` : ''}`,
-      fix: ok ? undefined : 'Check the revision in the portal (Revisions and replicas) and the app logs.'
-    })
+    checks.push(revisionCheck(e))
   }
 
   checks.push(trafficCheck(e))
   return checks
+}
+
+const REVISION_TITLE = 'Revision is provisioned and healthy'
+const REVISION_FIX = 'Check the revision in the portal (Revisions and replicas) and the app logs.'
+
+/** What the app's latest revision is, when it is not the latest ready one. */
+function latestNotReady(e: Evidence): string {
+  const latest = e.latestRevision
+  if (!latest) return `the latest revision ${e.app.latestRevisionName ?? 'none'} is not ready`
+  const reading = readRevisionState(latest)
+  return reading.phase === 'failed'
+    ? describeFailure(latest.name ?? '?', reading)
+    : `the latest revision ${latest.name} is not ready yet: ${describeRevision(latest)}`
+}
+
+/** Passes when the app's latest revision is its latest ready one and reads ready (ScaledToZero included). */
+function revisionCheck(e: Evidence): CheckRecord {
+  if (!e.revision) {
+    return {
+      id: 'revision',
+      title: REVISION_TITLE,
+      status: 'failed',
+      evidence: `the app has no ready revision; ${latestNotReady(e)}`,
+      fix: REVISION_FIX
+    }
+  }
+  const reading = readRevisionState(e.revision)
+  const current = e.app.latestRevisionName === e.revision.name
+  const ok = reading.phase === 'ready' && current
+  return {
+    id: 'revision',
+    title: REVISION_TITLE,
+    status: ok ? 'passed' : 'failed',
+    evidence: `${e.revision.name}: ${describeRevision(e.revision)}${reading.reason ? `; ${reading.reason}` : ''}${current ? '' : `; ${latestNotReady(e)}`}`,
+    fix: ok ? undefined : REVISION_FIX
+  }
 }
 
 const JOB_HAS_NO_REVISIONS = 'jobs have no revisions; the next execution uses the template'
@@ -215,7 +250,7 @@ function jobRevisionChecks(): CheckRecord[] {
   return [
     {
       id: 'revision',
-      title: 'Revision is provisioned, running and healthy',
+      title: REVISION_TITLE,
       status: 'skipped',
       evidence: JOB_HAS_NO_REVISIONS
     },

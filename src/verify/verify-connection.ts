@@ -3,7 +3,7 @@ import type { RevisionOutcome } from '../apply/revision.js'
 import type { TargetResource } from '../read/target.js'
 import type { RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
-import { controlPlaneChecks, readRevisionEvidence } from './control-plane.js'
+import { controlPlaneChecks, readNewerRevision, readRevisionEvidence } from './control-plane.js'
 import { runDataPlaneChecks } from './data-plane-checks.js'
 
 /** Runs every check on the freshest state the run holds, reading only what it lacks. */
@@ -20,16 +20,21 @@ export async function verifyConnection(
     policy: string
   }
 ): Promise<void> {
-  const readyRevision =
-    o.revision?.revision && o.revision.revision.name === o.app.latestReadyRevisionName
+  // The wait hands over the revision it saw ready; otherwise read what the checks need.
+  const [ready, latest] = await Promise.all([
+    o.revision && o.revision.revision.name === o.app.latestReadyRevisionName
       ? o.revision.revision
-      : await readRevisionEvidence(ctx, o.app)
+      : readRevisionEvidence(ctx, o.app),
+    // Only the revision check (skipped without the wait) needs to say why a newer revision is not ready.
+    ctx.inputs.wait ? readNewerRevision(ctx, o.app) : undefined
+  ])
   report.outputs.revision = o.app.latestReadyRevisionName ?? ''
   const checks = controlPlaneChecks(ctx, {
     app: o.app,
     cache: o.cache,
     assignments: o.assignments,
-    revision: readyRevision,
+    revision: ready,
+    latestRevision: latest,
     policy: o.policy,
     expectedPrincipalId: o.expectedPrincipalId
   })
