@@ -2,6 +2,13 @@ import type { Container, ManagedServiceIdentity } from '@azure/arm-appcontainers
 import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
 import type { IdentityChoice, VariableNames } from '../inputs/types.js'
 import { findAssignmentFor } from './assignment-plan.js'
+import {
+  attachedUsers,
+  findUserAssigned,
+  hasSystemIdentity,
+  identityType,
+  type IdentityPatch
+} from './attached-identities.js'
 import { describeIdentity } from './identity-plan.js'
 import type { VariablesPlan } from './variables-plan.js'
 
@@ -10,7 +17,7 @@ export interface DisconnectPlan {
   assignment?: RedisCacheAccessPolicyAssignment
   variables: VariablesPlan
   /** The identity block without the one this action added, when remove-identity is true. */
-  identity?: { patch: ManagedServiceIdentity; before: string; after: string }
+  identity?: { patch: IdentityPatch; before: string; after: string }
 }
 
 /** What `mode: disconnect` removes: the assignment, the variables, and (opt-in) the identity. */
@@ -57,27 +64,27 @@ export function planDisconnect(o: {
   }
 }
 
+/**
+ * The PATCH that removes the connected identity and keeps every other one. A user-assigned identity goes by its
+ * key set to null, spelled as the GET spells it; a type without UserAssigned carries no userAssignedIdentities
+ * (ARM refuses them), and drops them all.
+ */
 function identityWithout(
   identity: ManagedServiceIdentity | undefined,
   choice: IdentityChoice
 ): DisconnectPlan['identity'] {
-  const users = Object.keys(identity?.userAssignedIdentities ?? {})
-  const system = /SystemAssigned/i.test(identity?.type ?? '')
-  const keepUsers =
-    choice.kind === 'user' ? users.filter(id => id.toLowerCase() !== choice.resourceId.toLowerCase()) : users
+  const system = hasSystemIdentity(identity)
+  const removed = choice.kind === 'user' ? findUserAssigned(identity, choice.resourceId) : undefined
+  if (choice.kind === 'user' ? !removed : !system) return undefined
   const keepSystem = choice.kind === 'system' ? false : system
-  if (keepUsers.length === users.length && keepSystem === system) return undefined
-  const type =
-    keepSystem && keepUsers.length
-      ? 'SystemAssigned,UserAssigned'
-      : keepSystem
-        ? 'SystemAssigned'
-        : keepUsers.length
-          ? 'UserAssigned'
-          : 'None'
-  const patch: ManagedServiceIdentity = {
-    type,
-    ...(keepUsers.length ? { userAssignedIdentities: Object.fromEntries(keepUsers.map(id => [id, {}])) } : {})
+  const keepUsers = attachedUsers(identity).filter(user => user.key !== removed?.key)
+  const users: IdentityPatch['userAssignedIdentities'] = Object.fromEntries([
+    ...keepUsers.map(user => [user.key, {}]),
+    ...(removed ? [[removed.key, null]] : [])
+  ])
+  const patch: IdentityPatch = {
+    type: identityType(keepSystem, keepUsers.length),
+    ...(keepUsers.length ? { userAssignedIdentities: users } : {})
   }
   return { patch, before: describeIdentity(identity), after: describeIdentity(patch) }
 }
