@@ -1,4 +1,5 @@
-// End to end: identities. Removing exactly the Redis identity, and ARM's lower-case `resourcegroups` keys.
+// End to end: who the app signs in as. Switching identities, an AZURE_CLIENT_ID that is someone else's, removing
+// exactly the Redis identity, and ARM's lower-case `resourcegroups` keys.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import {
   APP,
@@ -32,6 +33,160 @@ function identityPatches(
     )
     .filter(identity => identity !== undefined)
 }
+
+describe('switching from a user-assigned identity to the system identity', () => {
+  it('removes the AZURE_CLIENT_ID it set, and the app really signs in as the system identity', async () => {
+    world = await startWorld({ app: false })
+    const { sandbox } = world
+    const uami = sandbox.addUserAssignedIdentity(APP_RG, 'orders-redis')
+    sandbox.addContainerApp(APP_RG, APP, {
+      containers: [{ name: 'api', env: [{ name: 'LOG_LEVEL', value: 'info' }] }]
+    })
+    const first = await world.run({ identity: uami.id })
+    expect(first.outputs.verified).toBe('true')
+    expect(envOf(sandbox.getContainerApp(APP_RG, APP), 'api')).toMatchObject({
+      AZURE_CLIENT_ID: uami.clientId,
+      REDIS_OBJECT_ID: uami.principalId
+    })
+
+    const run = await world.run({ identity: 'system', 'health-url': sandbox.healthUrl(APP_RG, APP) })
+    expect(run.exitCode).toBe(0)
+    const app = sandbox.getContainerApp(APP_RG, APP)
+    const env = envOf(app, 'api')
+    expect(env.AZURE_CLIENT_ID).toBeUndefined()
+    expect(env).toMatchObject({ LOG_LEVEL: 'info', REDIS_OBJECT_ID: app.identity.principalId })
+    expect(run.result.variables).toContainEqual({
+      container: 'api',
+      name: 'AZURE_CLIENT_ID',
+      before: uami.clientId,
+      after: '(removed)'
+    })
+    expect(run.outputs.verified).toBe('true')
+    const signIn = run.result.checks.find(c => c.id === 'sign-in-identity')
+    expect(signIn?.status).toBe('passed')
+    expect(signIn?.evidence).toContain('signs in as the system-assigned identity')
+    expect(signIn?.evidence).toContain(app.identity.principalId)
+    // the app stand-in signs in as DefaultAzureCredential does, and reaches Redis
+    expect(run.result.checks.find(c => c.id === 'health-url')?.status).toBe('passed')
+    // the user-assigned identity stays attached: apply adds, it never removes
+    expect(userKeys(app)).toEqual(lower([uami.id]))
+  })
+
+  it('before the switch is applied, verify names the identity the app would sign in as and is not verified', async () => {
+    world = await startWorld({ app: false })
+    const { sandbox } = world
+    const uami = sandbox.addUserAssignedIdentity(APP_RG, 'orders-redis')
+    sandbox.addContainerApp(APP_RG, APP, {
+      containers: [{ name: 'api' }],
+      identity: { type: 'SystemAssigned,UserAssigned', userAssignedIdentities: { [uami.id]: {} } }
+    })
+    const systemPrincipal: string = sandbox.getContainerApp(APP_RG, APP).identity.principalId
+    await sandbox.addAssignment(CACHE_RG, CACHE, 'system', {
+      objectId: systemPrincipal,
+      accessPolicyName: 'Data Contributor'
+    })
+    expect((await world.run({ identity: uami.id })).outputs.verified).toBe('true')
+
+    sandbox.clearLog()
+    const run = await world.run({ identity: 'system', mode: 'verify' })
+    expect(armWrites(sandbox)).toEqual([])
+    expect(run.outputs.verified).toBe('false')
+    const signIn = run.result.checks.find(c => c.id === 'sign-in-identity')
+    expect(signIn?.status).toBe('failed')
+    expect(signIn?.evidence).toContain(
+      `AZURE_CLIENT_ID is "${uami.clientId}", so the credential signs in as user-assigned identity orders-redis (object id ${uami.principalId})`
+    )
+    expect(signIn?.evidence).toContain(`the connected identity is ${systemPrincipal}`)
+  })
+
+  it('a job: the client id it set leaves the template, and the job is verified as the system identity', async () => {
+    world = await startWorld({ app: false })
+    const { sandbox } = world
+    const uami = sandbox.addUserAssignedIdentity(APP_RG, 'sync-redis')
+    sandbox.addContainerAppJob(APP_RG, 'nightly-sync', {
+      containers: [{ name: 'sync', env: [{ name: 'MODE', value: 'nightly' }] }]
+    })
+    const onlyJob = { 'container-app': '', 'container-app-job': 'nightly-sync' }
+    expect((await world.run({ ...onlyJob, identity: uami.id })).outputs.verified).toBe('true')
+    const run = await world.run({ ...onlyJob, identity: 'system' })
+    expect(run.exitCode).toBe(0)
+    const job = sandbox.getContainerAppJob(APP_RG, 'nightly-sync')
+    expect(envOf(job, 'sync')).toEqual({
+      MODE: 'nightly',
+      REDIS_HOST: expect.any(String),
+      REDIS_PORT: expect.any(String),
+      REDIS_OBJECT_ID: job.identity.principalId
+    })
+    expect(run.result.checks.find(c => c.id === 'sign-in-identity')).toMatchObject({
+      title: 'Job signs in as the connected identity',
+      status: 'passed'
+    })
+    expect(run.outputs.verified).toBe('true')
+  })
+})
+
+describe('an AZURE_CLIENT_ID the app uses for another identity', () => {
+  async function appUsingKeyVaultIdentity(w: World): Promise<{ id: string; clientId: string }> {
+    const kv = w.sandbox.addUserAssignedIdentity(APP_RG, 'kv-reader')
+    w.sandbox.addContainerApp(APP_RG, APP, {
+      containers: [{ name: 'api', env: [{ name: 'AZURE_CLIENT_ID', value: kv.clientId }] }],
+      identity: { type: 'UserAssigned', userAssignedIdentities: { [kv.id]: {} } }
+    })
+    return kv
+  }
+
+  it('with identity: system, is left alone and the run stops before any write, saying why and what to do', async () => {
+    world = await startWorld({ app: false })
+    const { sandbox } = world
+    const kv = await appUsingKeyVaultIdentity(world)
+    sandbox.clearLog()
+    const run = await world.run({ identity: 'system' })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.verified).toBe('false')
+    expect(armWrites(sandbox)).toEqual([])
+    expect(envOf(sandbox.getContainerApp(APP_RG, APP), 'api')).toEqual({ AZURE_CLIENT_ID: kv.clientId })
+    expect(run.result.failure?.title).toBe('The app would sign in as another identity')
+    expect(run.result.failure?.message).toContain(
+      `AZURE_CLIENT_ID = "${kv.clientId}", the client id of user-assigned identity kv-reader`
+    )
+    expect(run.result.failure?.message).toContain('does not change a variable it did not set')
+    expect(run.result.failure?.fix?.toLowerCase()).toContain(`identity: ${kv.id.toLowerCase()}`)
+    expect(run.result.failure?.fix).toContain('--remove-env-vars AZURE_CLIENT_ID')
+
+    // verify says the same, and never verified
+    const verify = await world.run({ identity: 'system', mode: 'verify' })
+    expect(verify.outputs.verified).toBe('false')
+    expect(verify.result.failure?.title).toBe('The app would sign in as another identity')
+  })
+
+  it('with another user-assigned identity, is not overwritten; a client-id-variable of its own connects', async () => {
+    world = await startWorld({ app: false })
+    const { sandbox } = world
+    const kv = await appUsingKeyVaultIdentity(world)
+    const redis = sandbox.addUserAssignedIdentity(APP_RG, 'orders-redis')
+    sandbox.clearLog()
+    const run = await world.run({ identity: redis.id })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.verified).toBe('false')
+    expect(armWrites(sandbox)).toEqual([])
+    expect(run.result.failure?.message).toContain('would move those sign-ins too')
+    expect(run.result.failure?.fix).toContain('client-id-variable: REDIS_CLIENT_ID')
+
+    const own = await world.run({ identity: redis.id, 'client-id-variable': 'REDIS_CLIENT_ID' })
+    expect(own.exitCode).toBe(0)
+    expect(own.outputs.verified).toBe('true')
+    const app = sandbox.getContainerApp(APP_RG, APP)
+    expect(envOf(app, 'api')).toMatchObject({
+      AZURE_CLIENT_ID: kv.clientId,
+      REDIS_CLIENT_ID: redis.clientId,
+      REDIS_OBJECT_ID: redis.principalId
+    })
+    expect(own.result.checks.find(c => c.id === 'sign-in-identity')?.evidence).toContain(
+      'signs in as user-assigned identity orders-redis'
+    )
+    expect(userKeys(app)).toEqual(lower([kv.id, redis.id]))
+  })
+})
 
 describe('remove-identity', () => {
   it('removes exactly the Redis identity, keeping the system identity and the other user-assigned one', async () => {
