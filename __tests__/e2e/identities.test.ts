@@ -188,6 +188,36 @@ describe('an AZURE_CLIENT_ID the app uses for another identity', () => {
   })
 })
 
+describe('disconnect', () => {
+  it("keeps an AZURE_CLIENT_ID that names another identity: it is the app's, not the connection's", async () => {
+    world = await startWorld({ app: false })
+    const { sandbox } = world
+    const kv = sandbox.addUserAssignedIdentity(APP_RG, 'kv-reader')
+    const redis = sandbox.addUserAssignedIdentity(APP_RG, 'orders-redis')
+    sandbox.addContainerApp(APP_RG, APP, {
+      containers: [
+        {
+          name: 'api',
+          env: [
+            { name: 'AZURE_CLIENT_ID', value: kv.clientId },
+            { name: 'REDIS_HOST', value: 'orders-cache.redis.cache.windows.net' },
+            { name: 'REDIS_PORT', value: '6380' },
+            { name: 'REDIS_OBJECT_ID', value: redis.principalId }
+          ]
+        }
+      ],
+      identity: { type: 'UserAssigned', userAssignedIdentities: { [kv.id]: {}, [redis.id]: {} } }
+    })
+    const run = await world.run({ identity: redis.id, mode: 'disconnect' })
+    expect(run.exitCode).toBe(0)
+    expect(envOf(sandbox.getContainerApp(APP_RG, APP), 'api')).toEqual({ AZURE_CLIENT_ID: kv.clientId })
+    expect(run.result.checks.map(c => [c.id, c.status])).toEqual([
+      ['assignment-removed', 'passed'],
+      ['variables-removed', 'passed']
+    ])
+  })
+})
+
 describe('remove-identity', () => {
   it('removes exactly the Redis identity, keeping the system identity and the other user-assigned one', async () => {
     world = await startWorld({ app: false })
