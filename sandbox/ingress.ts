@@ -95,10 +95,12 @@ export async function checkRedis(
   if (!Number.isInteger(port) || port <= 0)
     return notConnected(`${names.port} is not a port: ${view.env[names.port]}`)
 
-  // DefaultAzureCredential in the app: AZURE_CLIENT_ID selects a user-assigned identity, else the system one.
+  // DefaultAzureCredential in the app: AZURE_CLIENT_ID selects that user-assigned identity (a GUID, any case),
+  // and fails when none attached has it; unset, it selects the system identity.
   const clientId = view.env[names.clientId]
   const principalId = clientId
-    ? view.userAssigned.find(identity => identity.clientId === clientId)?.principalId
+    ? view.userAssigned.find(identity => identity.clientId.toLowerCase() === clientId.toLowerCase())
+        ?.principalId
     : view.systemPrincipalId
   if (!principalId) {
     return notConnected(

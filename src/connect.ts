@@ -1,6 +1,7 @@
 import { disconnect } from './apply/disconnect.js'
 import { applyConnection } from './apply/apply-connection.js'
 import { explainFailure } from './explain-failure.js'
+import type { Blocker } from './plan/blocker.js'
 import { planConnection } from './plan/plan-connection.js'
 import { planIdentity } from './plan/identity-plan.js'
 import { readState } from './read/read-state.js'
@@ -9,6 +10,13 @@ import { StepFailed } from './report/record-step.js'
 import type { RunReport } from './report/run-report.js'
 import type { RunContext } from './run-context.js'
 import { verifyConnection } from './verify/verify-connection.js'
+
+const BLOCKER_TITLES: Record<Blocker['step'], string> = {
+  cache: 'Cache is not ready for Microsoft Entra ID',
+  assignment: 'Cannot assign the access policy',
+  variables: 'Cannot set the variables',
+  identity: 'The app would sign in as another identity'
+}
 
 /** One app's pipeline: read → plan → apply, verify, plan or disconnect. Every finding goes into its report. */
 export async function connectApp(ctx: RunContext, report: RunReport): Promise<void> {
@@ -36,10 +44,7 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
     })
     if (planned.blockers.length) {
       const [first, ...rest] = planned.blockers
-      const title =
-        first.step === 'cache'
-          ? 'Cache is not ready for Microsoft Entra ID'
-          : `Cannot ${first.step === 'assignment' ? 'assign the access policy' : 'set the variables'}`
+      const title = BLOCKER_TITLES[first.step]
       report.fail(
         title,
         [first.message, ...rest.map(b => b.message)].join(' '),

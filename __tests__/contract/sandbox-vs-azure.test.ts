@@ -25,16 +25,9 @@ const NULL_FIELDS =
 const ASSIGNMENT_201 =
   'issue item "201 + Azure-AsyncOperation on assignment updates" (no Retry-After from the Cache RP)'
 const RUNNING_STATES = 'issue item "revision running states" (a failed revision reports no lastActiveTime)'
-const IDENTITY_KEYS = 'issue item "identity merge-patch and lowercase resourcegroups identity keys"'
 
 /** Divergences another change removes; the lead deletes each entry once that change is merged. */
 export const EXPECTED_DIVERGENCES: Divergence[] = [
-  ...['containerapp-get-before', 'containerapp-get'].map((fixture): Divergence => ({
-    fixture,
-    where: 'body.identity.userAssignedIdentities{key}',
-    kind: 'key',
-    fixedBy: IDENTITY_KEYS
-  })),
   {
     fixture: 'containerapp-revision-get',
     where: 'body.**',

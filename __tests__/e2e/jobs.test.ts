@@ -113,6 +113,7 @@ describe('a fresh Container Apps job', () => {
       ['entra-auth', 'passed'],
       ['assignment', 'passed'],
       ['variables', 'passed'],
+      ['sign-in-identity', 'passed'],
       ['revision', 'skipped'],
       ['traffic', 'skipped']
     ])
@@ -169,6 +170,7 @@ describe('a fresh Container Apps job', () => {
       ['entra-auth', 'passed'],
       ['assignment', 'passed'],
       ['variables', 'passed'],
+      ['sign-in-identity', 'passed'],
       ['revision', 'skipped'],
       ['traffic', 'skipped']
     ])

@@ -373,6 +373,7 @@ describe('verify mode', () => {
       ['entra-auth', 'passed'],
       ['assignment', 'passed'],
       ['variables', 'passed'],
+      ['sign-in-identity', 'passed'],
       ['revision', 'passed'],
       ['traffic', 'passed'],
       ['health-url', 'passed']

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { ContainerAppsAPIClient } from '@azure/arm-appcontainers'
-import type { ContainerApp, Revision } from '@azure/arm-appcontainers'
+import type { ContainerApp, Revision, UserAssignedIdentity } from '@azure/arm-appcontainers'
 import type { Sandbox } from '../../sandbox/index.ts'
 import { modularOptions, sleep, workflowCredential } from './helpers.ts'
 import { workloadWithSecrets } from './workload-fixture.ts'
@@ -114,20 +114,43 @@ describe('sandbox Microsoft.App/containerApps', () => {
     expect(patchLog?.status).toBe(202)
   })
 
-  it('an identity-only PATCH makes no revision; a system identity is a new principal; identity is replaced whole', async () => {
+  /** How a GET spells a user-assigned identity key: `resourcegroups` in lower case (azd recording). */
+  const answered = (id: string) => id.replace('/resourceGroups/', '/resourcegroups/')
+  /** A user-assigned identity set to null: the SDK's type has no null, its serializer sends it as it is. */
+  const removal = (): UserAssignedIdentity => JSON.parse('null')
+
+  it('an identity-only PATCH makes no revision; a system identity is a new principal; identities merge as ARM does', async () => {
     const uami = sandbox.addUserAssignedIdentity(rg, `${app}-id`)
+    const other = sandbox.addUserAssignedIdentity(rg, `${app}-other`)
     const before = await revisions()
     const withBoth = await patch({
       identity: { type: 'SystemAssigned,UserAssigned', userAssignedIdentities: { [uami.id]: {} } }
     })
     expect(withBoth.identity?.type).toBe('SystemAssigned,UserAssigned')
     expect(withBoth.identity?.principalId).toMatch(/^[0-9a-f-]{36}$/)
-    expect(withBoth.identity?.userAssignedIdentities?.[uami.id]).toEqual({
-      principalId: uami.principalId,
-      clientId: uami.clientId
+    expect(withBoth.identity?.userAssignedIdentities).toEqual({
+      [answered(uami.id)]: { principalId: uami.principalId, clientId: uami.clientId }
     })
     expect(await revisions()).toHaveLength(before.length)
 
+    // a key left out is kept; the same identity in another spelling is not a second key
+    const added = await patch({
+      identity: {
+        type: 'SystemAssigned,UserAssigned',
+        userAssignedIdentities: { [other.id]: {}, [answered(uami.id)]: {} }
+      }
+    })
+    expect(Object.keys(added.identity?.userAssignedIdentities ?? {}).sort()).toEqual(
+      [answered(uami.id), answered(other.id)].sort()
+    )
+    // a key set to null is removed, whatever its spelling; the others stay
+    const removed = await patch({
+      identity: { type: 'SystemAssigned,UserAssigned', userAssignedIdentities: { [uami.id]: removal() } }
+    })
+    expect(Object.keys(removed.identity?.userAssignedIdentities ?? {})).toEqual([answered(other.id)])
+    expect(removed.identity?.principalId).toBe(withBoth.identity?.principalId)
+
+    // the type decides: SystemAssigned alone drops every user-assigned identity
     const systemOnly = await patch({ identity: { type: 'SystemAssigned' } })
     expect(systemOnly.identity?.userAssignedIdentities).toBeUndefined()
     expect(systemOnly.identity?.principalId).toBe(withBoth.identity?.principalId)
@@ -135,6 +158,32 @@ describe('sandbox Microsoft.App/containerApps', () => {
     expect(none.identity).toEqual({ type: 'None' })
     const again = await patch({ identity: { type: 'SystemAssigned' } })
     expect(again.identity?.principalId).not.toBe(withBoth.identity?.principalId)
+  })
+
+  it('refuses identity blocks ARM refuses: user identities with a type without them, bad values, one identity twice, none left', async () => {
+    const uami = sandbox.addUserAssignedIdentity(rg, `${app}-id`)
+    await expect(
+      patch({ identity: { type: 'SystemAssigned', userAssignedIdentities: { [uami.id]: {} } } })
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      message: expect.stringContaining(
+        'a non-UserAssigned identity type should not contain: userAssignedIdentities'
+      )
+    })
+    const badValue: UserAssignedIdentity = JSON.parse('{"principalId":null,"clientId":null}')
+    await expect(
+      patch({ identity: { type: 'UserAssigned', userAssignedIdentities: { [uami.id]: badValue } } })
+    ).rejects.toMatchObject({ statusCode: 400, code: 'InvalidIdentityValues' })
+    await expect(
+      patch({
+        identity: { type: 'UserAssigned', userAssignedIdentities: { [uami.id]: {}, [answered(uami.id)]: {} } }
+      })
+    ).rejects.toMatchObject({ statusCode: 400, code: 'InvalidIdentityValues' })
+    await patch({ identity: { type: 'UserAssigned', userAssignedIdentities: { [uami.id]: {} } } })
+    await expect(
+      patch({ identity: { type: 'UserAssigned', userAssignedIdentities: { [uami.id]: removal() } } })
+    ).rejects.toMatchObject({ statusCode: 400, code: 'InvalidIdentityValues' })
+    expect(sandbox.getContainerApp(rg, app).identity.type).toBe('UserAssigned')
   })
 
   it('attaching a UAMI needs assign/action on it (403 LinkedAuthorizationFailed)', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { ContainerAppsAPIClient } from '@azure/arm-appcontainers'
-import type { JobConfiguration, JobPatchProperties } from '@azure/arm-appcontainers'
+import type { JobConfiguration, JobPatchProperties, UserAssignedIdentity } from '@azure/arm-appcontainers'
 import type { Sandbox } from '../../sandbox/index.ts'
 import { modularOptions, workflowCredential } from './helpers.ts'
 import { workloadWithSecrets } from './workload-fixture.ts'
@@ -100,17 +100,29 @@ describe('sandbox Microsoft.App/jobs', () => {
     })
   })
 
-  it('identity: a system identity is a new principal; identity is replaced whole; UAMIs show principalId/clientId', async () => {
+  it('identity: a system identity is a new principal; identities merge as ARM does; UAMIs show principalId/clientId', async () => {
     const uami = sandbox.addUserAssignedIdentity(rg, `${job}-id`)
+    const other = sandbox.addUserAssignedIdentity(rg, `${job}-other`)
+    const answered = (id: string) => id.replace('/resourceGroups/', '/resourcegroups/')
     const withBoth = await patch({
       identity: { type: 'SystemAssigned,UserAssigned', userAssignedIdentities: { [uami.id]: {} } }
     })
     expect(withBoth.identity?.type).toBe('SystemAssigned,UserAssigned')
     expect(withBoth.identity?.principalId).toMatch(/^[0-9a-f-]{36}$/)
-    expect(withBoth.identity?.userAssignedIdentities?.[uami.id]).toEqual({
-      principalId: uami.principalId,
-      clientId: uami.clientId
+    expect(withBoth.identity?.userAssignedIdentities).toEqual({
+      [answered(uami.id)]: { principalId: uami.principalId, clientId: uami.clientId }
     })
+    const added = await patch({
+      identity: { type: 'SystemAssigned,UserAssigned', userAssignedIdentities: { [other.id]: {} } }
+    })
+    expect(Object.keys(added.identity?.userAssignedIdentities ?? {}).sort()).toEqual(
+      [answered(uami.id), answered(other.id)].sort()
+    )
+    const removal: UserAssignedIdentity = JSON.parse('null')
+    const removed = await patch({
+      identity: { type: 'SystemAssigned,UserAssigned', userAssignedIdentities: { [uami.id]: removal } }
+    })
+    expect(Object.keys(removed.identity?.userAssignedIdentities ?? {})).toEqual([answered(other.id)])
     const systemOnly = await patch({ identity: { type: 'SystemAssigned' } })
     expect(systemOnly.identity?.userAssignedIdentities).toBeUndefined()
     expect(systemOnly.identity?.principalId).toBe(withBoth.identity?.principalId)

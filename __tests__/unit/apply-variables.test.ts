@@ -21,7 +21,12 @@ const appWith = (env: { name: string; value: string }[]) => ({
   template: { containers: [{ name: 'api', env }] }
 })
 const replan = (current: TargetResource) =>
-  planVariables({ containers: current.template?.containers ?? [], names, values }).plan!
+  planVariables({
+    containers: current.template?.containers ?? [],
+    names,
+    values,
+    signIn: { kind: 'system', identity: undefined, connecting: 'the system identity' }
+  }).plan!
 
 function context(
   get: (...a: unknown[]) => Promise<unknown>,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { planAssignment } from '../../src/plan/assignment-plan.js'
 import { planIdentity } from '../../src/plan/identity-plan.js'
+import type { ClientIdContext } from '../../src/plan/client-id-plan.js'
+import { signInIdentity } from '../../src/plan/sign-in-identity.js'
 import { planVariables } from '../../src/plan/variables-plan.js'
 
 const policies = [{ name: 'Data Owner' }, { name: 'Data Contributor' }, { name: 'Data Reader' }]
@@ -76,10 +78,12 @@ describe('planAssignment', () => {
 
 describe('planVariables', () => {
   const values = { host: 'h', port: '6380', objectId: 'oid' }
+  const signIn: ClientIdContext = { kind: 'system', identity: undefined, connecting: 'the system identity' }
   it('upserts in selected containers, keeps secretRefs and restores empty values', () => {
     const { plan } = planVariables({
       names,
       values,
+      signIn,
       selected: ['api'],
       containers: [
         {
@@ -109,14 +113,126 @@ describe('planVariables', () => {
       { name: 'REDIS_PORT', value: '6380' },
       { name: 'REDIS_OBJECT_ID', value: 'oid' }
     ]
-    expect(planVariables({ names, values, containers: [{ name: 'api', env }] }).plan?.changes).toEqual([])
+    expect(
+      planVariables({ names, values, signIn, containers: [{ name: 'api', env }] }).plan?.changes
+    ).toEqual([])
   })
   it('replaces a variable that was a secret reference', () => {
     const { plan } = planVariables({
       names,
       values,
+      signIn,
       containers: [{ name: 'api', env: [{ name: 'REDIS_HOST', secretRef: 'host' }] }]
     })
     expect(plan?.changes[0]).toMatchObject({ name: 'REDIS_HOST', before: 'secretRef:host', after: 'h' })
+  })
+})
+
+describe('client id variables (who the app signs in as)', () => {
+  const values = { host: 'h', port: '6380', objectId: 'system-oid' }
+  const KV =
+    '/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/kv'
+  const OLD =
+    '/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/old'
+  const identity = {
+    type: 'SystemAssigned,UserAssigned',
+    principalId: 'system-oid',
+    userAssignedIdentities: {
+      [KV]: { principalId: 'kv-oid', clientId: 'kv-client' },
+      [OLD]: { principalId: 'old-oid', clientId: 'old-client' }
+    }
+  }
+  const system: ClientIdContext = { kind: 'system', identity, connecting: 'the system-assigned identity' }
+  const user: ClientIdContext = { kind: 'user', identity, connecting: 'user-assigned identity new' }
+  const plan = (
+    signIn: ClientIdContext,
+    env: { name: string; value?: string; secretRef?: string }[],
+    clientId?: string
+  ) => planVariables({ names, values: { ...values, clientId }, signIn, containers: [{ name: 'api', env }] })
+
+  it('removes a client id it set for the identity REDIS_OBJECT_ID named, when switching to the system identity', () => {
+    const { plan: p, blockers } = plan(system, [
+      { name: 'AZURE_CLIENT_ID', value: 'OLD-CLIENT' },
+      { name: 'REDIS_OBJECT_ID', value: 'old-oid' }
+    ])
+    expect(blockers).toEqual([])
+    expect(p?.containers[0].env?.map(e => e.name)).toEqual(['REDIS_OBJECT_ID', 'REDIS_HOST', 'REDIS_PORT'])
+    expect(p?.changes).toContainEqual({
+      container: 'api',
+      name: 'AZURE_CLIENT_ID',
+      before: 'OLD-CLIENT',
+      after: '(removed)'
+    })
+  })
+  it('replaces a client id it set for an earlier user-assigned identity', () => {
+    const { plan: p } = plan(
+      user,
+      [
+        { name: 'AZURE_CLIENT_ID', value: 'old-client' },
+        { name: 'REDIS_OBJECT_ID', value: 'old-oid' }
+      ],
+      'new-client'
+    )
+    expect(p?.changes).toContainEqual({
+      container: 'api',
+      name: 'AZURE_CLIENT_ID',
+      before: 'old-client',
+      after: 'new-client'
+    })
+  })
+  it('never changes a client id that REDIS_OBJECT_ID does not name: it blocks, naming the identity', () => {
+    for (const [signIn, clientId] of [
+      [system, undefined],
+      [user, 'new-client']
+    ] as const) {
+      const { plan: p, blockers } = plan(signIn, [{ name: 'AZURE_CLIENT_ID', value: 'kv-client' }], clientId)
+      expect(p).toBeUndefined()
+      expect(blockers).toHaveLength(1)
+      expect(blockers[0]).toMatchObject({ step: 'identity' })
+      expect(blockers[0].message).toContain('the client id of user-assigned identity kv')
+      expect(blockers[0].fix).toContain(`identity: ${KV}`)
+    }
+    expect(plan(system, [{ name: 'AZURE_CLIENT_ID', secretRef: 'cid' }]).blockers[0].message).toContain(
+      'AZURE_CLIENT_ID from secret cid'
+    )
+  })
+  it('leaves the client id alone when it already names the identity, in any case', () => {
+    const { plan: p } = plan(user, [{ name: 'AZURE_CLIENT_ID', value: 'NEW-CLIENT' }], 'new-client')
+    expect(p?.changes.map(c => c.name)).not.toContain('AZURE_CLIENT_ID')
+  })
+})
+
+describe('signInIdentity', () => {
+  const identity = {
+    type: 'SystemAssigned,UserAssigned',
+    principalId: 'system-oid',
+    userAssignedIdentities: { [UAMI]: { principalId: 'u-oid', clientId: 'u-client' } }
+  }
+  it('follows DefaultAzureCredential: a client id selects that identity, none selects the system one', () => {
+    expect(
+      signInIdentity([{ name: 'AZURE_CLIENT_ID', value: 'U-CLIENT' }], 'system', names, identity)
+    ).toMatchObject({
+      as: 'user',
+      identity: { principalId: 'u-oid', name: 'pull' }
+    })
+    expect(signInIdentity([], 'system', names, identity)).toMatchObject({
+      as: 'system',
+      principalId: 'system-oid'
+    })
+    expect(
+      signInIdentity([{ name: 'AZURE_CLIENT_ID', value: 'gone' }], 'system', names, identity)
+    ).toMatchObject({
+      as: 'nobody'
+    })
+    expect(signInIdentity([], 'system', names, { type: 'None' })).toMatchObject({ as: 'nobody' })
+  })
+  it('reads client-id-variable first for a user-assigned identity, then AZURE_CLIENT_ID', () => {
+    const own = { ...names, clientId: 'REDIS_CLIENT_ID' }
+    const env = [
+      { name: 'AZURE_CLIENT_ID', value: 'other' },
+      { name: 'REDIS_CLIENT_ID', value: 'u-client' }
+    ]
+    expect(signInIdentity(env, 'user', own, identity)).toMatchObject({ as: 'user' })
+    expect(signInIdentity(env, 'system', own, identity)).toMatchObject({ as: 'nobody' })
   })
 })

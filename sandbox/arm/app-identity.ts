@@ -1,11 +1,21 @@
 // Managed identities of container apps and jobs: the identity block as Container Apps writes and answers it, and
 // the directory principal a system-assigned identity is.
-import { addPrincipal, clone, findIdentityById } from '../state.ts'
+import { addPrincipal, findIdentityById } from '../state.ts'
 import type { AppResourceState, Json, SandboxState } from '../state.ts'
 import { armError } from './errors.ts'
 import { sameJson } from './json.ts'
 
 type Identity = AppResourceState['identity']
+
+const isObject = (v: unknown): v is Record<string, Json> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** How ARM spells a user-assigned identity's key in its answers: `resourcegroups` in lower case. */
+function answeredKey(s: SandboxState, id: string): string {
+  const uami = findIdentityById(s, id)
+  if (!uami) return id
+  return `/subscriptions/${s.subscriptionId}/resourcegroups/${uami.rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${uami.name}`
+}
 
 /** The identity block of an app or job as Container Apps answers it. */
 export function identityView(
@@ -23,7 +33,7 @@ export function identityView(
     view.userAssignedIdentities = Object.fromEntries(
       Object.keys(app.identity?.userAssignedIdentities ?? {}).map(id => {
         const uami = findIdentityById(s, id)
-        return [id, { principalId: uami?.principalId, clientId: uami?.clientId }]
+        return [answeredKey(s, id), { principalId: uami?.principalId, clientId: uami?.clientId }]
       })
     )
   }
@@ -31,22 +41,109 @@ export function identityView(
 }
 
 /** Container Apps writes the combined type without a space and accepts any casing. */
-export function normaliseIdentity(identity: Json): Identity {
-  if (identity === undefined || identity === null) return undefined
-  const parts = String(identity.type ?? 'None')
+function normaliseType(type: Json): string {
+  const parts = String(type ?? 'None')
     .split(',')
     .map(t => t.trim().toLowerCase())
-  const type =
+  return (
     [parts.includes('systemassigned') && 'SystemAssigned', parts.includes('userassigned') && 'UserAssigned']
       .filter(Boolean)
       .join(',') || 'None'
-  if (type === 'None') return { type }
-  return {
-    type,
-    ...(type.includes('UserAssigned')
-      ? { userAssignedIdentities: clone(identity.userAssignedIdentities ?? {}) }
-      : {})
+  )
+}
+
+/**
+ * The checks ARM and Container Apps make on a request's `identity` before anything changes: a type without
+ * UserAssigned carries no userAssignedIdentities, each value is null, {} or the GET's own {principalId, clientId},
+ * and no identity appears twice (resource IDs are case-insensitive).
+ */
+function checkRequestIdentity(identity: Record<string, Json>, type: string): Record<string, Json> {
+  const users: Json = identity.userAssignedIdentities
+  if (users === undefined || users === null) return {}
+  if (!type.includes('UserAssigned')) {
+    throw armError(
+      400,
+      'BadRequest',
+      'The request format was unexpected, a non-UserAssigned identity type should not contain: userAssignedIdentities'
+    )
   }
+  if (!isObject(users))
+    throw armError(400, 'InvalidRequestContent', 'userAssignedIdentities must be an object.')
+  const seen = new Map<string, string>()
+  for (const [id, value] of Object.entries(users)) {
+    const echo =
+      isObject(value) &&
+      Object.entries(value).every(
+        ([k, v]) => ['principalId', 'clientId'].includes(k) && typeof v === 'string'
+      )
+    if (value !== null && !echo) {
+      throw armError(
+        400,
+        'InvalidIdentityValues',
+        `Invalid value for the identities '${id}'. The 'UserAssignedIdentities' property keys should only be empty json objects, null or the resource exisiting property.`
+      )
+    }
+    const earlier = seen.get(id.toLowerCase())
+    if (earlier !== undefined) {
+      throw armError(
+        400,
+        'InvalidIdentityValues',
+        `The identities '${earlier}' and '${id}' are the same identity: resource IDs are case-insensitive, so each may appear only once in 'UserAssignedIdentities'.`
+      )
+    }
+    seen.set(id.toLowerCase(), id)
+  }
+  return users
+}
+
+function withUsers(type: string, users: Record<string, Json>): Identity {
+  if (type === 'None') return { type }
+  if (!type.includes('UserAssigned')) return { type }
+  if (Object.keys(users).length === 0) {
+    throw armError(
+      400,
+      'InvalidIdentityValues',
+      `Identity type '${type}' needs at least one user-assigned identity in 'UserAssignedIdentities'.`
+    )
+  }
+  return { type, userAssignedIdentities: users }
+}
+
+/** The identity a PUT (or a seed) gives: the request's block, whole. */
+export function normaliseIdentity(identity: Json): Identity {
+  if (identity === undefined || identity === null) return undefined
+  const type = normaliseType(identity.type)
+  const requested = checkRequestIdentity(identity, type)
+  const users = Object.fromEntries(
+    Object.entries(requested)
+      .filter(([, value]) => value !== null)
+      .map(([id]) => [id, {}])
+  )
+  return withUsers(type, users)
+}
+
+/**
+ * The identity a PATCH gives (ARM's rule for `identity` in a JSON merge patch): the type, when sent, decides
+ * system and user-assigned; a user-assigned key absent from the request is kept, one set to null is removed,
+ * and keys match whatever their casing.
+ */
+export function mergeIdentity(current: Identity, identity: Json): Identity {
+  if (identity === undefined) return current
+  if (identity === null) return { type: 'None' }
+  const type = identity.type === undefined ? (current?.type ?? 'None') : normaliseType(identity.type)
+  const requested = checkRequestIdentity(identity, type)
+  const users: Record<string, Json> = current?.type.includes('UserAssigned')
+    ? { ...(current.userAssignedIdentities ?? {}) }
+    : {}
+  for (const [id, value] of Object.entries(requested)) {
+    const existing = Object.keys(users).find(key => key.toLowerCase() === id.toLowerCase())
+    if (value === null) {
+      if (existing !== undefined) delete users[existing]
+    } else if (existing === undefined) {
+      users[id] = {}
+    }
+  }
+  return withUsers(type, users)
 }
 
 export function validateUserAssigned(s: SandboxState, identity: Identity, appId: string): void {

@@ -1,6 +1,6 @@
-// PATCH of a container app or job: a JSON merge patch of tags and properties; identity is replaced whole.
+// PATCH of a container app or job: a JSON merge patch of tags and properties, and ARM's merge rule for identity.
 import type { AppResourceState, Json } from '../state.ts'
-import { normaliseIdentity } from './app-identity.ts'
+import { mergeIdentity } from './app-identity.ts'
 import { mergePatch } from './json.ts'
 
 export interface AppWrite {
@@ -15,7 +15,6 @@ export function mergeAppPatch(current: AppResourceState, body: Json): AppWrite {
     { tags: current.tags, properties: current.properties },
     { tags: body.tags, properties: body.properties }
   )
-  // `identity` is not merged: the object in the request replaces the identity whole.
-  const identity = 'identity' in body ? normaliseIdentity(body.identity) : current.identity
+  const identity = mergeIdentity(current.identity, body.identity)
   return { tags: merged.tags ?? {}, properties: merged.properties ?? {}, identity }
 }

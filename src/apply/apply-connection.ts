@@ -3,6 +3,7 @@ import { readAzureError } from '../azure/azure-error.js'
 import { locksBehind } from '../azure/locks.js'
 import { explainFailure } from '../explain-failure.js'
 import type { AssignmentPlan } from '../plan/assignment-plan.js'
+import { clientIdContext } from '../plan/client-id-plan.js'
 import { planConnection, type PlannedConnection } from '../plan/plan-connection.js'
 import { planVariables, type VariablesPlan } from '../plan/variables-plan.js'
 import type { CacheRef } from '../read/read-cache.js'
@@ -90,7 +91,8 @@ export async function applyConnection(
       containers: current.template?.containers ?? [],
       selected: inputs.containers,
       names: inputs.variables,
-      values: final.values
+      values: final.values,
+      signIn: clientIdContext(inputs.identity, current.identity)
     })
     if (!again.plan) throw new Error(again.blockers.map(b => b.message).join(' '))
     return again.plan

@@ -1,7 +1,7 @@
 import { withRetry } from '../azure/retry.js'
 import { explainFailure } from '../explain-failure.js'
 import { findAssignmentFor } from '../plan/assignment-plan.js'
-import { planDisconnect } from '../plan/disconnect-plan.js'
+import { clientIdVariablesToRemove, planDisconnect } from '../plan/disconnect-plan.js'
 import type { CurrentState } from '../read/read-state.js'
 import { patchIdentity, variablesTitle, type TargetResource } from '../read/target.js'
 import { recordStep } from '../report/record-step.js'
@@ -23,12 +23,15 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
   const { inputs } = ctx
   const explain = (doing: string) => (error: unknown) =>
     explainFailure(error, doing, { cloud: ctx.cloud, clientId: inputs.clientId })
-  const principalId = principalOf(state.app, inputs.identity).principalId ?? state.userIdentity?.principalId
+  const principal = principalOf(state.app, inputs.identity)
+  const principalId = principal.principalId ?? state.userIdentity?.principalId
+  const clientId = principal.clientId ?? state.userIdentity?.clientId
   const planFor = (app: TargetResource) =>
     planDisconnect({
       identity: app.identity,
       choice: inputs.identity,
       principalId,
+      clientId,
       assignments: state.assignments,
       containers: app.template?.containers ?? [],
       selected: inputs.containers,
@@ -113,7 +116,8 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
       explain('remove the managed identity')
     )
   }
-  for (const check of await disconnectChecks(ctx, state.cacheRef, app, principalId)) report.check(check)
+  for (const check of await disconnectChecks(ctx, state.cacheRef, app, principalId, clientId))
+    report.check(check)
   report.outputs.revision = app.latestReadyRevisionName ?? ''
   report.outputs.verified = report.checks.every(c => c.status !== 'failed')
 }
@@ -122,7 +126,8 @@ async function disconnectChecks(
   ctx: RunContext,
   ref: CacheRef,
   app: TargetResource,
-  principalId: string | undefined
+  principalId: string | undefined,
+  clientId: string | undefined
 ): Promise<CheckRecord[]> {
   const { inputs } = ctx
   const assignments = await cacheAssignments(ctx, ref).list()
@@ -145,15 +150,18 @@ async function disconnectChecks(
   ]
   const revision = await readRevisionEvidence(ctx, app)
   const template = revision?.template ?? app.template
-  const names = new Set([
-    inputs.variables.host,
-    inputs.variables.port,
-    inputs.variables.objectId,
-    ...(inputs.identity.kind === 'user' ? [inputs.variables.clientId] : [])
-  ])
+  const names = new Set([inputs.variables.host, inputs.variables.port, inputs.variables.objectId])
+  // A client id variable left must not name the identity disconnected; one naming another identity is not ours.
   const still = (template?.containers ?? [])
     .filter(c => !inputs.containers || inputs.containers.includes(c.name ?? ''))
-    .flatMap(c => (c.env ?? []).filter(v => names.has(v.name ?? '')).map(v => `${c.name}: ${v.name}`))
+    .flatMap(c => {
+      const env = c.env ?? []
+      const left = [
+        ...env.filter(v => names.has(v.name ?? '')).map(v => v.name ?? ''),
+        ...clientIdVariablesToRemove(env, inputs.variables, app.identity, clientId)
+      ]
+      return left.map(name => `${c.name}: ${name}`)
+    })
   checks.push(
     still.length
       ? {
@@ -167,7 +175,7 @@ async function disconnectChecks(
           id: 'variables-removed',
           title: 'The Redis variables are gone',
           status: 'passed',
-          evidence: `none of ${[...names].join(', ')} in ${revision ? `revision ${revision.name}` : `the ${inputs.target.kind} template`}`
+          evidence: `none of ${[...names].join(', ')}${clientId ? `, and no client id variable set to ${clientId},` : ''} in ${revision ? `revision ${revision.name}` : `the ${inputs.target.kind} template`}`
         }
   )
   return checks

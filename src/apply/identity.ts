@@ -1,4 +1,5 @@
 import { withRetry } from '../azure/retry.js'
+import { findUserAssigned } from '../plan/attached-identities.js'
 import { planIdentity, type IdentityPlan } from '../plan/identity-plan.js'
 import type { UserIdentity } from '../read/read-state.js'
 import { getTarget, patchIdentity, type TargetResource } from '../read/target.js'
@@ -41,8 +42,6 @@ export function principalOf(
   choice: RunContext['inputs']['identity']
 ): { principalId?: string; clientId?: string } {
   if (choice.kind === 'system') return { principalId: app.identity?.principalId }
-  const entry = Object.entries(app.identity?.userAssignedIdentities ?? {}).find(
-    ([id]) => id.toLowerCase() === choice.resourceId.toLowerCase()
-  )
-  return { principalId: entry?.[1].principalId, clientId: entry?.[1].clientId }
+  const attached = findUserAssigned(app.identity, choice.resourceId)
+  return { principalId: attached?.principalId, clientId: attached?.clientId }
 }

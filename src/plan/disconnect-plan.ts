@@ -1,16 +1,46 @@
-import type { Container, ManagedServiceIdentity } from '@azure/arm-appcontainers'
+import type { Container, EnvironmentVar, ManagedServiceIdentity } from '@azure/arm-appcontainers'
 import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
 import type { IdentityChoice, VariableNames } from '../inputs/types.js'
 import { findAssignmentFor } from './assignment-plan.js'
+import {
+  attachedUsers,
+  findUserAssigned,
+  hasSystemIdentity,
+  identityType,
+  sameId,
+  type IdentityPatch
+} from './attached-identities.js'
+import { connectedClientIdOwner } from './client-id-plan.js'
 import { describeIdentity } from './identity-plan.js'
-import type { VariablesPlan } from './variables-plan.js'
+import { DEFAULT_CLIENT_ID_VARIABLE } from './sign-in-identity.js'
+import { REMOVED, type VariablesPlan } from './variables-plan.js'
 
 export interface DisconnectPlan {
   /** The assignment of the app's identity, to delete. */
   assignment?: RedisCacheAccessPolicyAssignment
   variables: VariablesPlan
   /** The identity block without the one this action added, when remove-identity is true. */
-  identity?: { patch: ManagedServiceIdentity; before: string; after: string }
+  identity?: { patch: IdentityPatch; before: string; after: string }
+}
+
+/**
+ * The client id variables a disconnect removes: those that name the identity it disconnects, or that the action
+ * set together with the object-id variable (see connectedClientIdOwner). One that names another identity stays.
+ */
+export function clientIdVariablesToRemove(
+  env: EnvironmentVar[],
+  names: VariableNames,
+  identity: ManagedServiceIdentity | undefined,
+  disconnectedClientId: string | undefined
+): string[] {
+  return [...new Set([names.clientId, DEFAULT_CLIENT_ID_VARIABLE])].filter(name => {
+    const variable = env.find(v => v.name === name)
+    if (!variable?.value || variable.secretRef !== undefined) return false
+    return (
+      sameId(variable.value, disconnectedClientId) ||
+      connectedClientIdOwner(env, variable.value, names, identity) !== undefined
+    )
+  })
 }
 
 /** What `mode: disconnect` removes: the assignment, the variables, and (opt-in) the identity. */
@@ -18,6 +48,8 @@ export function planDisconnect(o: {
   identity: ManagedServiceIdentity | undefined
   choice: IdentityChoice
   principalId?: string
+  /** The client id of the user-assigned identity disconnected (none for the system identity). */
+  clientId?: string
   assignments: RedisCacheAccessPolicyAssignment[]
   containers: Container[]
   selected?: string[]
@@ -26,25 +58,25 @@ export function planDisconnect(o: {
 }): DisconnectPlan {
   const assignment = o.principalId ? findAssignmentFor(o.assignments, o.principalId) : undefined
   const selected = o.selected ?? o.containers.map(c => c.name ?? '')
-  const remove = new Set([
-    o.names.host,
-    o.names.port,
-    o.names.objectId,
-    ...(o.choice.kind === 'user' ? [o.names.clientId] : [])
-  ])
   const changes: VariablesPlan['changes'] = []
   const containers = o.containers.map(container => {
     const env = (container.env ?? []).map(v =>
       v.secretRef === undefined && v.value === undefined ? { ...v, value: '' } : v
     )
     if (!selected.includes(container.name ?? '')) return { ...container, env }
+    const remove = new Set([
+      o.names.host,
+      o.names.port,
+      o.names.objectId,
+      ...clientIdVariablesToRemove(env, o.names, o.identity, o.clientId)
+    ])
     const kept = env.filter(v => {
       if (!remove.has(v.name ?? '')) return true
       changes.push({
         container: container.name ?? '',
         name: v.name ?? '',
         before: v.secretRef ? `secretRef:${v.secretRef}` : v.value,
-        after: '(removed)'
+        after: REMOVED
       })
       return false
     })
@@ -57,27 +89,27 @@ export function planDisconnect(o: {
   }
 }
 
+/**
+ * The PATCH that removes the connected identity and keeps every other one. A user-assigned identity goes by its
+ * key set to null, spelled as the GET spells it; a type without UserAssigned carries no userAssignedIdentities
+ * (ARM refuses them), and drops them all.
+ */
 function identityWithout(
   identity: ManagedServiceIdentity | undefined,
   choice: IdentityChoice
 ): DisconnectPlan['identity'] {
-  const users = Object.keys(identity?.userAssignedIdentities ?? {})
-  const system = /SystemAssigned/i.test(identity?.type ?? '')
-  const keepUsers =
-    choice.kind === 'user' ? users.filter(id => id.toLowerCase() !== choice.resourceId.toLowerCase()) : users
+  const system = hasSystemIdentity(identity)
+  const removed = choice.kind === 'user' ? findUserAssigned(identity, choice.resourceId) : undefined
+  if (choice.kind === 'user' ? !removed : !system) return undefined
   const keepSystem = choice.kind === 'system' ? false : system
-  if (keepUsers.length === users.length && keepSystem === system) return undefined
-  const type =
-    keepSystem && keepUsers.length
-      ? 'SystemAssigned,UserAssigned'
-      : keepSystem
-        ? 'SystemAssigned'
-        : keepUsers.length
-          ? 'UserAssigned'
-          : 'None'
-  const patch: ManagedServiceIdentity = {
-    type,
-    ...(keepUsers.length ? { userAssignedIdentities: Object.fromEntries(keepUsers.map(id => [id, {}])) } : {})
+  const keepUsers = attachedUsers(identity).filter(user => user.key !== removed?.key)
+  const users: IdentityPatch['userAssignedIdentities'] = Object.fromEntries([
+    ...keepUsers.map(user => [user.key, {}]),
+    ...(removed ? [[removed.key, null]] : [])
+  ])
+  const patch: IdentityPatch = {
+    type: identityType(keepSystem, keepUsers.length),
+    ...(keepUsers.length ? { userAssignedIdentities: users } : {})
   }
   return { patch, before: describeIdentity(identity), after: describeIdentity(patch) }
 }

@@ -1,55 +1,50 @@
 import type { ManagedServiceIdentity } from '@azure/arm-appcontainers'
 import type { IdentityChoice } from '../inputs/types.js'
 import type { UserIdentity } from '../read/read-state.js'
+import {
+  attachedUsers,
+  findUserAssigned,
+  hasSystemIdentity,
+  identityType,
+  type IdentityPatch
+} from './attached-identities.js'
 
 export interface IdentityPlan {
   change: 'none' | 'add'
   before: string
   after: string
-  /** The identity block to PATCH: the full set of identities, since ARM replaces the block whole. */
-  patch?: ManagedServiceIdentity
+  /** The identity block to PATCH: the identities the app has (keys only, as its GET spells them) and the new one. */
+  patch?: IdentityPatch
   /** Known when the identity already exists; a new system identity gets its principal id on apply. */
   principalId?: string
   clientId?: string
 }
 
-export function describeIdentity(identity: ManagedServiceIdentity | undefined): string {
+export function describeIdentity(
+  identity: { type?: string; userAssignedIdentities?: Record<string, object | null> } | undefined
+): string {
   if (!identity || identity.type === 'None') return 'no managed identity'
-  const users = Object.keys(identity.userAssignedIdentities ?? {}).map(id => id.split('/').pop())
+  const users = Object.entries(identity.userAssignedIdentities ?? {})
+    .filter(([, value]) => value !== null)
+    .map(([id]) => id.split('/').pop())
   return [
-    hasSystem(identity) ? 'system-assigned' : '',
+    /SystemAssigned/i.test(identity.type ?? '') ? 'system-assigned' : '',
     users.length ? `user-assigned ${users.join(', ')}` : ''
   ]
     .filter(Boolean)
     .join(' + ')
 }
 
-function hasSystem(identity: ManagedServiceIdentity | undefined): boolean {
-  return /SystemAssigned/i.test(identity?.type ?? '')
-}
-
-function findUserAssigned(
-  identity: ManagedServiceIdentity | undefined,
-  resourceId: string
-): [string, { principalId?: string; clientId?: string }] | undefined {
-  return Object.entries(identity?.userAssignedIdentities ?? {}).find(
-    ([id]) => id.toLowerCase() === resourceId.toLowerCase()
-  )
-}
-
-function identityType(system: boolean, users: number): ManagedServiceIdentity['type'] {
-  // Container Apps spells the combined type without a space.
-  if (system && users) return 'SystemAssigned,UserAssigned'
-  return system ? 'SystemAssigned' : 'UserAssigned'
-}
-
-/** Only the keys: the principal and client ids in a GET are read-only and are not sent back. */
+/**
+ * The keys of the identities the app has, and the new one. Resending them is what ARM's merge rule needs least
+ * and a whole-block replace needs most; the principal and client ids in a GET are read-only and are not sent.
+ */
 function userAssignedKeys(
   identity: ManagedServiceIdentity | undefined,
   extra?: string
-): Record<string, object> {
-  const keys = Object.keys(identity?.userAssignedIdentities ?? {})
-  if (extra) keys.push(extra)
+): Record<string, Record<string, never>> {
+  const keys = attachedUsers(identity).map(user => user.key)
+  if (extra && !findUserAssigned(identity, extra)) keys.push(extra)
   return Object.fromEntries(keys.map(id => [id, {}]))
 }
 
@@ -60,10 +55,10 @@ export function planIdentity(
 ): IdentityPlan {
   const before = describeIdentity(current)
   if (choice.kind === 'system') {
-    if (hasSystem(current) && current?.principalId)
+    if (hasSystemIdentity(current) && current?.principalId)
       return { change: 'none', before, after: before, principalId: current.principalId }
     const users = userAssignedKeys(current)
-    const patch: ManagedServiceIdentity = {
+    const patch: IdentityPatch = {
       type: identityType(true, Object.keys(users).length),
       ...(Object.keys(users).length ? { userAssignedIdentities: users } : {})
     }
@@ -75,13 +70,13 @@ export function planIdentity(
       change: 'none',
       before,
       after: before,
-      principalId: attached[1].principalId ?? userIdentity?.principalId,
-      clientId: attached[1].clientId ?? userIdentity?.clientId
+      principalId: attached.principalId ?? userIdentity?.principalId,
+      clientId: attached.clientId ?? userIdentity?.clientId
     }
   }
   const users = userAssignedKeys(current, choice.resourceId)
-  const patch: ManagedServiceIdentity = {
-    type: identityType(hasSystem(current), Object.keys(users).length),
+  const patch: IdentityPatch = {
+    type: identityType(hasSystemIdentity(current), Object.keys(users).length),
     userAssignedIdentities: users
   }
   return {

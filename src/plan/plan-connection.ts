@@ -4,6 +4,7 @@ import { aadEnabled, entraFix } from '../verify/control-plane.js'
 import { MANAGED_REDIS_ASSIGNMENT_NAME, managedRedisAssignmentName } from '../azure/managed-redis.js'
 import { effectivePolicy, planAssignment, type AssignmentPlan } from './assignment-plan.js'
 import type { Blocker } from './blocker.js'
+import { clientIdContext } from './client-id-plan.js'
 import type { IdentityPlan } from './identity-plan.js'
 import { planVariables, type ConnectionValues, type VariablesPlan } from './variables-plan.js'
 
@@ -67,7 +68,8 @@ export function planConnection(
     containers: state.app.template?.containers ?? [],
     selected: inputs.containers,
     names: inputs.variables,
-    values
+    values,
+    signIn: clientIdContext(inputs.identity, state.app.identity)
   })
   return {
     identity,

@@ -1,6 +1,7 @@
 import type { Container, EnvironmentVar } from '@azure/arm-appcontainers'
 import type { VariableNames } from '../inputs/types.js'
 import type { Blocker } from './blocker.js'
+import { planClientId, type ClientIdContext } from './client-id-plan.js'
 
 export interface ConnectionValues {
   host: string
@@ -26,6 +27,8 @@ export interface VariablesPlan {
 }
 
 const UNKNOWN_OBJECT_ID = '(object id of the new identity)'
+/** How a removed variable shows in the report. */
+export const REMOVED = '(removed)'
 
 function shown(variable: EnvironmentVar | undefined): string | undefined {
   if (!variable) return undefined
@@ -54,6 +57,8 @@ export function planVariables(o: {
   selected?: string[]
   names: VariableNames
   values: ConnectionValues
+  /** Which identity the app should sign in as, and the ones it has: decides the client id variables. */
+  signIn: ClientIdContext
 }): { plan?: VariablesPlan; blockers: Blocker[] } {
   const appContainers = o.containers.map(c => c.name ?? '')
   const selected = o.selected ?? appContainers
@@ -69,13 +74,19 @@ export function planVariables(o: {
       ]
     }
   }
-  const wanted = desiredVariables(o.names, o.values)
+  const wanted = desiredVariables(o.names, { ...o.values, clientId: undefined })
   const changes: VariableChange[] = []
+  const blockers: Blocker[] = []
   const containers = o.containers.map(container => {
     const name = container.name ?? ''
     const env = (container.env ?? []).map(normalized)
     if (!selected.includes(name)) return { ...container, env }
-    for (const [variable, value] of wanted) {
+    const clientId = planClientId(name, env, o.names, o.signIn, o.values.clientId)
+    if (clientId.blocker) blockers.push(clientId.blocker)
+    const upserts: [string, string][] = clientId.set
+      ? [...wanted, [clientId.set.name, clientId.set.value]]
+      : wanted
+    for (const [variable, value] of upserts) {
       const index = env.findIndex(e => e.name === variable)
       const current = index >= 0 ? env[index] : undefined
       if (current && current.secretRef === undefined && current.value === value) continue
@@ -83,7 +94,11 @@ export function planVariables(o: {
       if (index >= 0) env[index] = { name: variable, value }
       else env.push({ name: variable, value })
     }
-    return { ...container, env }
+    for (const variable of env.filter(e => clientId.remove.includes(e.name ?? ''))) {
+      changes.push({ container: name, name: variable.name ?? '', before: shown(variable), after: REMOVED })
+    }
+    return { ...container, env: env.filter(e => !clientId.remove.includes(e.name ?? '')) }
   })
+  if (blockers.length) return { blockers }
   return { plan: { changes, containers, selected }, blockers: [] }
 }

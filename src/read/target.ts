@@ -1,5 +1,6 @@
 import type { Container, ContainerApp, ManagedServiceIdentity, Template } from '@azure/arm-appcontainers'
 import type { AzureClients } from '../azure/clients.js'
+import type { IdentityPatch } from '../plan/attached-identities.js'
 
 export type TargetKind = 'app' | 'job'
 
@@ -73,15 +74,24 @@ export function getTarget(clients: AzureClients, t: Target, o: ReadOptions): Pro
   return operations[t.kind].get(clients, t, o)
 }
 
-/** PATCHes the identity block only (ARM replaces it whole): no `configuration`, no `template`. */
+/**
+ * The SDK types each user-assigned identity as an object, yet ARM removes one whose key a PATCH sets to null, and
+ * the SDK's serializer sends the record as it is. A JSON copy carries the nulls past the SDK's type.
+ */
+function sdkIdentity(patch: IdentityPatch): ManagedServiceIdentity {
+  const identity: ManagedServiceIdentity = JSON.parse(JSON.stringify(patch))
+  return identity
+}
+
+/** PATCHes the identity block only (ARM merges it; see IdentityPatch): no `configuration`, no `template`. */
 export function patchIdentity(
   clients: AzureClients,
   t: Target,
   current: TargetResource,
-  identity: ManagedServiceIdentity,
+  identity: IdentityPatch,
   o: WriteOptions
 ): Promise<TargetResource> {
-  return operations[t.kind].patchIdentity(clients, t, current, identity, o)
+  return operations[t.kind].patchIdentity(clients, t, current, sdkIdentity(identity), o)
 }
 
 /** PATCHes `template.containers` only (a merge patch replaces arrays whole, so every container is sent). */

@@ -12,6 +12,7 @@ import {
 import type { TargetResource } from '../read/target.js'
 import type { CheckRecord } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
+import { signInCheck } from './sign-in-check.js'
 
 export interface Evidence {
   /** The app or the job, read fresh. */
@@ -187,6 +188,20 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
           }
     )
   }
+
+  checks.push(
+    signInCheck({
+      kind: inputs.identity.kind,
+      names: inputs.variables,
+      containers: inputs.containers,
+      job,
+      template,
+      where,
+      identity: e.app.identity,
+      connectedPrincipalId: identity.principalId,
+      assignmentObjectId: assignment?.objectId
+    })
+  )
 
   if (job) {
     checks.push(...jobRevisionChecks())
