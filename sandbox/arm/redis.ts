@@ -11,28 +11,6 @@ import type { Operations } from './operations.ts'
 import { requestedResource } from './requested-resource.ts'
 import type { ArmRouteSpec } from './router.ts'
 
-/** api-versions of the Redis RP, oldest first */
-export const REDIS_API_VERSIONS = [
-  '2015-08-01',
-  '2016-04-01',
-  '2017-02-01',
-  '2017-10-01',
-  '2018-03-01',
-  '2019-07-01',
-  '2020-06-01',
-  '2020-12-01',
-  '2021-06-01',
-  '2022-05-01',
-  '2022-06-01',
-  '2023-04-01',
-  '2023-05-01-preview',
-  '2023-08-01',
-  '2024-03-01',
-  '2024-04-01-preview',
-  '2024-11-01',
-  '2025-08-01-preview'
-]
-
 export const CACHE = String.raw`^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Cache\/redis\/([^/]+)`
 
 export interface CacheEndpoint {
@@ -165,8 +143,6 @@ export function redisRoutes(ctx: RedisContext): ArmRouteSpec[] {
       pattern: new RegExp(`${CACHE}$`, 'i'),
       operation: 'redis.get',
       action: 'Microsoft.Cache/redis/read',
-      apiVersions: REDIS_API_VERSIONS,
-      resourceType: 'Redis',
       handle: req => ({ status: 200, body: cacheView(ctx, getCache(s, req)) })
     },
     {
@@ -174,8 +150,6 @@ export function redisRoutes(ctx: RedisContext): ArmRouteSpec[] {
       pattern: new RegExp(`${CACHE}$`, 'i'),
       operation: 'redis.update',
       action: 'Microsoft.Cache/redis/write',
-      apiVersions: REDIS_API_VERSIONS,
-      resourceType: 'Redis',
       handle: req => {
         const cache = getCache(s, req)
         rejectIfCacheBusy(ops, cache)
