@@ -1,5 +1,5 @@
-// Microsoft.Cache/redis: seeding, GET, PATCH (Entra toggle → ConfiguringAAD) and the cache-wide 409 while any
-// update of the cache or its children is being applied.
+// Microsoft.Cache/redis: seeding, GET, PATCH (Entra toggle → ConfiguringAAD, which may outlast the operation) and
+// the cache-wide 409 while any update of the cache or its children is being applied.
 import type { SandboxRequest } from '../http.ts'
 import { REGION_DISPLAY, resourceKey, rgId } from '../state.ts'
 import type { CacheState, Json, SandboxState } from '../state.ts'
@@ -173,13 +173,24 @@ export function redisRoutes(ctx: RedisContext): ArmRouteSpec[] {
           cache.properties.redisConfiguration['aad-enabled'] = String(aadRequested).toLowerCase()
         }
         cache.provisioningState = aadToggle ? 'ConfiguringAAD' : 'Updating'
+        const finalReply = () => ({ status: 200, body: cacheView(ctx, cache) })
+        const finish = async () => {
+          cache.provisioningState = 'Succeeded'
+          if (aadToggle) await ctx.syncDataPlane(cache)
+        }
         const started = startCacheOperation(ops, cache, req, {
           durationMs: s.latency.cacheUpdateMs,
           complete: async () => {
-            cache.provisioningState = 'Succeeded'
-            if (aadToggle) await ctx.syncDataPlane(cache)
+            if (!aadToggle || s.latency.entraConfigureMs <= 0) return finish()
+            // The operation reports done while the nodes still reboot: the cache stays ConfiguringAAD, busy, and
+            // without the new Entra setting on its data plane for entraConfigureMs more.
+            startCacheOperation(ops, cache, req, {
+              durationMs: s.latency.entraConfigureMs,
+              complete: finish,
+              finalReply
+            })
           },
-          finalReply: () => ({ status: 200, body: cacheView(ctx, cache) })
+          finalReply
         })
         return {
           status: 202,
