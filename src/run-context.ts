@@ -18,6 +18,8 @@ export interface RunContext {
   sleep: Sleep
   /** Poll interval of the action's own waits (revision readiness): small, so a wait overshoots by < 1 s. */
   pollIntervalMs: number
+  /** Multiplies the cadence of the long waits (turning Entra on): 1 in production; tests shrink it. */
+  pace: number
   /** Writes to the cache go one at a time, across every app of the run. */
   cacheQueue: CacheQueue
   /** The cache, read once for every app of the run (started, not awaited, so it overlaps the app reads). */
