@@ -13,6 +13,8 @@ export interface LatencyProfile {
   assignmentMs: number
   /** LRO duration of a cache PATCH (aad toggle: ConfiguringAAD) */
   cacheUpdateMs: number
+  /** after an aad toggle's operation reports done, how long the cache stays ConfiguringAAD (rebooting its nodes) */
+  entraConfigureMs: number
 }
 
 export const noLatency: LatencyProfile = {
@@ -21,7 +23,8 @@ export const noLatency: LatencyProfile = {
   appUpdateMs: 0,
   revisionReadyMs: 0,
   assignmentMs: 0,
-  cacheUpdateMs: 0
+  cacheUpdateMs: 0,
+  entraConfigureMs: 0
 }
 
 export interface FaultSpec {

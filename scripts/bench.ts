@@ -24,7 +24,8 @@ const PROFILE: LatencyProfile = {
   assignmentMs: 10_000,
   appUpdateMs: 5_000,
   revisionReadyMs: 10_000,
-  cacheUpdateMs: 0
+  cacheUpdateMs: 0,
+  entraConfigureMs: 0
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ManagementLock } from './azure/locks.js'
 import type { Cloud } from './credential/clouds.js'
 import type { SignIn } from './credential/create-credential.js'
 import { explainSignInFailure } from './credential/sign-in-hints.js'
-import { DeadlineExceededError } from './deadline.js'
+import { DeadlineExceededError, TimeoutTooShortError } from './deadline.js'
 import { InputError } from './inputs/input-error.js'
 import { ReadError } from './read/read-state.js'
 
@@ -34,6 +34,8 @@ export function explainFailure(
       fix: 'Fix the inputs of this step in the workflow file; nothing was written to Azure.'
     }
   if (error instanceof DeadlineExceededError) return { title: 'Timed out', message: error.message }
+  if (error instanceof TimeoutTooShortError)
+    return { title: 'timeout-minutes is too short', message: error.message, fix: error.fix }
   const cause = error instanceof ReadError ? error.cause : error
   const what = error instanceof ReadError ? `read ${error.what}` : doing
   const name = (cause as { name?: string })?.name ?? ''

@@ -22,6 +22,8 @@ export interface RunDependencies {
   sleep?: Sleep
   fetchIdToken?: IdTokenSource
   pollIntervalMs?: number
+  /** Multiplies the cadence of the long waits (default 1). */
+  pace?: number
 }
 
 function reportFor(inputs: Inputs, target: Target, cloud: Cloud): RunReport {
@@ -80,6 +82,7 @@ export async function run(deps: RunDependencies = {}): Promise<void> {
         deadline,
         sleep: deps.sleep ?? realSleep,
         pollIntervalMs: deps.pollIntervalMs ?? 1000,
+        pace: deps.pace ?? 1,
         cacheQueue: new CacheQueue()
       }
       if (inputs.enableEntraAuth && inputs.mode === 'apply') await ensureEntraAuth(base, shared)

@@ -18,6 +18,8 @@ export interface RunContext {
   sleep: Sleep
   /** The SDK's poll interval for long-running operations (when Azure's Retry-After does not set one). */
   pollIntervalMs: number
+  /** Multiplies the cadence of the long waits (turning Entra on): 1 in production; tests shrink it. */
+  pace: number
   /** Writes to the cache go one at a time, across every app of the run. */
   cacheQueue: CacheQueue
   /** The cache, read once for every app of the run (started, not awaited, so it overlaps the app reads). */

@@ -56,6 +56,7 @@ function inputs(o: Partial<Inputs> = {}): Inputs {
     mode: 'apply',
     wait: true,
     timeoutMinutes: 5,
+    timeoutExplicit: true,
     probeRedis: false,
     removeIdentity: false,
     enableEntraAuth: false,
@@ -86,6 +87,7 @@ function context(routes: Route[], o: Partial<Inputs> = {}): RunContext {
     deadline: new Deadline(60_000),
     sleep: async () => undefined,
     pollIntervalMs: 1,
+    pace: 1,
     cacheQueue: new CacheQueue()
   }
 }

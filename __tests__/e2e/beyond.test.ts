@@ -16,6 +16,8 @@ let world: World | undefined
 afterEach(stopWorlds)
 
 const APPS = ['orders-api', 'billing-api', 'search-api']
+/** The long waits' cadence (a look every 30 s, progress every 20 s) scaled to test time: 300 ms and 200 ms. */
+const FAST_WAITS = { CONNECT_REDIS_TEST_PACE: '0.01' }
 
 describe('many apps, one cache', () => {
   it('connects every app, queues the assignments, and reports a row per app with outputs keyed by app', async () => {
@@ -151,7 +153,10 @@ describe('opt-in hardening', () => {
     world = await startWorld({ latency: { cacheUpdateMs: 1500 } })
     const { sandbox } = world
     sandbox.addRedisCache(CACHE_RG, 'keys-only', { aadEnabled: false })
-    const run = await world.run({ 'redis-name': 'keys-only', 'enable-entra-auth': 'true' })
+    const run = await world.run(
+      { 'redis-name': 'keys-only', 'enable-entra-auth': 'true' },
+      { env: FAST_WAITS }
+    )
     expect(run.exitCode).toBe(0)
     const cachePatches = sandbox.requestLog.filter(e => e.operation === 'redis.update')
     expect(cachePatches).toHaveLength(1)
@@ -161,6 +166,56 @@ describe('opt-in hardening', () => {
     expect(run.summary).toContain('rebooted')
     expect(run.result.steps.find(s => s.id === 'cache')?.status).toBe('updated')
     expect(sandbox.listAssignments(CACHE_RG, 'keys-only')).toHaveLength(1)
+  })
+
+  it('enable-entra-auth waits out ConfiguringAAD after the operation reports done, logging progress, then connects and verifies', async () => {
+    world = await startWorld({ latency: { cacheUpdateMs: 300, entraConfigureMs: 4000 } })
+    const { sandbox } = world
+    sandbox.addRedisCache(CACHE_RG, 'keys-only', { aadEnabled: false })
+    const run = await world.run(
+      { 'redis-name': 'keys-only', 'enable-entra-auth': 'true' },
+      { env: FAST_WAITS }
+    )
+    expect(run.result.failure).toBeUndefined()
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs.verified).toBe('true')
+    expect(run.result.steps.find(s => s.id === 'cache')?.status).toBe('updated')
+    // The budget grew, since timeout-minutes was left empty.
+    expect(run.stdout).toMatch(/the run's deadline grows from 20 to 50 minutes/)
+    // Progress lines name the state last seen and the time so far.
+    expect(run.stdout).toMatch(
+      /Still waiting for Microsoft Entra authentication on cache keys-only .*: update operation done; cache provisioningState ConfiguringAAD \([\d.]+ s so far\)\./
+    )
+    // The connection waited for the cache: no write of it was refused as busy.
+    const arm = sandbox.requestLog.filter(e => e.service === 'arm')
+    expect(arm.filter(e => e.status === 409)).toEqual([])
+    const patch = arm.findIndex(e => e.operation === 'redis.update')
+    const assignment = arm.findIndex(e => e.operation === 'accessPolicyAssignments.createUpdate')
+    expect(patch).toBeGreaterThanOrEqual(0)
+    expect(assignment).toBeGreaterThan(patch)
+    // The wait looks at the cache gently: no more than one look per poll interval (30 s × pace 0.01).
+    const looks = arm.slice(patch + 1, assignment).filter(e => e.operation === 'redis.get')
+    expect(looks.length).toBeGreaterThan(2)
+    const span = (looks.at(-1)?.startedAt ?? 0) - arm[patch].startedAt
+    expect(looks.length).toBeLessThanOrEqual(Math.floor(span / 300) + 2)
+  })
+
+  it('an explicit timeout-minutes too short for turning Entra on fails at once, with nothing changed', async () => {
+    world = await startWorld()
+    const { sandbox } = world
+    sandbox.addRedisCache(CACHE_RG, 'keys-only', { aadEnabled: false })
+    const run = await world.run(
+      { 'redis-name': 'keys-only', 'enable-entra-auth': 'true', 'timeout-minutes': '20' },
+      { env: FAST_WAITS }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.result.steps.find(s => s.id === 'cache')?.status).toBe('failed')
+    expect(run.result.failure?.message).toMatch(
+      /^timeout-minutes is 20, and \d+ min \d+ s of it remain; turning on Microsoft Entra authentication on cache keys-only reboots its nodes and can take up to 30 minutes\. Nothing was changed\.$/
+    )
+    expect(run.result.failure?.fix).toContain('Set timeout-minutes to 50 or more, or remove it')
+    expect(armWrites(sandbox)).toEqual([])
+    expect(sandbox.getCache(CACHE_RG, 'keys-only').properties.redisConfiguration['aad-enabled']).toBe('false')
   })
 
   it('disable-access-keys runs only after every check passed', async () => {

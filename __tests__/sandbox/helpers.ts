@@ -3,6 +3,7 @@ import { request } from 'node:https'
 import { ClientAssertionCredential } from '@azure/identity'
 import type { TokenCredential } from '@azure/identity'
 import type { Sandbox } from '../../sandbox/index.ts'
+import { API_VERSIONS } from '../../src/azure/api-versions.js'
 
 export const ARM_SCOPE = 'https://management.azure.com/.default'
 
@@ -77,9 +78,11 @@ export const hlcOptions = (sandbox: Sandbox): object => ({
   ...tlsFor(sandbox)
 })
 
-/** Options for the modular client (@azure/arm-appcontainers 4). */
+/** Options for the modular client (@azure/arm-appcontainers 4), with the action's api-version: the SDK's default
+ * (2026-07-01) is one Azure does not serve. */
 export const modularOptions = (sandbox: Sandbox): object => ({
   endpoint: sandbox.armEndpoint,
+  apiVersion: API_VERSIONS.containerApps,
   credentials: { scopes: [ARM_SCOPE] },
   ...tlsFor(sandbox)
 })

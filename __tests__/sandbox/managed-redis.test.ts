@@ -105,10 +105,13 @@ describe('sandbox Microsoft.Cache/redisEnterprise (Azure Managed Redis)', () => 
     expect(inspected.databases.map((d: { name: string }) => d.name)).toEqual(['default'])
   })
 
-  it('api-version: any yyyy-MM-dd[-preview] is accepted, a missing one is 400 MissingApiVersionParameter', async () => {
-    for (const v of ['2024-09-01-preview', '2025-07-01', '2026-08-01']) {
+  it('api-version: a served one is accepted, an unserved one is 400 NoRegisteredProviderFound, a missing one 400 MissingApiVersionParameter', async () => {
+    for (const v of ['2024-09-01-preview', '2025-07-01']) {
       expect((await armRequest(sandbox, credential, 'GET', clusterId, undefined, v)).status).toBe(200)
     }
+    const unserved = await armRequest(sandbox, credential, 'GET', clusterId, undefined, '2026-08-01')
+    expect(unserved.status).toBe(400)
+    expect(unserved.json.error.code).toBe('NoRegisteredProviderFound')
     const missing = await armRequest(sandbox, credential, 'GET', clusterId, undefined, '')
     expect(missing.status).toBe(400)
     expect(missing.json.error.code).toBe('MissingApiVersionParameter')

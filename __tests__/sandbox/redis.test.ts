@@ -74,6 +74,45 @@ describe('sandbox Microsoft.Cache/redis, access policies and assignments', () =>
     expect(update?.status).toBe(202)
   })
 
+  it('the Entra toggle can report done while the cache is still ConfiguringAAD (entraConfigureMs): busy until it ends', async () => {
+    const name = `${cache}-slow`
+    sandbox.addRedisCache(rg, name, { aadEnabled: false })
+    sandbox.setLatency({ cacheUpdateMs: 50, entraConfigureMs: 3000 })
+    const done = await client.redis.beginUpdateAndWait(
+      rg,
+      name,
+      { redisConfiguration: { aadEnabled: 'true' } },
+      fast
+    )
+    expect(done.redisConfiguration?.aadEnabled).toBe('true')
+    expect(done.provisioningState).toBe('ConfiguringAAD')
+    expect((await client.redis.get(rg, name)).provisioningState).toBe('ConfiguringAAD')
+    await expect(
+      client.accessPolicyAssignment.beginCreateUpdateAndWait(
+        rg,
+        name,
+        'early',
+        { accessPolicyName: 'Data Owner', objectId: principal(), objectIdAlias: 'a' },
+        fast
+      )
+    ).rejects.toMatchObject({ statusCode: 409, code: 'Conflict' })
+    const states: string[] = []
+    for (let i = 0; i < 200 && states.at(-1) !== 'Succeeded'; i++) {
+      states.push((await client.redis.get(rg, name)).provisioningState ?? '')
+      await sleep(50)
+    }
+    expect(states.at(-1)).toBe('Succeeded')
+    expect(new Set(states)).toEqual(new Set(['ConfiguringAAD', 'Succeeded']))
+    sandbox.setLatency({ entraConfigureMs: 0 })
+    await client.accessPolicyAssignment.beginCreateUpdateAndWait(
+      rg,
+      name,
+      'later',
+      { accessPolicyName: 'Data Owner', objectId: principal(), objectIdAlias: 'a' },
+      fast
+    )
+  })
+
   it("PATCH combining the Entra toggle with another change is refused (can't be processed in one single request)", async () => {
     sandbox.addRedisCache(rg, `${cache}-off`, { aadEnabled: false })
     await expect(

@@ -54,6 +54,12 @@ describe('readInputs', () => {
     })
   })
 
+  it('an empty timeout-minutes is the default budget (which may grow); a set one is kept as explicit', () => {
+    expect(read({ 'timeout-minutes': '' })).toMatchObject({ timeoutMinutes: 20, timeoutExplicit: false })
+    expect(read({ 'timeout-minutes': '20' })).toMatchObject({ timeoutMinutes: 20, timeoutExplicit: true })
+    expect(read({ 'timeout-minutes': '45.5' })).toMatchObject({ timeoutMinutes: 45.5, timeoutExplicit: true })
+  })
+
   it('uses the Azure CLI session when no client id is given', () => {
     expect(read({ 'client-id': '', 'tenant-id': '' }).auth).toBe('azure-cli')
   })

@@ -7,12 +7,10 @@ import { otherAssignmentFor, requireReplicatedPrincipal } from './assignment-che
 import { deleteAssignment, startAssignmentWrite } from './assignment-lro.ts'
 import { armError, resourceNotFound } from './errors.ts'
 import { pagedList } from './paging.ts'
-import { CACHE, getCache, isAadEnabled, REDIS_API_VERSIONS, rejectIfCacheBusy } from './redis.ts'
+import { CACHE, getCache, isAadEnabled, rejectIfCacheBusy } from './redis.ts'
 import type { RedisContext } from './redis.ts'
 import type { ArmRouteSpec } from './router.ts'
 
-/** the Redis RP's api-versions since access policies came (2023-05-01-preview) */
-const API_VERSIONS = REDIS_API_VERSIONS.filter(v => v >= '2023-05-01-preview')
 const CACHE_TYPE = 'Microsoft.Cache/Redis'
 const NAME = /^([a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]|[a-zA-Z0-9])$/
 
@@ -87,7 +85,6 @@ export interface AccessPolicyContext extends RedisContext {
 
 export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
   const { state: s, ops } = ctx
-  const common = { apiVersions: API_VERSIONS, resourceType: 'Redis/accessPolicyAssignments' }
 
   const policyView = (cache: CacheState, p: ReturnType<typeof policiesOf>[number]): Json => ({
     id: `${cache.id}/accessPolicies/${p.name}`,
@@ -199,7 +196,6 @@ export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
       pattern: new RegExp(`${policies}$`, 'i'),
       operation: 'accessPolicies.list',
       action: 'Microsoft.Cache/redis/accessPolicies/read',
-      ...common,
       handle: req => {
         const cache = getCache(s, req)
         return { status: 200, body: { value: policiesOf(cache).map(p => policyView(cache, p)) } }
@@ -210,7 +206,6 @@ export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
       pattern: new RegExp(`${policies}\\/([^/]+)$`, 'i'),
       operation: 'accessPolicies.get',
       action: 'Microsoft.Cache/redis/accessPolicies/read',
-      ...common,
       handle: req => {
         const cache = getCache(s, req)
         const policy = findPolicy(cache, req.params[3])
@@ -224,7 +219,6 @@ export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
       pattern: new RegExp(`${assignments}$`, 'i'),
       operation: 'accessPolicyAssignments.list',
       action: 'Microsoft.Cache/redis/accessPolicyAssignments/read',
-      ...common,
       handle: list
     },
     {
@@ -232,7 +226,6 @@ export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
       pattern: new RegExp(`${assignments}\\/([^/]+)$`, 'i'),
       operation: 'accessPolicyAssignments.get',
       action: 'Microsoft.Cache/redis/accessPolicyAssignments/read',
-      ...common,
       handle: req => {
         const cache = getCache(s, req)
         const a = cache.assignments.get(req.params[3].toLowerCase())
@@ -250,7 +243,6 @@ export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
       pattern: new RegExp(`${assignments}\\/([^/]+)$`, 'i'),
       operation: 'accessPolicyAssignments.createUpdate',
       action: 'Microsoft.Cache/redis/accessPolicyAssignments/write',
-      ...common,
       handle: put
     },
     {
@@ -258,7 +250,6 @@ export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
       pattern: new RegExp(`${assignments}\\/([^/]+)$`, 'i'),
       operation: 'accessPolicyAssignments.delete',
       action: 'Microsoft.Cache/redis/accessPolicyAssignments/delete',
-      ...common,
       handle: remove
     }
   ]

@@ -298,7 +298,6 @@ export function managedRedisRoutes(ctx: ManagedRedisContext): ArmRouteSpec[] {
   }
 
   const assignment = new RegExp(`${ASSIGNMENTS}\\/([^/]+)$`, 'i')
-  const common = { resourceType: 'redisEnterprise/databases/accessPolicyAssignments' }
   return [
     {
       method: 'GET',
@@ -323,7 +322,6 @@ export function managedRedisRoutes(ctx: ManagedRedisContext): ArmRouteSpec[] {
       pattern: new RegExp(`${ASSIGNMENTS}$`, 'i'),
       operation: 'redisEnterprise.accessPolicyAssignments.list',
       action: 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments/read',
-      ...common,
       handle: list
     },
     {
@@ -331,7 +329,6 @@ export function managedRedisRoutes(ctx: ManagedRedisContext): ArmRouteSpec[] {
       pattern: assignment,
       operation: 'redisEnterprise.accessPolicyAssignments.get',
       action: 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments/read',
-      ...common,
       handle: req => {
         const { cluster, db } = getDatabase(req)
         const a = db.assignments.get(req.params[4].toLowerCase())
@@ -350,7 +347,6 @@ export function managedRedisRoutes(ctx: ManagedRedisContext): ArmRouteSpec[] {
       pattern: assignment,
       operation: 'redisEnterprise.accessPolicyAssignments.createUpdate',
       action: 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments/write',
-      ...common,
       handle: put
     },
     {
@@ -358,7 +354,6 @@ export function managedRedisRoutes(ctx: ManagedRedisContext): ArmRouteSpec[] {
       pattern: assignment,
       operation: 'redisEnterprise.accessPolicyAssignments.delete',
       action: 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments/delete',
-      ...common,
       handle: remove
     }
   ]

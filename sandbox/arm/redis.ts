@@ -1,5 +1,5 @@
-// Microsoft.Cache/redis: seeding, GET, PATCH (Entra toggle → ConfiguringAAD) and the cache-wide 409 while any
-// update of the cache or its children is being applied.
+// Microsoft.Cache/redis: seeding, GET, PATCH (Entra toggle → ConfiguringAAD, which may outlast the operation) and
+// the cache-wide 409 while any update of the cache or its children is being applied.
 import type { SandboxRequest } from '../http.ts'
 import { REGION_DISPLAY, resourceKey, rgId } from '../state.ts'
 import type { CacheState, Json, SandboxState } from '../state.ts'
@@ -10,28 +10,6 @@ import { pollingHeaders } from './operations.ts'
 import type { Operations } from './operations.ts'
 import { requestedResource } from './requested-resource.ts'
 import type { ArmRouteSpec } from './router.ts'
-
-/** api-versions of the Redis RP, oldest first */
-export const REDIS_API_VERSIONS = [
-  '2015-08-01',
-  '2016-04-01',
-  '2017-02-01',
-  '2017-10-01',
-  '2018-03-01',
-  '2019-07-01',
-  '2020-06-01',
-  '2020-12-01',
-  '2021-06-01',
-  '2022-05-01',
-  '2022-06-01',
-  '2023-04-01',
-  '2023-05-01-preview',
-  '2023-08-01',
-  '2024-03-01',
-  '2024-04-01-preview',
-  '2024-11-01',
-  '2025-08-01-preview'
-]
 
 export const CACHE = String.raw`^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Cache\/redis\/([^/]+)`
 
@@ -165,8 +143,6 @@ export function redisRoutes(ctx: RedisContext): ArmRouteSpec[] {
       pattern: new RegExp(`${CACHE}$`, 'i'),
       operation: 'redis.get',
       action: 'Microsoft.Cache/redis/read',
-      apiVersions: REDIS_API_VERSIONS,
-      resourceType: 'Redis',
       handle: req => ({ status: 200, body: cacheView(ctx, getCache(s, req)) })
     },
     {
@@ -174,8 +150,6 @@ export function redisRoutes(ctx: RedisContext): ArmRouteSpec[] {
       pattern: new RegExp(`${CACHE}$`, 'i'),
       operation: 'redis.update',
       action: 'Microsoft.Cache/redis/write',
-      apiVersions: REDIS_API_VERSIONS,
-      resourceType: 'Redis',
       handle: req => {
         const cache = getCache(s, req)
         rejectIfCacheBusy(ops, cache)
@@ -199,13 +173,24 @@ export function redisRoutes(ctx: RedisContext): ArmRouteSpec[] {
           cache.properties.redisConfiguration['aad-enabled'] = String(aadRequested).toLowerCase()
         }
         cache.provisioningState = aadToggle ? 'ConfiguringAAD' : 'Updating'
+        const finalReply = () => ({ status: 200, body: cacheView(ctx, cache) })
+        const finish = async () => {
+          cache.provisioningState = 'Succeeded'
+          if (aadToggle) await ctx.syncDataPlane(cache)
+        }
         const started = startCacheOperation(ops, cache, req, {
           durationMs: s.latency.cacheUpdateMs,
           complete: async () => {
-            cache.provisioningState = 'Succeeded'
-            if (aadToggle) await ctx.syncDataPlane(cache)
+            if (!aadToggle || s.latency.entraConfigureMs <= 0) return finish()
+            // The operation reports done while the nodes still reboot: the cache stays ConfiguringAAD, busy, and
+            // without the new Entra setting on its data plane for entraConfigureMs more.
+            startCacheOperation(ops, cache, req, {
+              durationMs: s.latency.entraConfigureMs,
+              complete: finish,
+              finalReply
+            })
           },
-          finalReply: () => ({ status: 200, body: cacheView(ctx, cache) })
+          finalReply
         })
         return {
           status: 202,

@@ -3,6 +3,7 @@
 import type { Entra } from '../entra.ts'
 import type { Reply, Route, SandboxRequest } from '../http.ts'
 import type { SandboxState } from '../state.ts'
+import { checkApiVersion, servedType } from './api-versions.ts'
 import { authenticate, authorize } from './auth.ts'
 import { armError, invalidRequestContent, resourceGroupNotFound } from './errors.ts'
 import { rejectIfLocked } from './locks.ts'
@@ -15,9 +16,6 @@ export interface ArmRouteSpec {
   /** RBAC action checked on `scope(req)` (default: the request path); absent: authentication only */
   action?: string
   scope?(req: SandboxRequest): string
-  /** supported api-versions; absent: any well-formed version */
-  apiVersions?: string[]
-  resourceType?: string
   /** the route is not inside a resource group (its second group is something else) */
   subscriptionLevel?: boolean
   handle(req: SandboxRequest, callerObjectId: string): Reply | Promise<Reply>
@@ -47,13 +45,9 @@ export function armRoutes(state: SandboxState, entra: Entra, specs: ArmRouteSpec
           `The api-version '${apiVersion}' is invalid. An api-version has the form 'yyyy-MM-dd' or 'yyyy-MM-dd-preview'.`
         )
       }
-      if (spec.apiVersions && !spec.apiVersions.includes(apiVersion)) {
-        throw armError(
-          400,
-          'NoRegisteredProviderFound',
-          `No registered resource provider found for location 'eastus' and API version '${apiVersion}' for type '${spec.resourceType ?? ''}'. The supported api-versions are '${spec.apiVersions.join(', ')}'. The supported locations are 'eastus, westeurope'.`
-        )
-      }
+      const served = servedType(spec.operation)
+      const unserved = served && checkApiVersion(served, state.cloud, apiVersion)
+      if (unserved) throw unserved
       if (req.params[0].toLowerCase() !== state.subscriptionId.toLowerCase()) {
         throw armError(404, 'SubscriptionNotFound', `The subscription '${req.params[0]}' could not be found.`)
       }

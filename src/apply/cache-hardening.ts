@@ -1,6 +1,16 @@
+import * as core from '@actions/core'
 import type { RedisResource, RedisUpdateParameters } from '@azure/arm-rediscache'
 import { withRetry } from '../azure/retry.js'
 import type { RunContext } from '../run-context.js'
+import { aadEnabled } from '../verify/control-plane.js'
+import { minutesAndSeconds, waitLong } from './long-wait.js'
+
+/** Learn (Azure Cache for Redis, Microsoft Entra authentication): enabling it reboots the nodes, which "can take up
+ * to 30 minutes". */
+export const ENTRA_ENABLE_MS = 30 * 60_000
+/** The Entra wait is long: one look at the cache every 30 s and a progress line every 20 s are plenty. */
+const ENTRA_POLL_MS = 30_000
+const ENTRA_PROGRESS_MS = 20_000
 
 /** One PATCH of the cache, waited for by the SDK poller, with a busy cache waited out. */
 function updateCache(
@@ -20,18 +30,69 @@ function updateCache(
   )
 }
 
+/** The cache reboots its nodes while `ConfiguringAAD`; done once it is back to Succeeded. */
+export const isConfiguringEntra = (cache: RedisResource): boolean =>
+  /^ConfiguringAAD$/i.test(cache.provisioningState ?? '')
+
 /**
- * Turns Microsoft Entra authentication on with a request of its own: Azure refuses to combine the toggle with
- * any other change, and the cache reboots its nodes while `ConfiguringAAD` (up to 30 minutes), which the
- * SDK poller waits out (polling less often: it is a long wait).
+ * Turns Microsoft Entra authentication on with a request of its own (Azure refuses to combine the toggle with any
+ * other change), then waits until the cache has finished: the update operation may report done while the cache
+ * is still `ConfiguringAAD` (azure-cli's test_redis_cache_authentication polls the state after the operation), and
+ * until then the cache refuses other writes and its nodes do not yet take Entra tokens. `alreadySent` resumes a
+ * run that stopped while the cache was configuring: only the wait is left.
  */
-export function enableEntraAuth(ctx: RunContext): Promise<RedisResource> {
-  return updateCache(
-    ctx,
-    { redisConfiguration: { aadEnabled: 'true' } },
-    'turn on Microsoft Entra authentication on the cache',
-    ctx.pollIntervalMs * 5
+export async function enableEntraAuth(ctx: RunContext, o: { alreadySent: boolean }): Promise<RedisResource> {
+  const { inputs, clients, deadline } = ctx
+  const pollMs = ENTRA_POLL_MS * ctx.pace
+  const waitingFor = `Microsoft Entra authentication on cache ${inputs.redisName} (its nodes reboot; up to 30 minutes)`
+  core.info(
+    `${o.alreadySent ? 'Waiting for' : 'Turning on'} ${waitingFor}; looking every ${minutesAndSeconds(pollMs)}.`
   )
+  const started = Date.now()
+  const options = { abortSignal: deadline.signal }
+  // The update's own operation is stepped here rather than by pollUntilDone, which would follow Retry-After.
+  const poller = o.alreadySent
+    ? undefined
+    : await withRetry(
+        () =>
+          clients.redis.redis.beginUpdate(
+            inputs.redisResourceGroup,
+            inputs.redisName,
+            { redisConfiguration: { aadEnabled: 'true' } },
+            options
+          ),
+        { deadline, sleep: ctx.sleep, what: 'turn on Microsoft Entra authentication on the cache' }
+      )
+  const cache = await waitLong<RedisResource>({
+    waitingFor,
+    pollMs,
+    progressMs: ENTRA_PROGRESS_MS * ctx.pace,
+    deadline,
+    sleep: ctx.sleep,
+    look: async () => {
+      if (poller && !poller.isDone()) {
+        await poller.poll(options)
+        if (!poller.isDone())
+          return { done: false, seen: `update operation ${poller.getOperationState().status}` }
+      }
+      const current = await clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, options)
+      if (isConfiguringEntra(current) || /Updating/i.test(current.provisioningState ?? ''))
+        return {
+          done: false,
+          seen: `${poller ? 'update operation done; ' : ''}cache provisioningState ${current.provisioningState}`
+        }
+      return { done: true, value: current }
+    }
+  })
+  if (!/^Succeeded$/i.test(cache.provisioningState ?? '') || !aadEnabled(cache)) {
+    throw new Error(
+      `The cache finished configuring with provisioningState ${cache.provisioningState ?? 'unknown'} and Microsoft Entra authentication ${aadEnabled(cache) ? 'on' : 'off'}.`
+    )
+  }
+  core.info(
+    `Microsoft Entra authentication is on for cache ${inputs.redisName} (${minutesAndSeconds(Date.now() - started)}).`
+  )
+  return cache
 }
 
 /** Turns access keys off; only ever called after every check passed, so Entra is proven to work first. */

@@ -1,11 +1,14 @@
+import * as core from '@actions/core'
 import type { RedisResource } from '@azure/arm-rediscache'
 import { readAzureError } from '../azure/azure-error.js'
+import { TimeoutTooShortError } from '../deadline.js'
 import { explainFailure } from '../explain-failure.js'
 import { recordStep } from '../report/record-step.js'
 import type { RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
-import { aadEnabled } from '../verify/control-plane.js'
-import { disableAccessKeys, enableEntraAuth } from './cache-hardening.js'
+import { aadEnabled, entraFix } from '../verify/control-plane.js'
+import { disableAccessKeys, ENTRA_ENABLE_MS, enableEntraAuth, isConfiguringEntra } from './cache-hardening.js'
+import { minutesAndSeconds } from './long-wait.js'
 
 /** The classic cache, or undefined for Azure Managed Redis (which always uses Entra ID and has no such toggle). */
 async function classicCache(ctx: RunContext): Promise<RedisResource | undefined> {
@@ -23,6 +26,27 @@ async function classicCache(ctx: RunContext): Promise<RedisResource | undefined>
 
 const MANAGED = 'Azure Managed Redis'
 
+/**
+ * Turning Entra on takes up to 30 minutes. Without timeout-minutes the run's budget grows by that much; an explicit
+ * timeout-minutes that leaves less fails now, before anything is changed, rather than at its deadline.
+ */
+function makeRoomForEntra(ctx: RunContext): void {
+  const { inputs, deadline } = ctx
+  const minutes = ENTRA_ENABLE_MS / 60_000
+  if (!inputs.timeoutExplicit) {
+    deadline.extend(ENTRA_ENABLE_MS)
+    core.info(
+      `timeout-minutes is not set: the run's deadline grows from ${inputs.timeoutMinutes} to ${inputs.timeoutMinutes + minutes} minutes, as turning on Microsoft Entra authentication can take up to ${minutes} minutes.`
+    )
+    return
+  }
+  if (deadline.remainingMs() >= ENTRA_ENABLE_MS) return
+  throw new TimeoutTooShortError(
+    `timeout-minutes is ${inputs.timeoutMinutes}, and ${minutesAndSeconds(deadline.remainingMs())} of it remain; turning on Microsoft Entra authentication on cache ${inputs.redisName} reboots its nodes and can take up to ${minutes} minutes. Nothing was changed.`,
+    `Set timeout-minutes to ${inputs.timeoutMinutes + minutes} or more, or remove it (without it the budget grows by ${minutes} minutes when Entra has to be turned on). Or: ${entraFix(inputs.redisName, inputs.redisResourceGroup)}`
+  )
+}
+
 /** enable-entra-auth: true — before any app is connected, since assignments need Entra on the cache. */
 export async function ensureEntraAuth(ctx: RunContext, report: RunReport): Promise<void> {
   const { inputs } = ctx
@@ -36,6 +60,8 @@ export async function ensureEntraAuth(ctx: RunContext, report: RunReport): Promi
     })
     return
   }
+  // On, but still rebooting into it: an earlier run (or someone else) turned it on; only the wait is left.
+  const configuring = aadEnabled(cache) && isConfiguringEntra(cache)
   await recordStep(
     report,
     {
@@ -45,11 +71,20 @@ export async function ensureEntraAuth(ctx: RunContext, report: RunReport): Promi
       after: 'on'
     },
     async () => {
-      if (aadEnabled(cache)) return { status: 'unchanged', value: undefined }
+      if (aadEnabled(cache) && !configuring) return { status: 'unchanged', value: undefined }
+      makeRoomForEntra(ctx)
+      if (configuring) {
+        await ctx.cacheQueue.run(() => enableEntraAuth(ctx, { alreadySent: true }))
+        return {
+          status: 'unchanged',
+          detail: 'waited for the cache to finish turning it on (ConfiguringAAD)',
+          value: undefined
+        }
+      }
       report.warnings.push(
         `Microsoft Entra authentication was turned on for cache ${inputs.redisName}: its nodes rebooted (this can take up to 30 minutes and drops open connections).`
       )
-      await ctx.cacheQueue.run(() => enableEntraAuth(ctx))
+      await ctx.cacheQueue.run(() => enableEntraAuth(ctx, { alreadySent: false }))
       return { status: 'updated', detail: 'the cache rebooted its nodes (ConfiguringAAD)', value: undefined }
     },
     error =>

@@ -3,6 +3,7 @@ import { RedisManagementClient } from '@azure/arm-rediscache'
 import { createResourceManagement, type ResourceManagementContext } from '@azure/arm-resources/api'
 import type { TokenCredential } from '@azure/identity'
 import type { Cloud } from '../credential/clouds.js'
+import { API_VERSIONS } from './api-versions.js'
 import { createContainerAppsClient, type ContainerAppsClient } from './container-apps-client.js'
 import { requestLoggingPolicy } from './debug-policy.js'
 
@@ -17,7 +18,10 @@ export interface AzureClients {
 
 const USER_AGENT = 'gh-connect-container-app-redis/1'
 
-/** SDK clients with an explicit endpoint and scope, so sovereign clouds and emulators work alike. */
+/**
+ * SDK clients with an explicit endpoint, scope and api-version, so sovereign clouds and emulators work alike. The
+ * generic client sends no version of its own: every Managed Redis call passes API_VERSIONS.managedRedis.
+ */
 export function createClients(
   credential: TokenCredential,
   subscriptionId: string,
@@ -34,11 +38,13 @@ export function createClients(
     // The modular Container Apps client takes its scope as credentials.scopes, not credentialScopes.
     apps: createContainerAppsClient(credential, subscriptionId, {
       ...shared,
+      apiVersion: API_VERSIONS.containerApps,
       credentials: { scopes: [cloud.resourceManagerScope] },
       additionalPolicies: [logging]
     }),
     redis: new RedisManagementClient(credential, subscriptionId, {
       ...shared,
+      apiVersion: API_VERSIONS.redis,
       additionalPolicies: [logging]
     }),
     resources: createResourceManagement(credential, subscriptionId, {
@@ -49,6 +55,7 @@ export function createClients(
     identitiesIn: (identitySubscriptionId: string) =>
       new ManagedServiceIdentityClient(credential, identitySubscriptionId, {
         ...shared,
+        apiVersion: API_VERSIONS.managedIdentity,
         additionalPolicies: [logging]
       })
   }

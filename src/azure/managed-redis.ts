@@ -5,13 +5,14 @@ import type {
   RedisCacheAccessPolicyAssignment,
   RedisResource
 } from '@azure/arm-rediscache'
+import { API_VERSIONS } from './api-versions.js'
 
 /**
  * Azure Managed Redis (Microsoft.Cache/redisEnterprise) through the generic resource client: no released
  * @azure/arm-redisenterprisecache has the access policy assignment operations. Its resources are mapped onto
  * the shapes the classic cache uses, so planning and checks serve both.
  */
-export const MANAGED_REDIS_API_VERSION = '2025-07-01'
+export const MANAGED_REDIS_API_VERSION = API_VERSIONS.managedRedis
 export const MANAGED_REDIS_POLICY = 'default'
 /** Managed Redis assignment names allow letters and digits only (no hyphens), up to 60. */
 export const MANAGED_REDIS_ASSIGNMENT_NAME = /^[A-Za-z0-9]{1,60}$/

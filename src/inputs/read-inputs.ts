@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { DEFAULT_TIMEOUT_MINUTES } from '../deadline.js'
 import { InputError } from './input-error.js'
 import { InputReader, quote, type Getter } from './input-reader.js'
 import { readIdentity } from './read-identity.js'
@@ -180,9 +181,13 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
 
   const mode = oneOf<Mode>('mode', ['apply', 'plan', 'verify', 'disconnect'])
   const wait = boolean('wait')
-  const timeoutText = text('timeout-minutes') || '20'
-  const timeoutMinutes = Number(timeoutText)
-  if (!/^\d+(\.\d+)?$/.test(timeoutText) || !(timeoutMinutes >= 0.1 && timeoutMinutes <= 360)) {
+  const timeoutText = text('timeout-minutes')
+  const timeoutExplicit = timeoutText !== ''
+  const timeoutMinutes = timeoutExplicit ? Number(timeoutText) : DEFAULT_TIMEOUT_MINUTES
+  if (
+    timeoutExplicit &&
+    (!/^\d+(\.\d+)?$/.test(timeoutText) || !(timeoutMinutes >= 0.1 && timeoutMinutes <= 360))
+  ) {
     problems.push(
       `Input "timeout-minutes" is ${quote(timeoutText)}; use a number of minutes from 0.1 to 360.`
     )
@@ -233,6 +238,7 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
     mode,
     wait,
     timeoutMinutes,
+    timeoutExplicit,
     probeRedis,
     removeIdentity,
     enableEntraAuth,

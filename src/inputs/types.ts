@@ -48,6 +48,9 @@ export interface Inputs {
   mode: Mode
   wait: boolean
   timeoutMinutes: number
+  /** timeout-minutes was set: the run keeps to it, and a step that needs more fails at once. When it is empty the
+   * budget is DEFAULT_TIMEOUT_MINUTES (deadline.ts), grown by the time a long step (turning Entra on) needs. */
+  timeoutExplicit: boolean
   probeRedis: boolean
   removeIdentity: boolean
   enableEntraAuth: boolean
