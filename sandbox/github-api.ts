@@ -1,5 +1,6 @@
-// A local stand-in for the part of the GitHub REST API that plan comments use: list (paged), create and update
-// the comments of an issue or pull request. It checks the token and the token's permission as GitHub does.
+// A local stand-in for the part of the GitHub API that plan comments use: list (paged), create and update the
+// comments of an issue or pull request, and GraphQL's `viewer { login }` (who the token is). It checks the token
+// and the token's permission as GitHub does.
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -31,6 +32,8 @@ export interface GitHubApi {
   token: string
   /** `read` is a token without `pull-requests: write`, as GitHub gives to pull requests from forks */
   setPermission(permission: 'write' | 'read'): void
+  /** whom the token acts as (default github-actions[bot], as GITHUB_TOKEN); a personal token acts as a user */
+  actAs(user: { login: string; type: 'Bot' | 'User' }): void
   /** the comments of an issue or pull request, oldest first (`repo` is owner/name) */
   comments(repo: string, issue: number): IssueComment[]
   /** a comment by someone else, e.g. a reviewer */
@@ -56,6 +59,7 @@ export async function startGitHubApi(o: { pki?: TestPki } = {}): Promise<GitHubA
   const faults = createFaults()
   let seq = 0
   let permission: 'write' | 'read' = 'write'
+  let actor: IssueComment['user'] = BOT
   let nextId = 1_000_000
   const byIssue = new Map<string, IssueComment[]>()
   const list = (repo: string, issue: number): IssueComment[] => {
@@ -147,7 +151,7 @@ export async function startGitHubApi(o: { pki?: TestPki } = {}): Promise<GitHubA
       handle: req => {
         authorize(req, true)
         const [owner, name, issue] = req.params
-        return { status: 201, body: add(`${owner}/${name}`, Number(issue), bodyOf(req), BOT) }
+        return { status: 201, body: add(`${owner}/${name}`, Number(issue), bodyOf(req), actor) }
       }
     },
     {
@@ -163,12 +167,31 @@ export async function startGitHubApi(o: { pki?: TestPki } = {}): Promise<GitHubA
           .flatMap(([, comments]) => comments)
           .find(c => c.id === Number(id))
         if (!comment) throw error(404, 'Not Found', `${DOCS}#update-an-issue-comment`)
+        // A token with write access may edit others' comments: GitHub does not stop a takeover, the caller must.
+
         comment.body = bodyOf(req)
         comment.updated_at = new Date().toISOString()
         return { status: 200, body: comment }
       }
     }
   )
+
+  // GraphQL (POST /graphql): only `viewer { login }`. GitHub answers 200 with `errors` for what it cannot serve.
+  service.routes.push({
+    method: 'POST',
+    pattern: /^\/graphql$/,
+    operation: 'graphql',
+    handle: req => {
+      authorize(req, false)
+      const query = (req.body as { query?: unknown } | undefined)?.query
+      if (typeof query !== 'string' || !/^\s*(query\s*)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(query))
+        return {
+          status: 200,
+          body: { errors: [{ message: 'the sandbox serves only { viewer { login } }' }] }
+        }
+      return { status: 200, body: { data: { viewer: { login: actor.login } } } }
+    }
+  })
 
   return {
     apiUrl: service.origin,
@@ -178,14 +201,22 @@ export async function startGitHubApi(o: { pki?: TestPki } = {}): Promise<GitHubA
     setPermission: p => {
       permission = p
     },
+    actAs: user => {
+      actor = {
+        login: user.login,
+        id: user.type === 'Bot' ? BOT.id + 1 : 2000 + user.login.length,
+        type: user.type
+      }
+    },
     comments: (repo, issue) => list(repo, issue).map(c => ({ ...c })),
     addComment: (repo, issue, body, login = 'reviewer') =>
-      add(repo, issue, body, { login, id: 1000 + login.length, type: 'User' }),
+      add(repo, issue, body, login === BOT.login ? BOT : { login, id: 1000 + login.length, type: 'User' }),
     clear: () => {
       byIssue.clear()
       requestLog.length = 0
       faults.clear()
       permission = 'write'
+      actor = BOT
     },
     requestLog,
     faults,

@@ -20,6 +20,7 @@ export interface RequestLogEntry {
   status: number
   operation?: string
   clientRequestId?: string
+  /** the x-ms-correlation-request-id answered: the client's, or one the service made */
   correlationId?: string
   body?: unknown
   fault?: string
@@ -182,7 +183,7 @@ export async function startHttpsService(o: ServiceOptions): Promise<HttpsService
       status: 0,
       clientRequestId:
         header(req.headers, 'x-ms-client-request-id') ?? header(req.headers, 'client-request-id'),
-      correlationId: clientCorrelation,
+      correlationId,
       authorization: authorizationScheme(header(req.headers, 'authorization')),
       clientPort: req.socket.remotePort
     }
