@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { Deadline } from '../deadline.js'
+import { seenInCurrentWait } from '../progress.js'
 import { readAzureError } from './azure-error.js'
 import { classifyFailure, type FailureClass } from './classify.js'
 
@@ -62,6 +63,7 @@ export async function withRetry<T>(
       core.info(
         `Could not ${options.what} (attempt ${attempt}): ${why}: ${info.message} Retrying in ${seconds(delay)}.`
       )
+      seenInCurrentWait(`${reason(kind)}; retrying (attempt ${attempt + 1})`)
       await sleep(delay)
     }
   }

@@ -1,3 +1,4 @@
+import { withProgress } from '../progress.js'
 import type { RunReport, StepRecord } from './run-report.js'
 
 /** A failure already recorded on a step of the report. */
@@ -10,7 +11,10 @@ export type StepWork<T> = () => Promise<{
   value: T
 }>
 
-/** Runs a step, timing it and recording its outcome; a failure is explained, recorded and rethrown as StepFailed. */
+/**
+ * Runs a step, timing it and recording its outcome; a failure is explained, recorded and rethrown as StepFailed.
+ * A step that takes long says so in the log (a wait inside it, with its own state, speaks for it meanwhile).
+ */
 export async function recordStep<T>(
   report: RunReport,
   base: Omit<StepRecord, 'status'>,
@@ -20,7 +24,10 @@ export async function recordStep<T>(
 ): Promise<T> {
   const started = Date.now()
   try {
-    const { status, after, detail, value } = await work()
+    const who = report.target ? `${report.target.app}: ` : ''
+    const { status, after, detail, value } = await withProgress(`${who}${base.title.toLowerCase()}`, () =>
+      work()
+    )
     report.step({
       ...base,
       status,

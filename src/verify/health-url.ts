@@ -1,3 +1,4 @@
+import { withProgress, type Progress } from '../progress.js'
 import type { CheckRecord } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
 
@@ -6,10 +7,19 @@ const TITLE = 'Health URL answers 2xx'
 const BODY_CHARS = 300
 
 /** GETs the URL until it answers 2xx or the deadline passes, backing off from 1 s to 10 s. */
-export async function checkHealthUrl(
+export function checkHealthUrl(
   ctx: RunContext,
   url: string,
   fetchImpl: typeof fetch = fetch
+): Promise<CheckRecord> {
+  return withProgress(`${url} to answer 2xx`, progress => poll(ctx, url, fetchImpl, progress))
+}
+
+async function poll(
+  ctx: RunContext,
+  url: string,
+  fetchImpl: typeof fetch,
+  progress: Progress
 ): Promise<CheckRecord> {
   const started = Date.now()
   const seen: string[] = []
@@ -37,6 +47,7 @@ export async function checkHealthUrl(
       const e = error as { cause?: { code?: string }; name?: string }
       seen.push(e.cause?.code ?? e.name ?? 'error')
     }
+    progress.seen(`statuses seen: ${compact(seen)}`)
     if (ctx.deadline.remainingMs() <= delay) {
       return {
         id: 'health-url',
