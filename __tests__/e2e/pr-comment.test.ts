@@ -79,6 +79,7 @@ describe('plan comments on pull requests', () => {
     expect(posted.body).toContain(`/${DEFAULT_REPOSITORY}/actions/runs/`)
     expect(first.stdout).toContain(`Posted the plan on pull request #${PR}`)
     expect(apiCalls()).toEqual([
+      'POST /graphql 200',
       `GET /repos/${DEFAULT_REPOSITORY}/issues/${PR}/comments 200`,
       `GET /repos/${DEFAULT_REPOSITORY}/issues/${PR}/comments 200`,
       `POST /repos/${DEFAULT_REPOSITORY}/issues/${PR}/comments 201`
@@ -104,10 +105,49 @@ describe('plan comments on pull requests', () => {
     expect(apiCalls().slice(-1)).toEqual([
       `PATCH /repos/${DEFAULT_REPOSITORY}/issues/comments/${posted.id} 200`
     ])
-    expect(apiCalls().filter(c => c.startsWith('POST'))).toEqual([])
+    expect(apiCalls().filter(c => c.startsWith('POST /repos'))).toEqual([])
     expect(second.stdout).toContain(`Updated the plan comment on pull request #${PR}`)
     for (const r of [first, applied, second])
       expect(`${r.stdout}${r.stderr}${r.summary}`).not.toContain(github.token)
+  })
+
+  it("never takes over someone else's comment that starts with the marker, and finds its own by the token's login", async () => {
+    // A reviewer's comment that starts with the marker, as a pasted copy of the plan would.
+    const foreign = github.addComment(DEFAULT_REPOSITORY, PR, `${MARKER}\nplease look at this`, 'reviewer')
+    const first = await run({ mode: 'plan' })
+    expect(first.exitCode).toBe(0)
+    expect(github.comments(DEFAULT_REPOSITORY, PR).find(c => c.id === foreign.id)?.body).toBe(foreign.body)
+    const [ours] = botComments()
+    expect(ours.body.startsWith(`${MARKER}\n`)).toBe(true)
+    expect(apiCalls().filter(c => c.startsWith('PATCH'))).toEqual([])
+
+    // The next push updates ours, not the reviewer's, though the reviewer's comes first.
+    const second = await run({ mode: 'plan' })
+    expect(second.exitCode).toBe(0)
+    expect(apiCalls().filter(c => c.startsWith('PATCH'))).toEqual([
+      `PATCH /repos/${DEFAULT_REPOSITORY}/issues/comments/${ours.id} 200`
+    ])
+    expect(github.comments(DEFAULT_REPOSITORY, PR)).toHaveLength(2)
+    expect(github.comments(DEFAULT_REPOSITORY, PR).find(c => c.id === foreign.id)?.body).toBe(foreign.body)
+
+    // A personal token acts as its user: its comments are found by that login, not by github-actions[bot]'s.
+    github.clear()
+    github.actAs({ login: 'deploy-user', type: 'User' })
+    const bots = github.addComment(
+      DEFAULT_REPOSITORY,
+      PR,
+      `${MARKER}\nan old plan by GITHUB_TOKEN`,
+      'github-actions[bot]'
+    )
+    const viaPat = await run({ mode: 'plan' })
+    expect(viaPat.exitCode).toBe(0)
+    const mine = github.comments(DEFAULT_REPOSITORY, PR).filter(c => c.user.login === 'deploy-user')
+    expect(mine).toHaveLength(1)
+    expect(github.comments(DEFAULT_REPOSITORY, PR).find(c => c.id === bots.id)?.body).toBe(bots.body)
+    await run({ mode: 'plan' })
+    expect(github.comments(DEFAULT_REPOSITORY, PR).filter(c => c.user.login === 'deploy-user')).toHaveLength(
+      1
+    )
   })
 
   it('a read-only token, a fork and a failing API are warnings: the plan succeeds and the summary is written', async () => {

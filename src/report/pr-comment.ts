@@ -1,6 +1,7 @@
 // A plan run on a pull request posts the plan as one comment on it, and later runs update that comment.
 // @actions/github is loaded only here, and only when a comment is due, so other runs do not pay for it.
 import * as core from '@actions/core'
+import type { getOctokit } from '@actions/github'
 import { escapeHtml as h } from './escape.js'
 import type { RunReport, StepRecord } from './run-report.js'
 import { targetName } from './summary.js'
@@ -11,6 +12,11 @@ const MAX_BODY = 65_536
 /** The whole conversation with the API (find, then create or update) gets this long. */
 const TIMEOUT_MS = 30_000
 const PERMISSION_FIX = 'add `permissions: pull-requests: write` to the job (or the workflow)'
+/**
+ * Who GITHUB_TOKEN comments as: it is an installation token of the GitHub Actions app (GitHub docs, "Automatic
+ * token authentication"), whose comments are by `github-actions[bot]`.
+ */
+const GITHUB_TOKEN_LOGIN = 'github-actions[bot]'
 
 export function isPullRequestEvent(env: NodeJS.ProcessEnv = process.env): boolean {
   return PULL_REQUEST_EVENTS.includes(env.GITHUB_EVENT_NAME ?? '')
@@ -78,11 +84,15 @@ export async function commentPlanOnPullRequest(report: RunReport): Promise<void>
     // Per request: a `request` option given to getOctokit would replace its proxy-aware fetch.
     const request = { signal: AbortSignal.timeout(TIMEOUT_MS) }
     const issue = { owner, repo, issue_number: number }
+    // Only our own comment is ours to update: anyone can post a comment that starts with the marker.
+    const login = await tokenLogin(octokit, request)
     const [existing] = await octokit.paginate(
       octokit.rest.issues.listComments,
       { ...issue, per_page: 100, request },
       (response, done) => {
-        const found = response.data.filter(c => c.body?.startsWith(marker))
+        const found = response.data.filter(
+          c => c.user?.login.toLowerCase() === login.toLowerCase() && c.body?.startsWith(marker)
+        )
         if (found.length) done()
         return found
       }
@@ -102,6 +112,29 @@ export async function commentPlanOnPullRequest(report: RunReport): Promise<void>
     }
   } catch (error) {
     core.warning(commentFailure(error, number, fromFork), { title: 'Plan not posted on the pull request' })
+  }
+}
+
+/**
+ * The login the token acts as. GraphQL's `viewer` answers for every kind of token — GITHUB_TOKEN and other GitHub
+ * App installation tokens (`<app>[bot]`) as well as personal tokens — whereas REST `GET /user` refuses
+ * installation tokens (403 "Resource not accessible by integration"; actions/create-github-app-token#258).
+ * Without an answer, the token is taken to be GITHUB_TOKEN, the input's default.
+ */
+async function tokenLogin(
+  octokit: ReturnType<typeof getOctokit>,
+  request: { signal: AbortSignal }
+): Promise<string> {
+  try {
+    const { viewer } = await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }', {
+      request
+    })
+    return viewer.login
+  } catch (error) {
+    core.debug(
+      `Could not ask GitHub who the token is (${(error as Error).message}); assuming ${GITHUB_TOKEN_LOGIN}.`
+    )
+    return GITHUB_TOKEN_LOGIN
   }
 }
 
