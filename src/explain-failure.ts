@@ -29,9 +29,9 @@ export function explainFailure(
 ): Explained {
   if (error instanceof InputError)
     return {
-      title: 'Invalid input',
+      title: error.title ?? 'Invalid input',
       message: error.message,
-      fix: 'Fix the inputs of this step in the workflow file; nothing was written to Azure.'
+      fix: error.fix ?? 'Fix the inputs of this step in the workflow file.'
     }
   if (error instanceof DeadlineExceededError) return { title: 'Timed out', message: error.message }
   if (error instanceof TimeoutTooShortError)

@@ -341,8 +341,9 @@ describe('sign-in', () => {
     world = await startWorld()
     const run = await world.run({}, { idToken: false })
     expect(run.exitCode).toBe(1)
-    expect(run.errors[0].message).toContain('id-token: write')
+    expect(run.errors[0].message).toContain('Fix: Add `permissions: id-token: write`')
     expect(run.errors[0].message).toContain('fork')
+    expect(run.errors[0].message).not.toContain('Fix the inputs')
     expect(world.sandbox.requestLog).toEqual([])
   })
 

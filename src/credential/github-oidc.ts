@@ -20,12 +20,18 @@ export function decodeJwtClaims(jwt: string): PresentedClaims {
 /** Fails early, before any token request, when the job cannot get a GitHub OIDC token at all. */
 export function assertOidcAvailable(env: NodeJS.ProcessEnv = process.env): void {
   if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) return
-  throw new InputError([
-    'GitHub did not give this job an OIDC token request (ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). ' +
-      'Add `permissions: id-token: write` to the workflow or the job (with `contents: read` if you also check out code). ' +
-      'Workflows triggered from a fork get no OIDC token: run this step on pushes and same-repository pull requests, ' +
-      'or use auth: azure-cli after azure/login.'
-  ])
+  throw new InputError(
+    [
+      'GitHub did not give this job an OIDC token request (ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). ' +
+        'Workflows triggered from a fork get no OIDC token.'
+    ],
+    {
+      title: 'No GitHub OIDC token for this job',
+      fix:
+        'Add `permissions: id-token: write` to the workflow or the job (with `contents: read` if you also check out code). ' +
+        'For pull requests from forks, run this step on pushes and same-repository pull requests, or use `auth: azure-cli` after azure/login.'
+    }
+  )
 }
 
 export type IdTokenSource = (audience: string) => Promise<string>

@@ -1,8 +1,11 @@
 /** A problem with the workflow's inputs: shown as is, without a stack trace, before anything is written. */
 export class InputError extends Error {
   readonly problems: string[]
+  /** A title and a fix of its own, for a problem that is not in the step's inputs (the job's permissions). */
+  readonly title?: string
+  readonly fix?: string
 
-  constructor(problems: string[]) {
+  constructor(problems: string[], o: { title?: string; fix?: string } = {}) {
     super(
       problems.length === 1
         ? problems[0]
@@ -10,5 +13,7 @@ export class InputError extends Error {
     )
     this.name = 'InputError'
     this.problems = problems
+    this.title = o.title
+    this.fix = o.fix
   }
 }
