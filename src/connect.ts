@@ -5,6 +5,7 @@ import type { Blocker } from './plan/blocker.js'
 import { planConnection } from './plan/plan-connection.js'
 import { planIdentity } from './plan/identity-plan.js'
 import { readState } from './read/read-state.js'
+import { portalLink } from './report/portal-links.js'
 import { recordPlan } from './report/record-plan.js'
 import { StepFailed } from './report/record-step.js'
 import type { RunReport } from './report/run-report.js'
@@ -30,6 +31,9 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
       report.fail(e.title, e.message, e.fix)
       throw new StepFailed(e.message)
     })
+    report.links.cache = portalLink(ctx.cloud.portal, state.cacheRef.id)
+    const fqdn = state.app.configuration?.ingress?.fqdn
+    if (fqdn) report.links.appUrl = `https://${fqdn}`
     const identity = planIdentity(state.app.identity, inputs.identity, state.userIdentity)
     report.outputs['redis-host'] = state.cache.hostName ?? ''
     report.outputs['redis-port'] = String(state.cache.sslPort ?? '')

@@ -1,6 +1,7 @@
 import { CacheQueue } from './apply/cache-queue.js'
 import { ensureEntraAuth, turnOffAccessKeys } from './apply/cache-steps.js'
 import { createClients } from './azure/clients.js'
+import { WriteLog } from './azure/write-log.js'
 import { realSleep, type Sleep } from './azure/retry.js'
 import { connectApp } from './connect.js'
 import { resolveCloud, type Cloud } from './credential/clouds.js'
@@ -12,7 +13,7 @@ import { readInputs } from './inputs/read-inputs.js'
 import { readCache } from './read/read-cache.js'
 import type { Inputs } from './inputs/types.js'
 import type { Target } from './read/target.js'
-import { cacheResourceId, portalLink, targetResourceId } from './report/portal-links.js'
+import { appBlades, cacheResourceId, portalLink, targetResourceId } from './report/portal-links.js'
 import { publish } from './report/publish.js'
 import { StepFailed } from './report/record-step.js'
 import { RunReport } from './report/run-report.js'
@@ -39,9 +40,11 @@ function reportFor(inputs: Inputs, target: Target, cloud: Cloud): RunReport {
   }
   report.variableNames = { ...inputs.variables, usesClientId: inputs.identity.kind === 'user' }
   report.links.app = portalLink(cloud.portal, targetResourceId(inputs.subscriptionId, target))
+  if (target.kind === 'app') Object.assign(report.links, appBlades(report.links.app))
+  // A bare cache name's kind is known after the read, which sets this link again (connect.ts).
   report.links.cache = portalLink(
     cloud.portal,
-    cacheResourceId(inputs.subscriptionId, inputs.redisResourceGroup, inputs.redisName)
+    cacheResourceId(inputs.subscriptionId, inputs.redisResourceGroup, inputs.redisName, inputs.redisKind)
   )
   if (inputs.identity.kind === 'user')
     report.links.identity = portalLink(cloud.portal, inputs.identity.resourceId)
@@ -54,6 +57,7 @@ function reportFor(inputs: Inputs, target: Target, cloud: Cloud): RunReport {
  */
 export async function run(deps: RunDependencies = {}): Promise<void> {
   let reports: RunReport[] = [new RunReport()]
+  const writes = new WriteLog()
   try {
     let inputs: Inputs
     try {
@@ -77,7 +81,7 @@ export async function run(deps: RunDependencies = {}): Promise<void> {
       const base: RunContext = {
         inputs,
         cloud,
-        clients: createClients(credential.credential, inputs.subscriptionId, cloud),
+        clients: createClients(credential.credential, inputs.subscriptionId, cloud, [writes.policy()]),
         credential: credential.credential,
         deadline,
         sleep: deps.sleep ?? realSleep,
@@ -121,7 +125,7 @@ export async function run(deps: RunDependencies = {}): Promise<void> {
     for (const report of reports)
       report.outputs.verified =
         report.succeeded && report.checks.length > 0 && report.checks.every(c => c.status !== 'failed')
-    await publish(reports)
+    await publish(reports, writes.entries)
     if (reports.some(r => !r.succeeded)) process.exitCode = 1
   }
 }

@@ -20,7 +20,7 @@ const APPS = ['orders-api', 'billing-api', 'search-api']
 const FAST_WAITS = { CONNECT_REDIS_TEST_PACE: '0.01' }
 
 describe('many apps, one cache', () => {
-  it('connects every app, queues the assignments, and reports a row per app with outputs keyed by app', async () => {
+  it('connects every app, queues the assignments, and reports a row per app; outputs keep their one-app shape', async () => {
     world = await startWorld({ app: false, latency: { assignmentMs: 300 } })
     const { sandbox } = world
     for (const app of APPS)
@@ -56,15 +56,42 @@ describe('many apps, one cache', () => {
     const puts = sandbox.requestLog.filter(e => e.operation === 'accessPolicyAssignments.createUpdate')
     expect(puts).toHaveLength(3)
 
-    expect(JSON.parse(run.outputs['principal-id'])).toEqual(
-      Object.fromEntries(APPS.map((a, i) => [a, principals[i]]))
+    // Plain values, one line per app in the order given; the cache's outputs once; `results` has every app.
+    expect(run.outputs['principal-id']).toBe(principals.join('\n'))
+    expect(run.outputs.revision.split('\n')).toEqual(
+      APPS.map(app => sandbox.getContainerApp(APP_RG, app).properties.latestReadyRevisionName)
     )
-    expect(Object.keys(JSON.parse(run.outputs.revision))).toEqual(APPS)
+    expect(run.outputs['redis-port']).toMatch(/^\d+$/)
     expect(run.outputs.verified).toBe('true')
     expect(run.outputs.changed).toBe('true')
-    expect(Object.keys(JSON.parse(run.outputs.result).apps)).toEqual(APPS)
+    const results = JSON.parse(run.outputs.results) as {
+      schemaVersion: number
+      apps: Record<string, unknown>
+    }
+    expect(results.schemaVersion).toBe(1)
+    expect(Object.keys(results.apps)).toEqual(APPS)
+    const result = JSON.parse(run.outputs.result)
+    expect(result).toMatchObject({ schemaVersion: 1, mode: 'apply', succeeded: true })
+    expect(result.outputs).toMatchObject({
+      verified: true,
+      changed: true,
+      'principal-id': principals.join('\n')
+    })
     expect(run.summary).toContain('3 apps connected')
     for (const app of APPS) expect(run.summary).toContain(`<code>${app}</code>`)
+    // The time each app's assignment spent queued behind the others, and writing.
+    expect(run.summary).toContain('<th>Cache queue: waited / writing</th>')
+    const queue = APPS.map(
+      app => (results.apps[app] as { cacheQueue: { waitedMs: number; workedMs: number } }).cacheQueue
+    )
+    for (const q of queue) expect(q.workedMs).toBeGreaterThan(0)
+    // They went one at a time: the last waited for the other two (ratios within this run, not absolute times).
+    const waits = queue.map(q => q.waitedMs).sort((a, b) => a - b)
+    expect(waits[2]).toBeGreaterThanOrEqual(Math.min(...queue.map(q => q.workedMs)))
+    // One notice per app that changed, titled with its verdict.
+    expect(run.notices.map(n => n.properties.title).sort()).toEqual(
+      APPS.map(app => `Connected: ${app} → ${CACHE} (changes applied and verified)`).sort()
+    )
 
     sandbox.clearLog()
     const again = await world.run({ 'container-app': APPS.join('\n') })

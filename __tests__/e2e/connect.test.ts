@@ -65,7 +65,9 @@ describe('a fresh app', () => {
       ['revision', 'created']
     ])
     expect(first.result.checks.filter(c => c.status === 'failed')).toEqual([])
-    expect(first.notices.length).toBeGreaterThanOrEqual(3)
+    // One notice for the app, listing its changes (GitHub shows at most 10 per step).
+    expect(first.notices).toHaveLength(1)
+    expect(first.notices[0].message.split('\n')).toHaveLength(4)
     expect(first.summary).toContain('Connected')
     expect(leakedTokens(first)).toEqual([])
     // One sign-in serves every ARM client of the run (MSAL's cache, asked for as the clients ask).
@@ -301,7 +303,9 @@ describe('modes', () => {
     ])
     expect(run.result.variables.map(v => v.name)).toEqual(['REDIS_HOST', 'REDIS_PORT', 'REDIS_OBJECT_ID'])
     expect(run.outputs.changed).toBe('false')
-    expect(run.summary).toContain('Plan for')
+    expect(run.summary).toContain(
+      `## 📝 Plan: <code>${APP}</code> → <code>${CACHE}</code> (3 steps would change)`
+    )
   })
 
   it('verify fails an unconfigured app and passes a configured one, writing nothing', async () => {
@@ -341,9 +345,12 @@ describe('sign-in', () => {
     world = await startWorld()
     const run = await world.run({}, { idToken: false })
     expect(run.exitCode).toBe(1)
+    expect(run.errors[0].properties.title).toBe('Sign in to Azure')
     expect(run.errors[0].message).toContain('Fix: Add `permissions: id-token: write`')
     expect(run.errors[0].message).toContain('fork')
     expect(run.errors[0].message).not.toContain('Fix the inputs')
+    expect(run.summary).toContain('<code>permissions: id-token: write</code>')
+    expect(run.summary).toContain('nothing was written to Azure')
     expect(world.sandbox.requestLog).toEqual([])
   })
 

@@ -230,15 +230,10 @@ describe('an app and a job in one run', () => {
     ).toEqual([app.identity.principalId, job.identity.principalId].sort())
     expect(sandbox.listRevisions(APP_RG, APP)).toHaveLength(revisionsBefore + 1)
 
-    expect(JSON.parse(run.outputs.revision)).toEqual({
-      [APP]: app.properties.latestReadyRevisionName,
-      [JOB]: ''
-    })
-    expect(JSON.parse(run.outputs['principal-id'])).toEqual({
-      [APP]: app.identity.principalId,
-      [JOB]: job.identity.principalId
-    })
-    const results = JSON.parse(run.outputs.result).apps as Record<
+    // One line per app or job, apps first (container-app, then container-app-job); a job has no revision.
+    expect(run.outputs.revision).toBe(`${app.properties.latestReadyRevisionName}\n`)
+    expect(run.outputs['principal-id']).toBe(`${app.identity.principalId}\n${job.identity.principalId}`)
+    const results = JSON.parse(run.outputs.results).apps as Record<
       string,
       { target: { kind: string }; steps: { id: string }[] }
     >

@@ -12,6 +12,7 @@ import {
   type World,
   stopWorlds
 } from '../../launcher/world.ts'
+import { hrefs, view } from './github-view.ts'
 
 let world: World | undefined
 afterEach(stopWorlds)
@@ -46,6 +47,10 @@ describe('Azure Managed Redis', () => {
       verified: 'true'
     })
     expect(run.result.clusteringPolicy).toBe('OSSCluster')
+    // The portal link names the cache's own resource type, found by the read (the input was a bare name).
+    const cacheLink = `https://portal.azure.com/#@/resource/subscriptions/${sandbox.subscriptionId}/resourceGroups/${CACHE_RG}/providers/Microsoft.Cache/redisEnterprise/${AMR}`
+    expect(hrefs(view(run.summary))).toContain(cacheLink)
+    expect(run.summary).not.toContain(`Microsoft.Cache/redis/${AMR}`)
 
     sandbox.clearLog()
     const again = await world.run({ 'redis-name': AMR })

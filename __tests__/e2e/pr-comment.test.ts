@@ -85,7 +85,7 @@ describe('plan comments on pull requests', () => {
       `POST /repos/${DEFAULT_REPOSITORY}/issues/${PR}/comments 201`
     ])
     expect(github.requestLog.every(e => e.authorization === 'token')).toBe(true)
-    expect(first.summary).toContain('Plan for')
+    expect(first.summary).toContain('## 📝 Plan: ')
 
     // apply on the pull request's event posts nothing; then the plan of the next push has nothing to change
     github.requestLog.length = 0
@@ -155,7 +155,7 @@ describe('plan comments on pull requests', () => {
     const readOnly = await run({ mode: 'plan' })
     expect(readOnly.exitCode).toBe(0)
     expect(readOnly.result.succeeded).toBe(true)
-    expect(readOnly.summary).toContain('Plan for')
+    expect(readOnly.summary).toContain('## 📝 Plan: ')
     const warning = readOnly.warnings.find(w => w.properties.title === 'Plan not posted on the pull request')
     expect(warning?.message).toContain('Resource not accessible by integration (HTTP 403)')
     expect(warning?.message).toContain('permissions: pull-requests: write')
@@ -174,7 +174,7 @@ describe('plan comments on pull requests', () => {
     const failing = await run({ mode: 'plan' })
     expect(failing.exitCode).toBe(0)
     expect(warningsOf(failing)).toMatch(/Could not post the plan on pull request #42: .*\(HTTP 502\)/)
-    expect(failing.summary).toContain('Plan for')
+    expect(failing.summary).toContain('## 📝 Plan: ')
     expect(github.comments(DEFAULT_REPOSITORY, PR)).toEqual([])
   })
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { isPullRequestEvent, planMarker, renderPlanComment } from '../../src/report/pr-comment.js'
 import { RunReport } from '../../src/report/run-report.js'
+import { heading, hrefs, textOf, view } from '../e2e/github-view.ts'
 
 const target = {
   app: 'orders-api',
@@ -56,6 +57,23 @@ describe('plan comment', () => {
     expect(body).toContain('<code>&lt;img src=x&gt; @&#8203;octocat</code>')
     expect(body).toContain('ping @&#8203;admins &#124; &lt;b&gt;now&lt;/b&gt;')
     expect(body).not.toMatch(/<img|<b>now/)
+  })
+
+  it('renders as GitHub shows it: a hostile value with blank lines stays in its cell, fixes show their code', () => {
+    const report = planReport()
+    const hostile =
+      'x\n\n# Heading\n\n![i](https://evil.example/i.png) [a](https://evil.example) @octocat\n\n<img src=x>'
+    report.variablesSet.push({ container: 'api', name: 'REDIS_HOST', before: hostile, after: 'h' })
+    report.warnings.push('Set `enable-entra-auth: true` to turn it on.')
+    const html = view(
+      renderPlanComment(report, planMarker(target), { runUrl: 'https://github.com/o/r/actions/runs/1' })
+    )
+    expect(heading(html, 3)).toBe('📝 Plan: orders-api → orders-cache (1 step would change)')
+    expect(html).not.toMatch(/<h[124]|<img/)
+    expect(hrefs(html)).toEqual(['https://github.com/o/r/actions/runs/1'])
+    expect(html).toContain('<code>enable-entra-auth: true</code>')
+    const cell = /<td><code>REDIS_HOST<\/code><\/td><td><code>([^<]*)<\/code><\/td>/.exec(html)?.[1] ?? ''
+    expect(textOf(cell)).toBe(hostile.replace('@', '@\u200b'))
   })
 
   it('stays under GitHub’s 65,536 characters', () => {

@@ -134,7 +134,10 @@ function writeAssignment(
     { id: 'assignment', title: 'Redis access policy assignment', before: plan.before, after: plan.after },
     async () => {
       if (plan.action === 'unchanged') return { status: 'unchanged', value: undefined }
-      const written = await ctx.cacheQueue.run(() => applyAssignment(ctx, ref, plan))
+      const written = await ctx.cacheQueue.run(() => applyAssignment(ctx, ref, plan), {
+        what: `the access policy assignment of ${ctx.inputs.target.name}`,
+        timed: time => report.timeCacheQueue(time)
+      })
       report.outputs['assignment-name'] = written.name ?? plan.name
       return {
         status: plan.action === 'create' ? 'created' : 'updated',

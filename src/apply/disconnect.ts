@@ -53,7 +53,10 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
     async () => {
       if (!plan.assignment?.name) return { status: 'unchanged', value: undefined }
       const name = plan.assignment.name
-      await ctx.cacheQueue.run(() => deleteAssignment(ctx, state.cacheRef, name))
+      await ctx.cacheQueue.run(() => deleteAssignment(ctx, state.cacheRef, name), {
+        what: `the removal of the access policy assignment of ${inputs.target.name}`,
+        timed: time => report.timeCacheQueue(time)
+      })
       return { status: 'updated', detail: 'deleted', value: undefined }
     },
     explain('delete the access policy assignment')

@@ -1,6 +1,7 @@
 import { ManagedServiceIdentityClient } from '@azure/arm-msi'
 import { RedisManagementClient } from '@azure/arm-rediscache'
 import { createResourceManagement, type ResourceManagementContext } from '@azure/arm-resources/api'
+import type { PipelinePolicy } from '@azure/core-rest-pipeline'
 import type { TokenCredential } from '@azure/identity'
 import type { Cloud } from '../credential/clouds.js'
 import { API_VERSIONS } from './api-versions.js'
@@ -25,7 +26,9 @@ const USER_AGENT = 'gh-connect-container-app-redis/1'
 export function createClients(
   credential: TokenCredential,
   subscriptionId: string,
-  cloud: Cloud
+  cloud: Cloud,
+  /** Policies of the caller's (the write log), after each attempt's answer. */
+  policies: PipelinePolicy[] = []
 ): AzureClients {
   const shared = {
     endpoint: cloud.resourceManagerEndpoint,
@@ -33,30 +36,33 @@ export function createClients(
     userAgentOptions: { userAgentPrefix: USER_AGENT },
     retryOptions: { maxRetries: 4, retryDelayInMs: 800, maxRetryDelayInMs: 30_000 }
   }
-  const logging = { policy: requestLoggingPolicy(), position: 'perRetry' as const }
+  const logging = [requestLoggingPolicy(), ...policies].map(policy => ({
+    policy,
+    position: 'perRetry' as const
+  }))
   return {
     // The modular Container Apps client takes its scope as credentials.scopes, not credentialScopes.
     apps: createContainerAppsClient(credential, subscriptionId, {
       ...shared,
       apiVersion: API_VERSIONS.containerApps,
       credentials: { scopes: [cloud.resourceManagerScope] },
-      additionalPolicies: [logging]
+      additionalPolicies: logging
     }),
     redis: new RedisManagementClient(credential, subscriptionId, {
       ...shared,
       apiVersion: API_VERSIONS.redis,
-      additionalPolicies: [logging]
+      additionalPolicies: logging
     }),
     resources: createResourceManagement(credential, subscriptionId, {
       ...shared,
       credentials: { scopes: [cloud.resourceManagerScope] },
-      additionalPolicies: [logging]
+      additionalPolicies: logging
     }),
     identitiesIn: (identitySubscriptionId: string) =>
       new ManagedServiceIdentityClient(credential, identitySubscriptionId, {
         ...shared,
         apiVersion: API_VERSIONS.managedIdentity,
-        additionalPolicies: [logging]
+        additionalPolicies: logging
       })
   }
 }

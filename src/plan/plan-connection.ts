@@ -34,7 +34,7 @@ export function planConnection(
     blockers.push({
       step: 'cache',
       message: `Microsoft Entra authentication is off on cache ${inputs.redisName} (aad-enabled is ${String(state.cache.redisConfiguration?.aadEnabled ?? 'unset')}), so it cannot accept access policy assignments or tokens.`,
-      fix: `${entraFix(inputs.redisName, inputs.redisResourceGroup)} Or set enable-entra-auth: true to have this action do it.`
+      fix: `${entraFix(inputs.redisName, inputs.redisResourceGroup)} Or set \`enable-entra-auth: true\` to have this action do it.`
     })
   }
   if (!state.cache.sslPort || !state.cache.hostName) {

@@ -1,3 +1,4 @@
+import type { CacheKind } from '../inputs/types.js'
 import type { Target } from '../read/target.js'
 
 export function portalLink(portal: string, resourceId: string): string {
@@ -21,6 +22,21 @@ export function targetResourceId(subscriptionId: string, target: Target): string
   )
 }
 
-export function cacheResourceId(subscriptionId: string, resourceGroup: string, cache: string): string {
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Cache/redis/${cache}`
+/** Azure Cache for Redis is `Microsoft.Cache/redis`; Azure Managed Redis is `Microsoft.Cache/redisEnterprise`. */
+export function cacheResourceId(
+  subscriptionId: string,
+  resourceGroup: string,
+  cache: string,
+  kind: CacheKind = 'redis'
+): string {
+  const type = kind === 'managed-redis' ? 'redisEnterprise' : 'redis'
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Cache/${type}/${cache}`
+}
+
+/**
+ * The portal blades of an app that a failed or slow revision sends users to: "Revisions and replicas" and
+ * "Log stream". The portal opens a blade of a resource at `#@/resource{id}/{blade}`.
+ */
+export function appBlades(appLink: string): { revisions: string; logStream: string } {
+  return { revisions: `${appLink}/revisionManagement`, logStream: `${appLink}/logstream` }
 }

@@ -2,9 +2,10 @@
 // @actions/github is loaded only here, and only when a comment is due, so other runs do not pay for it.
 import * as core from '@actions/core'
 import type { getOctokit } from '@actions/github'
-import { escapeHtml as h } from './escape.js'
+import { escapeHtml as h, prose } from './escape.js'
+import { table } from './markdown.js'
 import type { RunReport, StepRecord } from './run-report.js'
-import { targetName } from './summary.js'
+import { verdictMarkdown } from './verdict.js'
 
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
 /** GitHub refuses a comment body of more than 65,536 characters. */
@@ -161,14 +162,15 @@ function text(value: string, max: number): string {
   return h(clipped).replace(/@/g, '@&#8203;')
 }
 
+/** Text the action wrote (a fix): as `text`, with its `code spans` as code. */
+function proseText(value: string, max: number): string {
+  const clipped = value.length > max ? `${value.slice(0, max)}…` : value
+  return prose(clipped).replace(/@/g, '@&#8203;')
+}
+
 /** A value (before, after): escaped in <code>, where GitHub neither mentions nor links. */
 function value(v: string | undefined, max: number): string {
   return v === undefined ? '' : `<code>${text(v, max)}</code>`
-}
-
-function table(header: string[], rows: string[][]): string {
-  const th = `<tr>${header.map(x => `<th>${x}</th>`).join('')}</tr>`
-  return `<table>${th}${rows.map(r => `<tr>${r.map(x => `<td>${x}</td>`).join('')}</tr>`).join('')}</table>\n`
 }
 
 const STEP_ICON: Record<string, string> = { planned: '📝', unchanged: '✅', failed: '❌', skipped: '⏭️' }
@@ -198,10 +200,7 @@ export function renderPlanComment(
 }
 
 function heading(report: RunReport): string {
-  const target = report.target ? `${targetName(report.target)} → <code>${h(report.target.cache)}</code>` : ''
-  if (!report.succeeded) return `❌ Plan failed: ${target}`
-  const changes = report.steps.filter(s => s.status === 'planned').length
-  return `📝 Plan for ${target}: ${changes ? `${changes} step${changes > 1 ? 's' : ''} would change` : 'nothing to change'}`
+  return verdictMarkdown(report)
 }
 
 function render(
@@ -219,7 +218,7 @@ function render(
   ]
   if (problems.length)
     parts.push(
-      `<ul>${problems.map(p => `<li><b>${text(p.title, 200)}</b>: ${text(p.message, o.max * 4)}${p.fix ? `<br>👉 <b>Fix:</b> ${text(p.fix, o.max * 4)}` : ''}</li>`).join('')}</ul>\n`
+      `<ul>${problems.map(p => `<li><b>${text(p.title, 200)}</b>: ${proseText(p.message, o.max * 4)}${p.fix ? `<br>👉 <b>Fix:</b> ${proseText(p.fix, o.max * 4)}` : ''}</li>`).join('')}</ul>\n`
     )
   const steps = report.steps.filter(s => s.id !== 'sign-in' && s.id !== 'read')
   if (steps.length)
@@ -248,7 +247,7 @@ function render(
   }
   if (report.warnings.length)
     parts.push(
-      `<blockquote>${report.warnings.map(w => `⚠️ ${text(w, o.max * 2)}`).join('<br>')}</blockquote>\n`
+      `<blockquote>${report.warnings.map(w => `⚠️ ${proseText(w, o.max * 2)}`).join('<br>')}</blockquote>\n`
     )
   const footer = [
     report.target

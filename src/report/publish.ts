@@ -1,79 +1,40 @@
 import * as core from '@actions/core'
+import type { WriteRecord } from '../azure/write-log.js'
+import { annotate } from './annotations.js'
+import { runOutputs } from './outputs.js'
 import { commentPlanOnPullRequest, isPullRequestEvent } from './pr-comment.js'
 import type { RunReport } from './run-report.js'
 import { renderRunSummary } from './run-summary.js'
+import { duration } from './summary.js'
+import { verdictText } from './verdict.js'
 
-/**
- * The run's outputs: a single app keeps the v1 outputs; several apps get each output as a JSON map keyed by
- * app, with `changed` and `verified` staying plain booleans over all apps (what a workflow gates on).
- */
-function setOutputs(reports: RunReport[]): void {
-  if (reports.length === 1) {
-    const [report] = reports
-    for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, String(value))
-    core.setOutput('result', JSON.stringify(report))
-    return
-  }
-  const byApp = <T>(pick: (r: RunReport) => T) =>
-    Object.fromEntries(reports.map(r => [r.target?.app ?? '', pick(r)]))
-  for (const name of [
-    'principal-id',
-    'client-id',
-    'redis-host',
-    'redis-port',
-    'assignment-name',
-    'revision'
-  ] as const) {
-    core.setOutput(name, JSON.stringify(byApp(r => r.outputs[name])))
-  }
-  core.setOutput('changed', String(reports.some(r => r.outputs.changed)))
-  core.setOutput('verified', String(reports.every(r => r.outputs.verified)))
-  core.setOutput('result', JSON.stringify({ schemaVersion: 1, apps: byApp(r => r) }))
+/** One line per app in the log, whatever happened: a no-op run says so instead of printing nothing. */
+function logOutcome(report: RunReport): void {
+  const checks = report.checks.length
+    ? `; ${report.checks.filter(c => c.status === 'passed').length} of ${report.checks.length} checks passed`
+    : ''
+  const queue =
+    report.cacheQueue && report.cacheQueue.waitedMs >= 1000
+      ? `; cache queue: waited ${duration(report.cacheQueue.waitedMs)}, writing ${duration(report.cacheQueue.workedMs)}`
+      : ''
+  const took = duration((report.finishedAt ?? Date.now()) - report.startedAt)
+  core.info(`${verdictText(report)}${checks}${queue} [${took}]`)
 }
 
-function annotate(report: RunReport, prefix: string): void {
-  for (const step of report.steps) {
-    if (step.status === 'created' || step.status === 'updated')
-      core.notice(`${step.before ?? ''} → ${step.after ?? ''}`, {
-        title: `${prefix}${step.title}: ${step.status}`
-      })
-  }
-  if (report.failure)
-    core.error(`${report.failure.message}${report.failure.fix ? `\nFix: ${report.failure.fix}` : ''}`, {
-      title: `${prefix}${report.failure.title}`
-    })
-  for (const step of report.steps.filter(
-    s => s.status === 'failed' && s.error && s.error !== report.failure?.message
-  )) {
-    core.error(`${step.error}${step.fix ? `\nFix: ${step.fix}` : ''}`, { title: `${prefix}${step.title}` })
-  }
-  for (const check of report.checks.filter(c => c.status === 'failed')) {
-    core.error(`${check.evidence}${check.fix ? `\nFix: ${check.fix}` : ''}`, {
-      title: `${prefix}Check failed: ${check.title}`
-    })
-  }
-}
-
-/** Outputs, annotations and the job summary. Runs in every case; a summary that cannot be written only warns. */
-export async function publish(reports: RunReport[]): Promise<void> {
+/** Outputs, annotations, the log's outcome lines and the job summary. Runs in every case; a summary that cannot be
+ *  written only warns. */
+export async function publish(reports: RunReport[], writes: WriteRecord[] = []): Promise<void> {
   for (const report of reports) report.finishedAt ??= Date.now()
-  setOutputs(reports)
-  const several = reports.length > 1
-  for (const report of reports) annotate(report, several ? `${report.target?.app}: ` : '')
-  // Warnings are about the cache, shared by every app's report: say each once.
-  const seen = new Set<string>()
-  for (const warning of reports.flatMap(r => r.warnings)) {
-    if (seen.has(warning)) continue
-    seen.add(warning)
-    core.warning(warning)
-  }
+  for (const [name, value] of Object.entries(runOutputs(reports))) core.setOutput(name, value)
+  for (const report of reports) logOutcome(report)
+  annotate(reports)
 
   for (const report of reports)
     if (report.mode === 'plan' && isPullRequestEvent()) await commentPlanOnPullRequest(report)
 
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
-    await core.summary.addRaw(renderRunSummary(reports), true).write()
+    await core.summary.addRaw(renderRunSummary(reports, writes), true).write()
   } catch (error) {
     core.warning(`Could not write the job summary: ${(error as Error).message}`)
   }

@@ -40,9 +40,23 @@ export interface CheckRecord {
 }
 
 export interface ResourceLinks {
+  /** The portal blades of the app or job, the cache and the user-assigned identity. */
   app?: string
   cache?: string
   identity?: string
+  /** The app's "Revisions and replicas" and "Log stream" blades (apps only: a job has no revisions). */
+  revisions?: string
+  logStream?: string
+  /** The app's own address, from its ingress (https://{fqdn}). */
+  appUrl?: string
+}
+
+/** Time spent on the writes to the cache, which go one at a time across the apps of a run. */
+export interface CacheQueueTime {
+  /** Waiting for the writes of other apps to finish. */
+  waitedMs: number
+  /** This app's own writes. */
+  workedMs: number
 }
 
 export interface RunOutputs {
@@ -78,6 +92,7 @@ export class RunReport {
   traffic?: string
   /** The Managed Redis database's clustering policy (OSSCluster needs cluster-aware clients); none for a classic cache. */
   clusteringPolicy?: string
+  cacheQueue?: CacheQueueTime
   failure?: { title: string; message: string; fix?: string }
   outputs: RunOutputs = {
     'principal-id': '',
@@ -103,6 +118,14 @@ export class RunReport {
     }
     if (record.status === 'created' || record.status === 'updated') this.outputs.changed = true
     return record
+  }
+
+  /** Adds the time one of its writes spent in the cache queue (waiting for other apps', then its own). */
+  timeCacheQueue(time: CacheQueueTime): void {
+    this.cacheQueue = {
+      waitedMs: (this.cacheQueue?.waitedMs ?? 0) + time.waitedMs,
+      workedMs: (this.cacheQueue?.workedMs ?? 0) + time.workedMs
+    }
   }
 
   check(record: CheckRecord): void {
@@ -140,6 +163,8 @@ export class RunReport {
       checks: this.checks,
       variables: this.variablesSet,
       traffic: this.traffic,
+      links: this.links,
+      cacheQueue: this.cacheQueue,
       warnings: this.warnings,
       failure: this.failure,
       durationMs: (this.finishedAt ?? Date.now()) - this.startedAt

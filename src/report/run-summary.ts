@@ -1,41 +1,80 @@
+import type { WriteRecord } from '../azure/write-log.js'
 import { escapeHtml as h } from './escape.js'
+import { details, table } from './markdown.js'
 import type { RunReport } from './run-report.js'
-import { renderSummary, targetName } from './summary.js'
+import { duration, renderSummary, targetName } from './summary.js'
+import { verdictOf } from './verdict.js'
 
 const MAX_BYTES = 1024 * 1024 - 4096
 
-function appVerdict(r: RunReport): string {
-  if (!r.succeeded) return '❌ not connected'
-  if (r.mode === 'plan')
-    return r.steps.some(s => s.status === 'planned') ? '📝 changes planned' : '✅ nothing to change'
-  if (r.mode === 'disconnect') return '✅ disconnected'
-  return r.outputs.changed ? '✅ connected (changed)' : '✅ already connected'
+/** The ids of every write, folded at the end: what Azure support asks for. */
+export function writesSection(writes: WriteRecord[]): string {
+  if (!writes.length) return ''
+  const rows = writes.map(w => [
+    h(new Date(w.at).toISOString().slice(11, 23)),
+    `${h(w.method)} <code>${h(w.resource)}</code>`,
+    h(w.status),
+    `<code>${h(w.correlationId ?? '')}</code>`,
+    `<code>${h(w.requestId ?? '')}</code>`
+  ])
+  return details(
+    `Azure request ids of the ${writes.length} write${writes.length > 1 ? 's' : ''} (for Azure support)`,
+    table(['Time (UTC)', 'Request', 'Status', 'x-ms-correlation-request-id', 'x-ms-request-id'], rows)
+  )
 }
 
 /** One summary for the run: a row per app, then each app's own report, folded. A single app gets its report. */
-export function renderRunSummary(reports: RunReport[]): string {
-  if (reports.length === 1) return renderSummary(reports[0])
+export function renderRunSummary(reports: RunReport[], writes: WriteRecord[] = []): string {
+  const ids = writesSection(writes)
+  if (reports.length === 1) return [renderSummary(reports[0]), ids].filter(Boolean).join('\n')
   const failed = reports.filter(r => !r.succeeded)
   const cache = reports[0].target?.cache ?? ''
   const jobs = reports.some(r => r.target?.kind === 'job')
   const what = jobs ? 'apps and jobs' : 'apps'
+  const mode = reports[0].mode
+  const done =
+    mode === 'plan'
+      ? 'planned for'
+      : mode === 'verify'
+        ? 'verified with'
+        : mode === 'disconnect'
+          ? 'disconnected from'
+          : 'connected to'
   const head = failed.length
-    ? `❌ ${failed.length} of ${reports.length} ${what} not connected to <code>${h(cache)}</code>`
-    : `✅ ${reports.length} ${what} connected to <code>${h(cache)}</code>`
-  const rows = reports.map(
-    r =>
-      `<tr><td>${r.target ? targetName(r.target) : ''}</td><td>${appVerdict(r)}</td><td>${h(r.outputs['principal-id'])}</td><td>${h(r.outputs.revision)}</td><td>${r.checks.filter(c => c.status === 'passed').length}/${r.checks.length}</td></tr>`
-  )
-  const table = `<table><tr><th>${jobs ? 'App or job' : 'App'}</th><th>Result</th><th>Principal id</th><th>Latest ready revision</th><th>Checks passed</th></tr>${rows.join('')}</table>\n`
-  const details = reports.map(
-    r =>
-      `<details${r.succeeded ? '' : ' open'}><summary>${r.target?.kind === 'job' ? 'Container Apps job ' : ''}${h(r.target?.app)}: ${appVerdict(r)}</summary>\n\n${renderSummary(r)}\n</details>\n`
-  )
-  const full = [`## ${head}\n`, table, ...details].join('\n')
+    ? `❌ ${failed.length} of ${reports.length} ${what} not ${done} <code>${h(cache)}</code>`
+    : `✅ ${reports.length} ${what} ${done} <code>${h(cache)}</code>`
+  const queued = reports.some(r => r.cacheQueue)
+  const rows = reports.map(r => {
+    const v = verdictOf(r)
+    return [
+      r.target ? targetName(r.target) : '',
+      `${v.icon} ${h(v.label)}`,
+      h(r.outputs['principal-id']),
+      h(r.outputs.revision),
+      `${r.checks.filter(c => c.status === 'passed').length}/${r.checks.length}`,
+      ...(queued
+        ? [r.cacheQueue ? h(`${duration(r.cacheQueue.waitedMs)} / ${duration(r.cacheQueue.workedMs)}`) : '']
+        : [])
+    ]
+  })
+  const header = [
+    jobs ? 'App or job' : 'App',
+    'Result',
+    'Principal id',
+    'Latest ready revision',
+    'Checks passed',
+    ...(queued ? ['Cache queue: waited / writing'] : [])
+  ]
+  const folded = reports.map(r => {
+    const v = verdictOf(r)
+    const name = `${r.target?.kind === 'job' ? 'Container Apps job ' : ''}${h(r.target?.app)}`
+    return details(`${name}: ${v.icon} ${h(v.label)}`, renderSummary(r), { open: !r.succeeded })
+  })
+  const full = [`## ${head}\n`, table(header, rows), ...folded, ids].filter(Boolean).join('\n')
   if (Buffer.byteLength(full) <= MAX_BYTES) return full
   return [
     `## ${head}\n`,
-    table,
-    "<p>Per-app reports are in the <code>result</code> output (the summary would pass GitHub's 1 MiB limit).</p>\n"
+    table(header, rows),
+    "<p>Per-app reports are in the <code>results</code> output (the summary would pass GitHub's 1 MiB limit).</p>\n"
   ].join('\n')
 }

@@ -1,9 +1,17 @@
 import { isOssCluster } from '../azure/managed-redis.js'
 import type { RunReport } from './run-report.js'
 
+export interface UsageSnippet {
+  /** What the code uses, for the reader: "Python (redis-py + azure-identity)". */
+  language: string
+  /** The info string of its fenced code block, which GitHub highlights by. */
+  lang: 'js' | 'python' | 'csharp'
+  code: string
+}
+
 /** Short client code for each language, reading the variable names this run set. An OSS-clustered Managed Redis
  *  database needs each language's cluster client. */
-export function usageSnippets(report: RunReport): { language: string; code: string }[] {
+export function usageSnippets(report: RunReport): UsageSnippet[] {
   const v = report.variableNames
   if (!v) return []
   const cluster = isOssCluster(report.clusteringPolicy)
@@ -79,8 +87,8 @@ export function usageSnippets(report: RunReport): { language: string; code: stri
     'var redis = await ConnectionMultiplexer.ConnectAsync(options); // Microsoft.Azure.StackExchangeRedis refreshes tokens'
   ].join('\n')
   return [
-    { language: `Node.js (redis${cluster ? ' createCluster' : ''} + @redis/entraid)`, code: node },
-    { language: `Python (redis-py${cluster ? ' RedisCluster' : ''} + azure-identity)`, code: python },
-    { language: '.NET (Microsoft.Azure.StackExchangeRedis)', code: dotnet }
+    { language: `Node.js (redis${cluster ? ' createCluster' : ''} + @redis/entraid)`, lang: 'js', code: node },
+    { language: `Python (redis-py${cluster ? ' RedisCluster' : ''} + azure-identity)`, lang: 'python', code: python },
+    { language: '.NET (Microsoft.Azure.StackExchangeRedis)', lang: 'csharp', code: dotnet }
   ]
 }

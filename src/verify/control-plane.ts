@@ -317,5 +317,5 @@ export function trafficCheck(e: Evidence): CheckRecord {
 }
 
 export function entraFix(cache: string, group: string): string {
-  return `Turn on Microsoft Entra authentication for the cache (portal: Authentication > Microsoft Entra Authentication; or az redis update --name ${cache} --resource-group ${group} --set redisConfiguration.aad-enabled=true). It reboots the cache nodes and can take up to 30 minutes; then rerun this action.`
+  return `Turn on Microsoft Entra authentication for the cache (portal: Authentication > Microsoft Entra Authentication; or \`az redis update --name ${cache} --resource-group ${group} --set redisConfiguration.aad-enabled=true\`). It reboots the cache nodes and can take up to 30 minutes; then rerun this action.`
 }

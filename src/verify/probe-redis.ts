@@ -4,13 +4,16 @@ import type { RunContext } from '../run-context.js'
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 
-const TITLE = 'Data plane: the workflow identity can use Redis'
+const TITLE = 'Redis accepts a Microsoft Entra sign-in (probe from the runner, as the workflow identity)'
 const PREFIX = 'connect-redis-probe:'
 const CONNECT_TIMEOUT_MS = 10_000
 /** Candidate keys tried to find one that each shard owns (a shard owns a third of the slots, so a few suffice). */
 const MAX_KEY_CANDIDATES = 1000
 
-/** Tells apart why the data plane refused us, and says what to do. */
+const NOT_THE_APP =
+  "The probe signs in as the workflow's identity, not as the app's: the app's own access is checked above."
+
+/** Tells apart why the data plane refused us, and says what to do, without blaming the app. */
 export function explainProbeFailure(
   message: string,
   who: string,
@@ -18,14 +21,8 @@ export function explainProbeFailure(
 ): { evidence: string; fix: string } {
   if (/WRONGPASS/i.test(message)) {
     return {
-      evidence: `AUTH as ${who} failed: ${message}`,
-      fix: `WRONGPASS means the cache does not accept the token of the workflow identity (the probe signs in as the workflow, not as the app): give object id ${who} an access policy assignment on the cache (portal: the cache > Data Access Configuration > Add > New Redis User, policy Data Contributor), or set probe-redis to false. Microsoft Entra authentication must be on and the username must be the object id.`
-    }
-  }
-  if (/NOPERM/i.test(message)) {
-    return {
-      evidence: `signed in as ${who}, but: ${message}`,
-      fix: `NOPERM means the workflow identity's access policy does not allow SET/GET/DEL on keys ${PREFIX}*: assign it Data Contributor, or a custom policy that allows them.`
+      evidence: `AUTH as object id ${who} (the workflow identity) was refused: ${message}`,
+      fix: `Give the workflow identity (object id ${who}) an access policy assignment on the cache — any policy: \`Data Reader\` is enough, because the probe proves the sign-in with PING and writes only where the policy allows — or set \`probe-redis: false\`. ${NOT_THE_APP}`
     }
   }
   if (/^(MOVED|ASK|CROSSSLOT)\b/i.test(message)) {
@@ -43,18 +40,28 @@ export function explainProbeFailure(
   if (o.ossCluster) {
     return {
       evidence: `could not reach every shard of the OSS-clustered cache: ${message}`,
-      fix: "With the OSS clustering policy a client connects to every shard directly: the runner must reach port 10000 and the shard ports (8500-8599), and check each shard's certificate against the cache's host name (the shards announce IP addresses). If the cache is behind a private endpoint or a firewall, use a self-hosted runner in the virtual network, or turn probe-redis off and rely on health-url."
+      fix: "With the OSS clustering policy a client connects to every shard directly: the runner must reach port 10000 and the shard ports (8500-8599), and check each shard's certificate against the cache's host name (the shards announce IP addresses). If the cache is behind a private endpoint or a firewall, use a self-hosted runner in the virtual network, or set `probe-redis: false` and rely on `health-url`."
     }
   }
   return {
     evidence: `could not reach the cache: ${message}`,
-    fix: 'A TLS or network failure: if the cache is behind a private endpoint or a firewall, the runner cannot reach it; use a self-hosted runner in the virtual network or turn probe-redis off and rely on health-url.'
+    fix: 'A TLS or network failure: if the cache is behind a private endpoint or a firewall, the runner cannot reach it; use a self-hosted runner in the virtual network or set `probe-redis: false` and rely on `health-url`.'
   }
 }
 
+/** What the probe proved, and what it did not check (because the workflow identity's policy does not allow it). */
+interface Proof {
+  proven: string[]
+  notChecked: string[]
+}
+
+const isNoPerm = (error: unknown): boolean => /NOPERM/i.test(firstLine(error))
+
 /**
- * Connects from the runner with the workflow identity's Entra token and does SET/GET/DEL on a temporary key. An
- * OSS-clustered cache gets a cluster client, signed in on every shard, and a temporary key on each shard.
+ * Connects from the runner with the workflow identity's Entra token. AUTH proves the cache accepts the token (any
+ * access policy allows it); PING proves a command round trip; SET/GET/DEL of a temporary key run only if the
+ * identity's policy allows them. An OSS-clustered cache gets a cluster client, signed in on every shard, and a
+ * temporary key on each shard. The evidence says which of these were proven.
  */
 export async function probeRedis(
   ctx: RunContext,
@@ -72,7 +79,7 @@ export async function probeRedis(
       title: TITLE,
       status: 'failed',
       evidence: `could not get a Microsoft Entra token for ${ctx.cloud.redisScope}: ${firstLine(error)}`,
-      fix: 'The workflow identity signed in to Azure but could not get a token for Azure Cache for Redis; check that the tenant allows it, or turn probe-redis off.'
+      fix: 'The workflow identity signed in to Azure but could not get a token for Azure Cache for Redis; check that the tenant allows it, or set `probe-redis: false`.'
     }
   }
   core.setSecret(token.token)
@@ -81,19 +88,45 @@ export async function probeRedis(
     password: token.token
   }
   const started = Date.now()
+  const proof: Proof = { proven: [], notChecked: [] }
   try {
-    const done = o.ossCluster
-      ? await probeCluster(host, port, credentials)
-      : await probeSingleEndpoint(host, port, credentials)
+    if (o.ossCluster) await probeCluster(host, port, credentials, proof)
+    else await probeSingleEndpoint(host, port, credentials, proof)
     return {
       id: 'probe-redis',
       title: TITLE,
       status: 'passed',
-      evidence: `${done}, AUTH as object id ${credentials.username}, SET/GET/DEL of a temporary key (TTL 60 s)${o.ossCluster ? ' on every shard' : ''} in ${Date.now() - started} ms`
+      evidence: `proven in ${Date.now() - started} ms: ${proof.proven.join(', ')}${proof.notChecked.length ? `; not checked: ${proof.notChecked.join('; ')}` : ''}`
     }
   } catch (error) {
     const { evidence, fix } = explainProbeFailure(firstLine(error), credentials.username, o)
     return { id: 'probe-redis', title: TITLE, status: 'failed', evidence, fix }
+  }
+}
+
+/** PING, then the SET/GET/DEL round trips; what the identity's policy refuses (NOPERM) is noted as not checked. */
+async function pingAndWrite(
+  ping: () => Promise<unknown>,
+  write: () => Promise<void>,
+  what: string,
+  proof: Proof
+): Promise<void> {
+  try {
+    const pong = await ping()
+    if (pong !== 'PONG') throw new Error(`PING answered ${JSON.stringify(pong)}`)
+    proof.proven.push('PING')
+  } catch (error) {
+    if (!isNoPerm(error)) throw error
+    proof.notChecked.push(`PING (its access policy does not allow it: ${firstLine(error)})`)
+  }
+  try {
+    await write()
+    proof.proven.push(what)
+  } catch (error) {
+    if (!isNoPerm(error)) throw error
+    proof.notChecked.push(
+      `SET/GET/DEL (the workflow identity's access policy does not allow them, which is fine for this probe: ${firstLine(error)})`
+    )
   }
 }
 
@@ -103,7 +136,12 @@ interface Credentials {
 }
 
 /** One client, one endpoint: Azure Cache for Redis, and Managed Redis with EnterpriseCluster or NoCluster. */
-async function probeSingleEndpoint(host: string, port: number, credentials: Credentials): Promise<string> {
+async function probeSingleEndpoint(
+  host: string,
+  port: number,
+  credentials: Credentials,
+  proof: Proof
+): Promise<void> {
   // Loaded only when probing, to keep start-up cheap for every other run.
   const { createClient } = await import('./redis-client.js')
   const client = createClient({
@@ -120,8 +158,13 @@ async function probeSingleEndpoint(host: string, port: number, credentials: Cred
   client.on('error', () => undefined)
   try {
     await client.connect()
-    await roundTrip(client, `${PREFIX}${randomBytes(8).toString('hex')}`)
-    return `TLS to ${host}:${port}`
+    proof.proven.push(`TLS to ${host}:${port}`, `AUTH as object id ${credentials.username} (the workflow identity)`)
+    await pingAndWrite(
+      () => client.ping(),
+      () => roundTrip(client, `${PREFIX}${randomBytes(8).toString('hex')}`),
+      'SET/GET/DEL of a temporary key (TTL 60 s)',
+      proof
+    )
   } finally {
     await closeQuietly(client)
   }
@@ -131,7 +174,7 @@ async function probeSingleEndpoint(host: string, port: number, credentials: Cred
  * Managed Redis with OSSCluster: a cluster client (as the app needs) that discovers the shards, signs in on each,
  * and checks every shard's certificate against the cache's host name, since the shards announce IP addresses.
  */
-async function probeCluster(host: string, port: number, credentials: Credentials): Promise<string> {
+async function probeCluster(host: string, port: number, credentials: Credentials, proof: Proof): Promise<void> {
   const { createCluster } = await import('./redis-client.js')
   const cluster = createCluster({
     rootNodes: [{ socket: { host, port } }],
@@ -153,17 +196,38 @@ async function probeCluster(host: string, port: number, credentials: Credentials
       throw new Error(nodeErrors.length ? `${firstLine(error)} (${nodeErrors[0]})` : firstLine(error))
     }
     const shards = cluster.masters.map(m => `${m.host}:${m.port}`)
+    proof.proven.push(
+      `OSS cluster client (clusteringPolicy OSSCluster) from ${host}:${port}: ${shards.length} primary shard${shards.length === 1 ? '' : 's'} (${shards.join(', ')}), TLS to each checked against ${host}`,
+      `AUTH as object id ${credentials.username} (the workflow identity) on every shard`
+    )
     // A key on every shard proves each one takes the token, not just the one the first key lands on.
     const owners = new Map<unknown, string>()
-    for (const master of cluster.masters) owners.set(await cluster.nodeClient(master), master.address)
+    const clients: { ping(): Promise<unknown> }[] = []
+    for (const master of cluster.masters) {
+      const client = await cluster.nodeClient(master)
+      clients.push(client)
+      owners.set(client, master.address)
+    }
     const keys = new Map<string, string>()
     for (let i = 0; i < MAX_KEY_CANDIDATES && keys.size < owners.size; i++) {
       const key = `${PREFIX}${randomBytes(8).toString('hex')}`
       const owner = owners.get(await cluster.getNodeClientForKey(key))
       if (owner && !keys.has(owner)) keys.set(owner, key)
     }
-    for (const key of keys.values()) await roundTrip(cluster, key)
-    return `OSS cluster client (clusteringPolicy OSSCluster) from ${host}:${port}: ${shards.length} primary shard${shards.length === 1 ? '' : 's'} (${shards.join(', ')}), TLS to each checked against ${host}`
+    await pingAndWrite(
+      async () => {
+        for (const client of clients) {
+          const pong = await client.ping()
+          if (pong !== 'PONG') return pong
+        }
+        return 'PONG'
+      },
+      async () => {
+        for (const key of keys.values()) await roundTrip(cluster, key)
+      },
+      'SET/GET/DEL of a temporary key (TTL 60 s) on every shard',
+      proof
+    )
   } finally {
     await closeQuietly(cluster)
   }
