@@ -149,7 +149,9 @@ describe('each mode has its own verdict, for success and failure', () => {
 
     const input = await world.run({ mode: 'nope' })
     const inputHtml = view(input.summary)
-    expect(heading(inputHtml)).toBe('❌ The run did not start (Invalid input; nothing was written to Azure)')
+    expect(heading(inputHtml)).toBe(
+      '❌ The run did not start (failed: Invalid input; nothing was written to Azure)'
+    )
     expect(inputHtml).not.toContain('mode <code>')
   })
 
@@ -180,7 +182,7 @@ describe('a revision that fails', () => {
     const run = await world.run()
     expect(run.exitCode).toBe(1)
     const html = view(run.summary)
-    expect(heading(html)).toBe(`❌ Not connected: ${APP} → ${CACHE} (New revision)`)
+    expect(heading(html)).toBe(`❌ Not connected: ${APP} → ${CACHE} (failed: New revision)`)
     const failed = run.result.steps.find(s => s.id === 'revision')
     const name = failed?.after ?? ''
     expect(name).toMatch(new RegExp(`^${APP}--`))
@@ -206,7 +208,7 @@ describe('the probe from the runner signs in as the workflow identity, not as th
     expect(run.exitCode).toBe(1)
     const html = view(run.summary)
     expect(heading(html)).toBe(
-      `❌ Connected, but the Redis probe from the runner failed: ${APP} → ${CACHE} (the probe signs in as the workflow identity, not as the app; the app's own checks passed)`
+      `❌ Connected, but the runner's Redis probe failed: ${APP} → ${CACHE} (the probe signs in as the workflow identity, not as the app)`
     )
     const check = run.result.checks.find(c => c.id === 'probe-redis')
     expect(check?.status).toBe('failed')

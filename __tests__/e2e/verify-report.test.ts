@@ -196,7 +196,7 @@ describe('deployment gating', () => {
     expect(sandbox.getContainerApp(APP_RG, APP).properties.latestReadyRevisionName).toBe(readyBefore)
 
     expect(verdict(run)).toBe(
-      `## ❌ Not connected: <code>${APP}</code> → <code>${CACHE}</code> (New revision)`
+      `## ❌ Not connected: <code>${APP}</code> → <code>${CACHE}</code> (failed&#58; New revision)`
     )
     const failed = run.result.steps.filter(s => s.status === 'failed')
     expect(failed).toHaveLength(1)
@@ -295,7 +295,7 @@ describe('probe-redis (from the runner, as the workflow identity)', () => {
     // The app's own connection is fine; only the runner's probe is refused.
     expect(run.result.checks.filter(c => c.status === 'failed').map(c => c.id)).toEqual(['probe-redis'])
 
-    expect(verdict(run)).toContain('## ❌ Connected, but the Redis probe from the runner failed:')
+    expect(verdict(run)).toContain("## ❌ Connected, but the runner's Redis probe failed:")
     expect(run.summary).toContain(checkRow(run, 'probe-redis'))
     expect(fixes(run)).toContain(prose(check?.fix ?? ''))
     expectAnnotatedFailures(run)

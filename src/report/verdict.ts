@@ -50,9 +50,9 @@ function checkFailure(report: RunReport): { failed: CheckRecord[]; probeOnly: bo
 
 const PROBE_FAILED: Verdict = {
   icon: '❌',
-  label: 'Connected, but the Redis probe from the runner failed',
+  label: "Connected, but the runner's Redis probe failed",
   join: '→',
-  detail: "the probe signs in as the workflow identity, not as the app; the app's own checks passed"
+  detail: 'the probe signs in as the workflow identity, not as the app'
 }
 
 /** The verdict for each mode and outcome: apply, plan, verify and disconnect, each for success and failure. */
@@ -62,7 +62,7 @@ export function verdictOf(report: RunReport): Verdict {
   // What stopped the run, and, when it stopped before any write, that nothing was written.
   const stopped =
     [
-      report.failure?.title,
+      report.failure ? `failed: ${report.failure.title}` : undefined,
       stepFailed && !mayHaveWritten(report) ? 'nothing was written to Azure' : undefined
     ]
       .filter(Boolean)
