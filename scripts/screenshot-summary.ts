@@ -1,5 +1,6 @@
-// Renders a job summary file the way GitHub shows it (GitHub-flavoured Markdown with HTML, GitHub's styles) and
-// screenshots it in headless Chromium (Debian: `apt-get install -y chromium fonts-noto-color-emoji`). No network.
+// Renders a job summary file the way GitHub shows it — GitHub's parser and allowlist (launcher/github-markdown.ts:
+// cmark-gfm with GitHub's extensions), in a page with GitHub's styles — and screenshots it in headless Chromium
+// (Debian: `apt-get install -y cmark-gfm chromium fonts-noto-color-emoji`), with every <details> open. No network.
 // Usage: node scripts/with-node24.mjs scripts/screenshot-summary.ts <summary.md> <out.png> [width]
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -7,63 +8,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
+import { renderLikeGitHub } from '../launcher/github-markdown.ts'
 
 const run = promisify(execFile)
-
-/** The Markdown the summary uses besides HTML: ATX headings, paragraphs, HTML blocks (CommonMark types 1 and 6/7). */
-export function markdownToHtml(markdown: string): string {
-  const lines = markdown.replace(/\r\n?/g, '\n').split('\n')
-  const out: string[] = []
-  for (let i = 0; i < lines.length;) {
-    const line = lines[i]
-    if (!line.trim()) {
-      i++
-      continue
-    }
-    const heading = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/.exec(line)
-    if (heading) {
-      const level = heading[1].length
-      out.push(`<h${level}>${inline(heading[2])}</h${level}>`)
-      i++
-      continue
-    }
-    // Type 1: <pre>, <script>, <style>, <textarea> run to their closing tag, blank lines included.
-    const raw = /^ {0,3}<(pre|script|style|textarea)[\s>]/i.exec(line)
-    if (raw) {
-      const close = new RegExp(`</${raw[1]}>`, 'i')
-      const block: string[] = []
-      while (i < lines.length) {
-        block.push(lines[i])
-        if (close.test(lines[i++])) break
-      }
-      out.push(block.join('\n'))
-      continue
-    }
-    const block: string[] = []
-    while (i < lines.length && lines[i].trim()) block.push(lines[i++])
-    // Types 6/7: a line starting with a tag starts an HTML block that runs to the next blank line.
-    if (/^ {0,3}<\/?[A-Za-z][\w-]*(\s[^>]*)?\/?>/.test(block[0])) out.push(block.join('\n'))
-    else out.push(`<p>${inline(block.join('\n'))}</p>`)
-  }
-  return out.join('\n')
-}
-
-/** Inline Markdown: code spans, bold, italics; inline HTML passes through as GitHub allows it. */
-function inline(text: string): string {
-  return text
-    .replace(/`([^`]+)`/g, (_, code: string) => `<code>${code.replace(/</g, '&lt;')}</code>`)
-    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-    .replace(/(^|[^*])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>')
-}
-
-/** What GitHub's sanitizer removes: scripts, styles, event handlers, javascript: URLs. */
-function sanitize(html: string): string {
-  return html
-    .replace(/<(script|style|iframe|object|embed)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<(script|style|iframe|object|embed)\b[^>]*>/gi, '')
-    .replace(/<[A-Za-z][^>]*>/g, tag => tag.replace(/\son[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, ''))
-    .replace(/(href|src)\s*=\s*(["'])\s*javascript:[^"']*\2/gi, '$1="#"')
-}
 
 // GitHub's job summary: the markdown-body styles (Primer, light theme) inside the summary card.
 const STYLE = `
@@ -85,6 +32,7 @@ const STYLE = `
   .markdown-body code { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", "DejaVu Sans Mono", monospace;
     font-size: 85%; padding: .2em .4em; margin: 0; background: rgba(175,184,193,.2); border-radius: 6px; white-space: break-spaces; }
   .markdown-body pre { padding: 16px; overflow: auto; font-size: 85%; line-height: 1.45; background: #f6f8fa; border-radius: 6px; }
+  .markdown-body h2 code, .markdown-body h3 code { font-size: 85%; }
   .markdown-body pre code { padding: 0; background: transparent; font-size: 100%; white-space: pre; }
   .markdown-body table { display: block; width: max-content; max-width: 100%; overflow: auto; border-spacing: 0; border-collapse: collapse; }
   .markdown-body th { font-weight: 600; }
@@ -102,7 +50,7 @@ export function summaryPage(markdown: string, title = 'Job summary'): string {
 <title>${title.replace(/</g, '&lt;')}</title><style>${STYLE}</style></head>
 <body><div class="card"><div class="card-header">${title.replace(/</g, '&lt;')}</div>
 <div class="markdown-body">
-${sanitize(markdownToHtml(markdown))}
+${renderLikeGitHub(markdown).html.replace(/<details>/g, '<details open>')}
 </div></div></body></html>
 `
 }

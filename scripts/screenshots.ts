@@ -1,12 +1,24 @@
-// Makes the README's job summary screenshots: runs the bundled action against the local Azure sandbox twice — a
-// fresh app that connects and passes every check, and a run whose data-plane probe is refused — writes each job
-// summary, and screenshots it as GitHub shows it (docs/summary-success.png, docs/summary-failure.png).
-// Needs Debian's chromium (apt-get install -y chromium fonts-noto-color-emoji) and a built dist/ (npm run package).
+// Makes the README's job summary screenshots: runs the bundled action against the local Azure sandbox, with an
+// Azure-like latency profile, in three scenarios — a fresh app that connects and passes every check, a new revision
+// that fails to start, and a runner probe whose workflow identity has no access policy — and screenshots each
+// summary as GitHub renders it (scripts/screenshot-summary.ts: cmark-gfm, GitHub's allowlist and styles), folds open.
+// The sandbox serves the cache and the app from localhost; the summaries show the names Azure gives them instead
+// (the cache's host name and TLS port, the app's ingress address), swapped in before rendering.
+// Needs Debian's cmark-gfm, chromium and fonts-noto-color-emoji, and a built dist/ (npm run package).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { APP, APP_RG, CACHE, CACHE_RG, startWorld } from '../launcher/world.ts'
+import { APP, APP_RG, CACHE, CACHE_RG, startWorld, type World } from '../launcher/world.ts'
 import { screenshotSummary } from './screenshot-summary.ts'
+
+/** What Azure takes, scaled to half the benchmark's profile (README "Performance") to keep this quick. */
+const LATENCY = {
+  armRequestMs: 60,
+  identityUpdateMs: 1_500,
+  assignmentMs: 5_000,
+  appUpdateMs: 2_500,
+  revisionReadyMs: 5_000
+}
 
 const app = {
   containers: [
@@ -16,48 +28,84 @@ const app = {
   ingress: { external: true, targetPort: 8080 }
 }
 
-const scenarios = [
+interface Scenario {
+  file: string
+  title: string
+  exitCode: number
+  prepare(world: World): Promise<Record<string, string>>
+}
+
+const scenarios: Scenario[] = [
   {
     file: 'summary-success',
     title: 'A fresh app: identity, access policy, variables, new revision; health URL and Redis probe pass',
-    /** the workflow identity may use the cache, so the runner's probe passes */
-    workflowAssignment: true
+    exitCode: 0,
+    prepare: async world => {
+      await world.sandbox.addAssignment(CACHE_RG, CACHE, 'github-workflow', {
+        objectId: world.workflow.objectId,
+        accessPolicyName: 'Data Reader',
+        objectIdAlias: 'github-workflow'
+      })
+      return { 'health-url': world.sandbox.healthUrl(APP_RG, APP), 'probe-redis': 'true' }
+    }
   },
   {
     file: 'summary-failure',
-    title: 'probe-redis with a workflow identity that has no access policy on the cache',
-    workflowAssignment: false
+    title: 'The new revision fails to start (the image runs out of memory)',
+    exitCode: 1,
+    prepare: async world => {
+      world.sandbox.failRevisions(APP_RG, APP, {
+        reason: "Container 'api' was terminated with exit code '137' (OOMKilled)"
+      })
+      return {}
+    }
+  },
+  {
+    file: 'summary-probe',
+    title:
+      "probe-redis with a workflow identity that has no access policy on the cache (the app's own checks pass)",
+    exitCode: 1,
+    prepare: async () => ({ 'probe-redis': 'true' })
   }
 ]
+
+/** The names Azure would show instead of the sandbox's local addresses. */
+function asInAzure(summary: string, world: World): string {
+  const fqdn = world.sandbox.getContainerApp(APP_RG, APP).properties.configuration.ingress.fqdn as string
+  const dataPlane = world.sandbox.dataPlane
+  let text = summary
+  if (dataPlane) {
+    const host = `${CACHE}.redis.cache.windows.net`
+    text = text
+      .replaceAll(`${dataPlane.host}:${dataPlane.port}`, `${host}:6380`)
+      .replaceAll(`REDIS_PORT=${dataPlane.port}`, 'REDIS_PORT=6380')
+      .replaceAll(`REDIS_HOST=${dataPlane.host}`, `REDIS_HOST=${host}`)
+      .replaceAll(`<td>${dataPlane.port}</td>`, '<td>6380</td>')
+      .replaceAll(`<td>${dataPlane.host}</td>`, `<td>${host}</td>`)
+  }
+  return text.replace(/https:\/\/localhost:\d+\/[^/\s"<]+\/[^/\s"<]+\/healthz/g, `https://${fqdn}/healthz`)
+}
 
 const out = join(process.cwd(), 'docs')
 await mkdir(out, { recursive: true })
 const work = await mkdtemp(join(tmpdir(), 'summaries-'))
 try {
   for (const scenario of scenarios) {
-    const world = await startWorld({ app })
+    const world = await startWorld({ app, latency: LATENCY })
     try {
-      if (scenario.workflowAssignment) {
-        await world.sandbox.addAssignment(CACHE_RG, CACHE, 'github-workflow', {
-          objectId: world.workflow.objectId,
-          accessPolicyName: 'Data Contributor',
-          objectIdAlias: 'github-workflow'
-        })
-      }
-      const run = await world.run({
-        'health-url': world.sandbox.healthUrl(APP_RG, APP),
-        'probe-redis': 'true'
-      })
-      const expected = scenario.workflowAssignment ? 0 : 1
-      if (run.exitCode !== expected) {
+      const inputs = await scenario.prepare(world)
+      const run = await world.run(inputs)
+      if (run.exitCode !== scenario.exitCode) {
         console.error(run.stdout, run.stderr)
-        throw new Error(`${scenario.file}: exit code ${run.exitCode}, expected ${expected}`)
+        throw new Error(`${scenario.file}: exit code ${run.exitCode}, expected ${scenario.exitCode}`)
       }
       const summary = join(work, `${scenario.file}.md`)
-      await writeFile(summary, run.summary)
+      await writeFile(summary, asInAzure(run.summary, world))
       const png = join(out, `${scenario.file}.png`)
-      await screenshotSummary(summary, png, { title: 'orders-api: Connect to Azure Cache for Redis' })
-      console.log(`${scenario.title}\n  exit code ${run.exitCode} → ${png}`)
+      await screenshotSummary(summary, png, { title: `${APP}: Connect to Azure Cache for Redis` })
+      console.log(
+        `${scenario.title}\n  exit code ${run.exitCode}, ${(run.durationMs / 1000).toFixed(1)} s → ${png}`
+      )
     } finally {
       await world.stop()
     }
