@@ -25,9 +25,7 @@ export async function recordStep<T>(
   const started = Date.now()
   try {
     const who = report.target ? `${report.target.app}: ` : ''
-    const { status, after, detail, value } = await withProgress(`${who}${base.title.toLowerCase()}`, () =>
-      work()
-    )
+    const { status, after, detail, value } = await withProgress(`${who}${base.title}`, () => work())
     report.step({
       ...base,
       status,

@@ -1,5 +1,5 @@
 import type { WriteRecord } from '../azure/write-log.js'
-import { escapeHtml as h } from './escape.js'
+import { escapeHtml as h, escapeMarkdown } from './escape.js'
 import { details, table } from './markdown.js'
 import type { RunReport } from './run-report.js'
 import { duration, renderSummary, targetName } from './summary.js'
@@ -41,8 +41,8 @@ export function renderRunSummary(reports: RunReport[], writes: WriteRecord[] = [
           ? 'disconnected from'
           : 'connected to'
   const head = failed.length
-    ? `❌ ${failed.length} of ${reports.length} ${what} not ${done} <code>${h(cache)}</code>`
-    : `✅ ${reports.length} ${what} ${done} <code>${h(cache)}</code>`
+    ? `❌ ${failed.length} of ${reports.length} ${what} not ${done} <code>${escapeMarkdown(cache)}</code>`
+    : `✅ ${reports.length} ${what} ${done} <code>${escapeMarkdown(cache)}</code>`
   const queued = reports.some(r => r.cacheQueue)
   const rows = reports.map(r => {
     const v = verdictOf(r)
