@@ -87,8 +87,16 @@ export function usageSnippets(report: RunReport): UsageSnippet[] {
     'var redis = await ConnectionMultiplexer.ConnectAsync(options); // Microsoft.Azure.StackExchangeRedis refreshes tokens'
   ].join('\n')
   return [
-    { language: `Node.js (redis${cluster ? ' createCluster' : ''} + @redis/entraid)`, lang: 'js', code: node },
-    { language: `Python (redis-py${cluster ? ' RedisCluster' : ''} + azure-identity)`, lang: 'python', code: python },
+    {
+      language: `Node.js (redis${cluster ? ' createCluster' : ''} + @redis/entraid)`,
+      lang: 'js',
+      code: node
+    },
+    {
+      language: `Python (redis-py${cluster ? ' RedisCluster' : ''} + azure-identity)`,
+      lang: 'python',
+      code: python
+    },
     { language: '.NET (Microsoft.Azure.StackExchangeRedis)', lang: 'csharp', code: dotnet }
   ]
 }

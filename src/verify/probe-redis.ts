@@ -158,7 +158,10 @@ async function probeSingleEndpoint(
   client.on('error', () => undefined)
   try {
     await client.connect()
-    proof.proven.push(`TLS to ${host}:${port}`, `AUTH as object id ${credentials.username} (the workflow identity)`)
+    proof.proven.push(
+      `TLS to ${host}:${port}`,
+      `AUTH as object id ${credentials.username} (the workflow identity)`
+    )
     await pingAndWrite(
       () => client.ping(),
       () => roundTrip(client, `${PREFIX}${randomBytes(8).toString('hex')}`),
@@ -174,7 +177,12 @@ async function probeSingleEndpoint(
  * Managed Redis with OSSCluster: a cluster client (as the app needs) that discovers the shards, signs in on each,
  * and checks every shard's certificate against the cache's host name, since the shards announce IP addresses.
  */
-async function probeCluster(host: string, port: number, credentials: Credentials, proof: Proof): Promise<void> {
+async function probeCluster(
+  host: string,
+  port: number,
+  credentials: Credentials,
+  proof: Proof
+): Promise<void> {
   const { createCluster } = await import('./redis-client.js')
   const cluster = createCluster({
     rootNodes: [{ socket: { host, port } }],
