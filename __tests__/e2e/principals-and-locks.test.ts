@@ -33,8 +33,9 @@ const assignmentPuts = (w: World): RequestLogEntry[] =>
   w.sandbox.requestLog.filter(e => e.operation === 'accessPolicyAssignments.createUpdate')
 
 /** The log lines where the run says why it waits for the principal. */
+/** The retry lines (one per refused attempt), not the progress lines that repeat the reason every 15 s. */
 const principalWaits = (run: ActionRun): string[] =>
-  run.stdout.split('\n').filter(l => /not yet known to the resource provider/.test(l))
+  run.stdout.split('\n').filter(l => /^Could not .*not yet known to the resource provider/.test(l))
 
 describe('an identity created by an earlier step', () => {
   it.each<UnknownPrincipalAnswer>(['PrincipalNotFound', 'InvalidAccessPolicyAssignment'])(
@@ -52,6 +53,10 @@ describe('an identity created by an earlier step', () => {
       const refused = puts.filter(e => e.status === 400)
       expect(refused.length).toBeGreaterThan(1)
       expect(principalWaits(run)).toHaveLength(refused.length)
+      // The wait itself says, every 15 s, what it waits for, why, and for how long.
+      expect(run.stdout).toMatch(
+        /^Still waiting for orders-api: Redis access policy assignment: the identity is not yet known to the resource provider.*; retrying \(attempt \d+\) \[\d+s elapsed\]$/m
+      )
       expect(
         principalWaits(run).every(l =>
           l.includes(answer === 'PrincipalNotFound' ? 'does not exist in the directory' : 'is invalid')
