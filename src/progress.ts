@@ -78,6 +78,28 @@ export function seenInCurrentWait(state: string): void {
   if (ticker && !ticker.stopped) ticker.seen(state)
 }
 
+/**
+ * Runs a wait that prints its own progress lines (the revision wait, the Entra wait): the waits around it keep
+ * quiet meanwhile, so the log has one line per interval, not two.
+ */
+export async function speaksForItself<T>(work: () => Promise<T>): Promise<T> {
+  const outer = current.getStore()
+  const silent: Ticker = {
+    stopped: false,
+    seen: () => undefined,
+    stop: () => {
+      silent.stopped = true
+      if (outer?.inner === silent) outer.inner = undefined
+    }
+  }
+  if (outer && !outer.stopped) outer.inner = silent
+  try {
+    return await current.run(silent, work)
+  } finally {
+    silent.stop()
+  }
+}
+
 /** Runs `work` with progress lines around it; waits started inside it take over while they run. */
 export async function withProgress<T>(
   what: string,

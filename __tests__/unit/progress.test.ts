@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { withRetry } from '../../src/azure/retry.js'
 import { Deadline } from '../../src/deadline.js'
-import { formatElapsed, startProgress, withProgress } from '../../src/progress.js'
+import { formatElapsed, speaksForItself, startProgress, withProgress } from '../../src/progress.js'
 
 let now = 0
 const lines: string[] = []
@@ -74,6 +74,28 @@ describe('progress lines', () => {
       'Still waiting for orders-api: redis access policy assignment [1m00s elapsed]',
       'Still waiting for orders-api: redis access policy assignment [1m20s elapsed]'
     ])
+  })
+
+  it('a wait that prints its own lines (the revision wait) keeps the step around it quiet while it runs', async () => {
+    let release: () => void = () => undefined
+    const step = withProgress(
+      'orders-api: New revision',
+      () =>
+        speaksForItself(
+          () =>
+            new Promise<void>(resolve => {
+              release = resolve
+            })
+        ),
+      options
+    )
+    await Promise.resolve()
+    pass(60_000)
+    expect(lines).toEqual([])
+    release()
+    await step
+    pass(60_000)
+    expect(lines).toEqual([])
   })
 
   it('a retry inside a wait tells it why it waits (busy, not yet replicated)', async () => {

@@ -10,6 +10,7 @@ import type { CacheRef } from '../read/read-cache.js'
 import type { CurrentState } from '../read/read-state.js'
 import { describeRevision } from '../read/revision-state.js'
 import { getTarget, variablesTitle, type TargetResource } from '../read/target.js'
+import { speaksForItself } from '../progress.js'
 import { recordStep } from '../report/record-step.js'
 import type { RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
@@ -205,7 +206,7 @@ async function applyVariablesAndWait(
     async () => {
       if (revisionFailure)
         throw new Error(`Revision ${name} failed: ${readAzureError(revisionFailure).message}`)
-      const outcome = await waitForRevision(ctx, name)
+      const outcome = await speaksForItself(() => waitForRevision(ctx, name))
       report.outputs.revision = outcome.app.latestReadyRevisionName ?? ''
       return { status: 'created', detail: `ready: ${describeRevision(outcome.revision)}`, value: outcome }
     },

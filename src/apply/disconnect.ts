@@ -4,6 +4,7 @@ import { findAssignmentFor } from '../plan/assignment-plan.js'
 import { clientIdVariablesToRemove, planDisconnect } from '../plan/disconnect-plan.js'
 import type { CurrentState } from '../read/read-state.js'
 import { patchIdentity, variablesTitle, type TargetResource } from '../read/target.js'
+import { speaksForItself } from '../progress.js'
 import { recordStep } from '../report/record-step.js'
 import type { CheckRecord, RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
@@ -79,7 +80,8 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
         current => planFor(current).variables
       )
       if (inputs.wait && updated.latestRevisionName) {
-        const outcome = await waitForRevision(ctx, updated.latestRevisionName)
+        const revision = updated.latestRevisionName
+        const outcome = await speaksForItself(() => waitForRevision(ctx, revision))
         return {
           status: 'updated',
           detail: `new revision ${updated.latestRevisionName} is ready`,

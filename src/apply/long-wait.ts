@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { Sleep } from '../azure/retry.js'
 import { type Deadline, DeadlineExceededError } from '../deadline.js'
+import { speaksForItself } from '../progress.js'
 
 /** One look at what is awaited: it is done (with a value), or the state seen now, for the log. */
 export type Look<T> = { done: true; value: T } | { done: false; seen: string }
@@ -21,7 +22,12 @@ export interface LongWait<T> {
  * Looks every pollMs until done, and logs the state last seen and the time elapsed every progressMs, so a wait
  * of many minutes is neither silent nor a stream of requests. The deadline ends it with the state last seen.
  */
-export async function waitLong<T>(w: LongWait<T>): Promise<T> {
+export function waitLong<T>(w: LongWait<T>): Promise<T> {
+  // It prints its own progress lines: the step around it keeps quiet meanwhile.
+  return speaksForItself(() => lookUntilDone(w))
+}
+
+async function lookUntilDone<T>(w: LongWait<T>): Promise<T> {
   const started = Date.now()
   let nextLog = started + w.progressMs
   let seen = 'nothing yet'
