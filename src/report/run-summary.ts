@@ -1,8 +1,7 @@
 import { escapeHtml as h } from './escape.js'
+import { SUMMARY_MAX_BYTES } from './limits.js'
 import type { RunReport } from './run-report.js'
 import { renderSummary, targetName } from './summary.js'
-
-const MAX_BYTES = 1024 * 1024 - 4096
 
 function appVerdict(r: RunReport): string {
   if (!r.succeeded) return '❌ not connected'
@@ -32,7 +31,7 @@ export function renderRunSummary(reports: RunReport[]): string {
       `<details${r.succeeded ? '' : ' open'}><summary>${r.target?.kind === 'job' ? 'Container Apps job ' : ''}${h(r.target?.app)}: ${appVerdict(r)}</summary>\n\n${renderSummary(r)}\n</details>\n`
   )
   const full = [`## ${head}\n`, table, ...details].join('\n')
-  if (Buffer.byteLength(full) <= MAX_BYTES) return full
+  if (Buffer.byteLength(full) <= SUMMARY_MAX_BYTES) return full
   return [
     `## ${head}\n`,
     table,
