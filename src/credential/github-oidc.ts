@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { InputError } from '../inputs/input-error.js'
+import { logSafe } from '../log-text.js'
 
 export interface PresentedClaims {
   iss?: string
@@ -62,7 +63,7 @@ export class GitHubAssertionProvider {
         if (attempt >= 4 || /Unable to get ACTIONS_ID_TOKEN_REQUEST/.test((error as Error).message))
           throw error
         core.info(
-          `Could not get the GitHub OIDC token (attempt ${attempt}): ${(error as Error).message} Retrying.`
+          `Could not get the GitHub OIDC token (attempt ${attempt}): ${logSafe((error as Error).message)} Retrying.`
         )
         await new Promise(resolve => setTimeout(resolve, 500 * attempt))
       }

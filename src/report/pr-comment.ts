@@ -1,6 +1,7 @@
 // A plan run on a pull request posts the plan as one comment on it, and later runs update that comment.
 // @actions/github is loaded only here, and only when a comment is due, so other runs do not pay for it.
 import * as core from '@actions/core'
+import { logSafe } from '../log-text.js'
 import { escapeHtml as h } from './escape.js'
 import type { RunReport, StepRecord } from './run-report.js'
 import { targetName } from './summary.js'
@@ -95,10 +96,10 @@ export async function commentPlanOnPullRequest(report: RunReport): Promise<void>
         body,
         request
       })
-      core.info(`Updated the plan comment on pull request #${number}: ${data.html_url}`)
+      core.info(`Updated the plan comment on pull request #${number}: ${logSafe(data.html_url)}`)
     } else {
       const { data } = await octokit.rest.issues.createComment({ ...issue, body, request })
-      core.info(`Posted the plan on pull request #${number}: ${data.html_url}`)
+      core.info(`Posted the plan on pull request #${number}: ${logSafe(data.html_url)}`)
     }
   } catch (error) {
     core.warning(commentFailure(error, number, fromFork), { title: 'Plan not posted on the pull request' })
