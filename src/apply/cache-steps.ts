@@ -88,7 +88,10 @@ export async function ensureEntraAuth(ctx: RunContext, report: RunReport): Promi
       return { status: 'updated', detail: 'the cache rebooted its nodes (ConfiguringAAD)', value: undefined }
     },
     error =>
-      explainFailure(error, 'turn on Microsoft Entra authentication on the cache', { cloud: ctx.cloud })
+      explainFailure(error, 'turn on Microsoft Entra authentication on the cache', {
+        cloud: ctx.cloud,
+        deadline: ctx.deadline
+      })
   )
 }
 
@@ -118,6 +121,7 @@ export async function turnOffAccessKeys(ctx: RunContext, report: RunReport): Pro
       await ctx.cacheQueue.run(() => disableAccessKeys(ctx))
       return { status: 'updated', value: undefined }
     },
-    error => explainFailure(error, 'turn off access keys on the cache', { cloud: ctx.cloud })
+    error =>
+      explainFailure(error, 'turn off access keys on the cache', { cloud: ctx.cloud, deadline: ctx.deadline })
   )
 }

@@ -93,13 +93,15 @@ export async function publish(reports: RunReport[]): Promise<void> {
     core.warning(warning)
   }
 
+  // The summary before the pull-request comment: a network call that a stopped run may not live to finish.
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    try {
+      await core.summary.addRaw(renderRunSummary(reports), true).write()
+    } catch (error) {
+      core.warning(`Could not write the job summary: ${(error as Error).message}`)
+    }
+  }
+
   for (const report of reports)
     if (report.mode === 'plan' && isPullRequestEvent()) await commentPlanOnPullRequest(report)
-
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  try {
-    await core.summary.addRaw(renderRunSummary(reports), true).write()
-  } catch (error) {
-    core.warning(`Could not write the job summary: ${(error as Error).message}`)
-  }
 }

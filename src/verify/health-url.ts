@@ -20,7 +20,10 @@ export async function checkHealthUrl(
     try {
       const response = await fetchImpl(url, {
         redirect: 'manual',
-        signal: AbortSignal.timeout(Math.max(1, Math.min(10_000, remaining)))
+        signal: AbortSignal.any([
+          ctx.deadline.signal,
+          AbortSignal.timeout(Math.max(1, Math.min(10_000, remaining)))
+        ])
       })
       seen.push(String(response.status))
       if (response.status >= 200 && response.status < 300) {
@@ -37,7 +40,7 @@ export async function checkHealthUrl(
       const e = error as { cause?: { code?: string }; name?: string }
       seen.push(e.cause?.code ?? e.name ?? 'error')
     }
-    if (ctx.deadline.remainingMs() <= delay) {
+    if (ctx.deadline.expired || ctx.deadline.remainingMs() <= delay) {
       return {
         id: 'health-url',
         title: TITLE,

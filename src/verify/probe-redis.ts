@@ -1,4 +1,5 @@
 import { decodeJwtClaims } from '../credential/github-oidc.js'
+import { DeadlineExceededError } from '../deadline.js'
 import type { CheckRecord } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
 import * as core from '@actions/core'
@@ -82,9 +83,15 @@ export async function probeRedis(
   }
   const started = Date.now()
   try {
-    const done = o.ossCluster
-      ? await probeCluster(host, port, credentials)
-      : await probeSingleEndpoint(host, port, credentials)
+    // node-redis commands take no abort signal: the probe is raced against the deadline, and the client is
+    // destroyed when the run stops, so a Redis that completes TLS and never answers cannot hold the run.
+    const probe = o.ossCluster
+      ? probeCluster(host, port, credentials, ctx.deadline.signal)
+      : probeSingleEndpoint(host, port, credentials, ctx.deadline.signal)
+    const done = await ctx.deadline.race(
+      probe,
+      `Redis at ${host}:${port} to answer the probe (AUTH, SET/GET/DEL)`
+    )
     return {
       id: 'probe-redis',
       title: TITLE,
@@ -92,6 +99,14 @@ export async function probeRedis(
       evidence: `${done}, AUTH as object id ${credentials.username}, SET/GET/DEL of a temporary key (TTL 60 s)${o.ossCluster ? ' on every shard' : ''} in ${Date.now() - started} ms`
     }
   } catch (error) {
+    if (error instanceof DeadlineExceededError)
+      return {
+        id: 'probe-redis',
+        title: TITLE,
+        status: 'failed',
+        evidence: `${ctx.deadline.cancelledBy ? `the runner cancelled the run (${ctx.deadline.cancelledBy})` : 'timeout-minutes ran out'} while waiting for ${error.waitingFor}: it accepted the connection and did not answer in ${Date.now() - started} ms`,
+        fix: 'Redis accepted the connection but did not answer: check the cache is running (its Overview page, Resource health) and that nothing between the runner and the cache holds the connection open; or turn probe-redis off and rely on health-url.'
+      }
     const { evidence, fix } = explainProbeFailure(firstLine(error), credentials.username, o)
     return { id: 'probe-redis', title: TITLE, status: 'failed', evidence, fix }
   }
@@ -103,7 +118,12 @@ interface Credentials {
 }
 
 /** One client, one endpoint: Azure Cache for Redis, and Managed Redis with EnterpriseCluster or NoCluster. */
-async function probeSingleEndpoint(host: string, port: number, credentials: Credentials): Promise<string> {
+async function probeSingleEndpoint(
+  host: string,
+  port: number,
+  credentials: Credentials,
+  stop: AbortSignal
+): Promise<string> {
   // Loaded only when probing, to keep start-up cheap for every other run.
   const { createClient } = await import('./redis-client.js')
   const client = createClient({
@@ -118,12 +138,15 @@ async function probeSingleEndpoint(host: string, port: number, credentials: Cred
     ...credentials
   })
   client.on('error', () => undefined)
+  const destroy = () => client.destroy()
+  stop.addEventListener('abort', destroy, { once: true })
   try {
     await client.connect()
     await roundTrip(client, `${PREFIX}${randomBytes(8).toString('hex')}`)
     return `TLS to ${host}:${port}`
   } finally {
-    await closeQuietly(client)
+    stop.removeEventListener('abort', destroy)
+    await closeQuietly(client, stop)
   }
 }
 
@@ -131,7 +154,12 @@ async function probeSingleEndpoint(host: string, port: number, credentials: Cred
  * Managed Redis with OSSCluster: a cluster client (as the app needs) that discovers the shards, signs in on each,
  * and checks every shard's certificate against the cache's host name, since the shards announce IP addresses.
  */
-async function probeCluster(host: string, port: number, credentials: Credentials): Promise<string> {
+async function probeCluster(
+  host: string,
+  port: number,
+  credentials: Credentials,
+  stop: AbortSignal
+): Promise<string> {
   const { createCluster } = await import('./redis-client.js')
   const cluster = createCluster({
     rootNodes: [{ socket: { host, port } }],
@@ -146,6 +174,8 @@ async function probeCluster(host: string, port: number, credentials: Credentials
   cluster.on('node-error', (error: unknown, node?: { host?: string; port?: number }) => {
     nodeErrors.push(`${node?.host}:${node?.port}: ${firstLine(error)}`)
   })
+  const destroy = () => cluster.destroy()
+  stop.addEventListener('abort', destroy, { once: true })
   try {
     try {
       await cluster.connect()
@@ -165,7 +195,8 @@ async function probeCluster(host: string, port: number, credentials: Credentials
     for (const key of keys.values()) await roundTrip(cluster, key)
     return `OSS cluster client (clusteringPolicy OSSCluster) from ${host}:${port}: ${shards.length} primary shard${shards.length === 1 ? '' : 's'} (${shards.join(', ')}), TLS to each checked against ${host}`
   } finally {
-    await closeQuietly(cluster)
+    stop.removeEventListener('abort', destroy)
+    await closeQuietly(cluster, stop)
   }
 }
 
@@ -184,9 +215,14 @@ async function roundTrip(redis: KeyCommands, key: string): Promise<void> {
   if (read !== value) throw new Error(`GET returned ${JSON.stringify(read)} instead of the value just SET`)
 }
 
-async function closeQuietly(redis: { close(): Promise<unknown>; destroy(): unknown }): Promise<void> {
+/** A graceful close waits for replies, so a stopped run (or a silent server) gets a destroy instead. */
+async function closeQuietly(
+  redis: { close(): Promise<unknown>; destroy(): unknown },
+  stop: AbortSignal
+): Promise<void> {
   try {
-    await redis.close()
+    if (stop.aborted) redis.destroy()
+    else await redis.close()
   } catch {
     try {
       redis.destroy()
