@@ -25,13 +25,16 @@ export function requestLoggingPolicy(): PipelinePolicy {
         if (RETRIED_STATUSES.has(response.status)) {
           const retryAfter = response.headers.get('retry-after')
           core.info(
-            `Azure answered ${response.status} to ${request.method} ${path}${retryAfter ? ` (Retry-After ${logSafe(retryAfter)})` : ''}; retrying (correlation ${logSafe(correlation)}).`
+            `Azure answered ${response.status} to ${request.method} ${path}${retryAfter ? ` (Retry-After ${logSafe(retryAfter)})` : ''}; retrying until timeout-minutes (correlation ${logSafe(correlation)}).`
           )
         }
         return response
       } catch (error) {
         const code = (error as { code?: string }).code ?? (error as Error).name
-        core.info(`${request.method} ${path} failed with ${logSafe(code)}; retrying if attempts remain.`)
+        if (code !== 'AbortError')
+          core.info(
+            `${request.method} ${path} failed with ${logSafe(code)}; the SDK retries it when it is transient, until timeout-minutes.`
+          )
         throw error
       }
     }

@@ -1,4 +1,6 @@
 import { AzureCliCredential, ClientAssertionCredential, type TokenCredential } from '@azure/identity'
+import { requestLoggingPolicy } from '../azure/debug-policy.js'
+import { TRANSPORT_RETRY } from '../azure/transport-retry.js'
 import type { Deadline } from '../deadline.js'
 import type { Inputs } from '../inputs/types.js'
 import { KNOWN_AUTHORITY_HOSTS, type Cloud } from './clouds.js'
@@ -40,7 +42,10 @@ export function createCredential(
       authorityHost: cloud.authorityHost,
       // Instance discovery asks login.microsoftonline.com about the authority, which fails for Azure Stack Hub
       // and emulators; the known clouds are built into MSAL.
-      disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(cloud.authorityHost)
+      disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(cloud.authorityHost),
+      // A burst of 503s from Entra is waited out (until the deadline), as one from ARM is; each retry is logged.
+      retryOptions: TRANSPORT_RETRY,
+      additionalPolicies: [{ policy: requestLoggingPolicy(), position: 'perRetry' }]
     }
   )
   // MSAL asks for the GitHub token inside its own request: while that request is in flight, it is what waits.
