@@ -156,7 +156,11 @@ async function connectAll({
       )
     )
     if (inputs.disableAccessKeys && reports.every(r => r.succeeded && r.outputs.verified))
-      await turnOffAccessKeys(base, shared)
+      await turnOffAccessKeys(
+        base,
+        shared,
+        inputs.targets.map((target, i) => ({ target, revision: reports[i].outputs.revision }))
+      )
   } catch (error) {
     if (!(error instanceof StepFailed)) {
       const e = explainFailure(error, 'connect the app', { cloud, deadline })
