@@ -98,7 +98,7 @@ describe('cancellation (SIGINT from the runner)', () => {
     // It stopped on SIGINT: the runner's SIGTERM, 7.5 s later, was never needed.
     expect(run.signalsSent).toEqual(['SIGINT'])
     expect(run.result.failure?.message).toMatch(
-      /The runner cancelled the run \(SIGINT\) while waiting for revision .* last seen: provisioning Provisioning/
+      /The runner cancelled the run \(SIGINT\) while waiting for revision .*; last seen: .*provisioning Provisioning/
     )
     // What happened before the cancel is in the outputs and the summary.
     const status = (id: string) => run.result.steps.find(s => s.id === id)?.status
