@@ -28,6 +28,10 @@ export interface LaunchOptions {
   actionDir?: string
   /** default 10 minutes; the action is killed with SIGKILL after it */
   timeoutMs?: number
+  /** Settles when the workflow is cancelled. The launcher then does what the runner does (actions/runner
+   *  src/Runner.Sdk/ProcessInvoker.cs, CancelAndKillProcessTree): SIGINT to the action's process, SIGTERM if it
+   *  still runs 7.5 s later, and SIGKILL 2.5 s after that. */
+  cancel?: Promise<unknown>
   /** Node binary; default Node 24 (see node24.ts) */
   node?: string
   /** For the benchmark: report the action process's peak RSS (via a tiny `--import` preload that reads
@@ -45,6 +49,8 @@ export interface LaunchResult {
   spawnedAt: number
   /** peak resident set size of the action process in bytes (only with measureResources) */
   maxRssBytes?: number
+  /** the signals the launcher sent to cancel the action, in order (see `cancel`) */
+  signalsSent: string[]
   outputs: Record<string, string>
   commands: WorkflowCommand[]
   errors: WorkflowCommand[]
@@ -83,7 +89,8 @@ export async function runAction(o: LaunchOptions): Promise<LaunchResult> {
       [...preload, join(actionDir, metadata.main)],
       dirs.workspace,
       env,
-      o.timeoutMs
+      o.timeoutMs,
+      o.cancel
     )
     const maxRssBytes = o.measureResources ? await readMaxRss(usageFile) : undefined
     return { ...run, maxRssBytes, ...(await collectResults(run.stdout, dirs)) }
@@ -149,18 +156,27 @@ async function readMaxRss(usageFile: string): Promise<number | undefined> {
 interface ProcessRun {
   exitCode: number | null
   signal: string | null
+  signalsSent: string[]
   stdout: string
   stderr: string
   durationMs: number
   spawnedAt: number
 }
 
+/** The runner's cancellation ladder (ProcessInvoker.cs: _sigintTimeout 7.5 s, _sigtermTimeout 2.5 s). */
+const CANCEL_LADDER: { signal: NodeJS.Signals; thenWaitMs: number }[] = [
+  { signal: 'SIGINT', thenWaitMs: 7500 },
+  { signal: 'SIGTERM', thenWaitMs: 2500 },
+  { signal: 'SIGKILL', thenWaitMs: 0 }
+]
+
 function runNode(
   node: string,
   args: string[],
   cwd: string,
   env: Record<string, string>,
-  timeoutMs = DEFAULT_TIMEOUT_MS
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+  cancel?: Promise<unknown>
 ): Promise<ProcessRun> {
   return new Promise((resolvePromise, reject) => {
     const spawnedAt = Date.now()
@@ -171,6 +187,24 @@ function runNode(
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    const signalsSent: string[] = []
+    let exited = false
+    const ladder: NodeJS.Timeout[] = []
+    const sendNext = (step: number): void => {
+      const next = CANCEL_LADDER[step]
+      if (exited || !next) return
+      signalsSent.push(next.signal)
+      child.kill(next.signal)
+      if (next.thenWaitMs) ladder.push(setTimeout(() => sendNext(step + 1), next.thenWaitMs))
+    }
+    cancel?.then(
+      () => sendNext(0),
+      () => sendNext(0)
+    )
+    child.once('exit', () => {
+      exited = true
+      ladder.forEach(clearTimeout)
+    })
     child.once('error', err => {
       clearTimeout(timer)
       reject(new Error(`could not start ${node}: ${err.message}`))
@@ -178,9 +212,11 @@ function runNode(
     // 'close' rather than 'exit': it waits for the pipes, so no output is lost.
     child.once('close', (exitCode, signal) => {
       clearTimeout(timer)
+      ladder.forEach(clearTimeout)
       resolvePromise({
         exitCode,
         signal,
+        signalsSent,
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: Buffer.concat(stderr).toString('utf8'),
         durationMs: performance.now() - started,

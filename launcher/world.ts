@@ -28,6 +28,8 @@ export interface World {
       event?: RunnerEvent
       /** another build of the action, e.g. for the benchmark (default: this repository) */
       actionDir?: string
+      /** settles when the workflow is cancelled (the launcher then signals the action as the runner does) */
+      cancel?: Promise<unknown>
     }
   ): Promise<ActionRun>
   stop(): Promise<void>
@@ -113,6 +115,7 @@ export async function startWorld(
         measureResources: runOptions.measureResources,
         event: runOptions.event,
         actionDir: runOptions.actionDir,
+        cancel: runOptions.cancel,
         idToken:
           runOptions.idToken === false
             ? undefined

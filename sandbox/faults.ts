@@ -39,6 +39,9 @@ export interface FaultSpec {
   delayMs?: number
   /** how many matching requests get the fault (default 1) */
   times?: number
+  /** A burst: every matching request gets the fault for forMs from the first one it hits (then it is spent);
+   *  `times` is ignored. */
+  forMs?: number
 }
 
 export interface InjectedFault {
@@ -60,8 +63,8 @@ export interface FaultInjector extends Faults {
   take(method: string, path: string): FaultSpec | undefined
 }
 
-export function createFaults(): FaultInjector {
-  const pending: { spec: FaultSpec; left: number }[] = []
+export function createFaults(now: () => number = Date.now): FaultInjector {
+  const pending: { spec: FaultSpec; left: number; until?: number }[] = []
   const injected: InjectedFault[] = []
   const matches = (f: FaultSpec, method: string, path: string): boolean =>
     (f.method === undefined || f.method.toUpperCase() === method.toUpperCase()) &&
@@ -75,9 +78,13 @@ export function createFaults(): FaultInjector {
       pending.length = 0
     },
     take(method, path) {
+      const t = now()
+      for (const p of pending.filter(p => p.until !== undefined && p.until <= t))
+        pending.splice(pending.indexOf(p), 1)
       const hit = pending.find(p => p.left > 0 && matches(p.spec, method, path))
       if (!hit) return undefined
-      hit.left--
+      if (hit.spec.forMs !== undefined) hit.until ??= t + hit.spec.forMs
+      else hit.left--
       if (hit.left === 0) pending.splice(pending.indexOf(hit), 1)
       injected.push({ method, path, kind: hit.spec.kind, status: hit.spec.status })
       return hit.spec

@@ -2,6 +2,7 @@
 // token), may get an injected fault, and may be slowed down by the latency profile.
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:https'
+import { setTimeout as delay } from 'node:timers/promises'
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FaultInjector } from './faults.ts'
@@ -93,8 +94,6 @@ export interface HttpsService {
   stop(): Promise<void>
 }
 
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
-
 const header = (h: IncomingHttpHeaders, name: string): string | undefined => {
   const v = h[name]
   return Array.isArray(v) ? v[0] : v
@@ -125,6 +124,9 @@ export async function startHttpsService(o: ServiceOptions): Promise<HttpsService
   const routes: Route[] = []
   const server = createServer({ key: o.pki.key, cert: o.pki.cert })
   let origin = ''
+  // A delay fault may hold a request for minutes (a hanging endpoint); stopping the service ends the wait.
+  const stopping = new AbortController()
+  const sleep = (ms: number): Promise<void> => delay(ms, undefined, { signal: stopping.signal })
 
   const send = (res: ServerResponse, reply: Reply, correlationId: string): void => {
     const headers: Record<string, string> = {
@@ -249,6 +251,7 @@ export async function startHttpsService(o: ServiceOptions): Promise<HttpsService
     routes,
     stop: () =>
       new Promise<void>(resolve => {
+        stopping.abort()
         server.closeAllConnections()
         server.close(() => resolve())
       })

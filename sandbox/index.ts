@@ -32,6 +32,8 @@ import type { ClusterEndpoint, DataPlane } from './data-plane.ts'
 import { createEntra } from './entra.ts'
 import type { CloudName, TokenIssued } from './entra.ts'
 import { createFaults } from './faults.ts'
+import { startSilentRedis } from './silent-redis.ts'
+import type { SilentRedis } from './silent-redis.ts'
 import type { Faults, LatencyProfile } from './faults.ts'
 import { createGitHubIssuer, GITHUB_ISSUER, gitHubOidcRoutes } from './github-oidc.ts'
 import type { GitHubClaims } from './github-oidc.ts'
@@ -169,6 +171,8 @@ export interface Sandbox {
   /** A management lock on a resource group: ReadOnly refuses writes (409 ScopeLocked), CanNotDelete deletes. */
   addLock(rg: string, name: string, level: 'ReadOnly' | 'CanNotDelete', o?: { notes?: string }): string
   removeLock(rg: string, name: string): void
+  /** From now on the classic caches' endpoint (hostName, sslPort) is a Redis that completes TLS and never answers. */
+  silenceDataPlane(): Promise<{ host: string; port: number; accepted(): number }>
   faults: Faults
   setLatency(p: Partial<LatencyProfile>): void
 
@@ -219,6 +223,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     options.dataPlane === false ? undefined : await startDataPlane({ dir: join(dir, 'redis'), pki })
   const cleanups: (() => Promise<void>)[] = []
   if (dataPlane) cleanups.push(() => dataPlane.stop())
+  let silentRedis: SilentRedis | undefined
 
   try {
     const entra = createEntra({
@@ -242,9 +247,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       state,
       ops,
       endpoint: cache =>
-        dataPlane
-          ? { hostName: dataPlane.host, sslPort: dataPlane.port }
-          : { hostName: `${cache.name}.redis.cache.windows.net`, sslPort: 6380 },
+        silentRedis
+          ? { hostName: silentRedis.host, sslPort: silentRedis.port }
+          : dataPlane
+            ? { hostName: dataPlane.host, sslPort: dataPlane.port }
+            : { hostName: `${cache.name}.redis.cache.windows.net`, sslPort: 6380 },
       syncDataPlane: async cache => {
         for (const a of [...cache.assignments.values()]) await syncUser(a.objectId)
       },
@@ -457,6 +464,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           rg.toLowerCase(),
           locks.filter(l => l.name !== name)
         )
+      },
+      silenceDataPlane: async () => {
+        if (!silentRedis) {
+          const started = await startSilentRedis(pki)
+          cleanups.push(() => started.stop())
+          silentRedis = started
+        }
+        const silent = silentRedis
+        return { host: silent.host, port: silent.port, accepted: () => silent.accepted }
       },
       faults,
       setLatency: p => {

@@ -26,7 +26,8 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
     const state = await readState(ctx.clients, inputs, ctx.deadline, ctx.cache).catch(error => {
       const e = explainFailure(error, 'read the current state', {
         cloud: ctx.cloud,
-        clientId: inputs.clientId
+        clientId: inputs.clientId,
+        deadline: ctx.deadline
       })
       report.fail(e.title, e.message, e.fix)
       throw new StepFailed(e.message)
@@ -69,7 +70,11 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
     await applyConnection(ctx, report, state, planned)
   } catch (error) {
     if (error instanceof StepFailed) return
-    const e = explainFailure(error, 'connect the app', { cloud: ctx.cloud, clientId: inputs.clientId })
+    const e = explainFailure(error, 'connect the app', {
+      cloud: ctx.cloud,
+      clientId: inputs.clientId,
+      deadline: ctx.deadline
+    })
     report.fail(e.title, e.message, e.fix)
   }
 }

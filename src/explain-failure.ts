@@ -3,7 +3,7 @@ import type { ManagementLock } from './azure/locks.js'
 import type { Cloud } from './credential/clouds.js'
 import type { SignIn } from './credential/create-credential.js'
 import { explainSignInFailure } from './credential/sign-in-hints.js'
-import { DeadlineExceededError, TimeoutTooShortError } from './deadline.js'
+import { DeadlineExceededError, TimeoutTooShortError, type Deadline } from './deadline.js'
 import { InputError } from './inputs/input-error.js'
 import { ReadError } from './read/read-state.js'
 
@@ -21,11 +21,45 @@ function isSignInFailure(error: unknown): boolean {
   )
 }
 
+/** A wait or a request that the run's stop (timeout-minutes, or the runner's cancellation) ended. */
+export function endedByStop(error: unknown): boolean {
+  const cause = error instanceof ReadError ? error.cause : error
+  return (
+    cause instanceof DeadlineExceededError ||
+    (cause as { name?: string })?.name === 'AbortError' ||
+    /aborted/i.test((cause as Error)?.message ?? '')
+  )
+}
+
+/** What the run was doing when it stopped, in the words of why it stopped. */
+function explainStop(deadline: Deadline | undefined, during: string, lastSeen?: string): Explained {
+  const seen = lastSeen ? `; last seen: ${lastSeen}` : ''
+  const by = deadline?.cancelledBy
+  if (by)
+    return {
+      title: 'Cancelled',
+      message: `The runner cancelled the run (${by}) while ${during}${seen}. A change already sent to Azure may still complete there.`,
+      fix: 'Rerun the action: it reads the current state and continues where this run stopped.'
+    }
+  return {
+    title: 'Timed out',
+    message: `timeout-minutes ran out while ${during}${seen}. Raise timeout-minutes or rerun the action: it continues where it stopped.`,
+    fix: 'Raise timeout-minutes, or rerun: the action continues where it stopped.'
+  }
+}
+
 /** One place that turns any failure into a title, a cause and a fix, without a stack trace. */
 export function explainFailure(
   error: unknown,
   doing: string,
-  context: { cloud?: Cloud; signIn?: SignIn; clientId?: string; lastSeen?: string; locks?: ManagementLock[] }
+  context: {
+    cloud?: Cloud
+    signIn?: SignIn
+    clientId?: string
+    lastSeen?: string
+    locks?: ManagementLock[]
+    deadline?: Deadline
+  }
 ): Explained {
   if (error instanceof InputError)
     return {
@@ -33,19 +67,13 @@ export function explainFailure(
       message: error.message,
       fix: error.fix ?? 'Fix the inputs of this step in the workflow file.'
     }
-  if (error instanceof DeadlineExceededError) return { title: 'Timed out', message: error.message }
   if (error instanceof TimeoutTooShortError)
     return { title: 'timeout-minutes is too short', message: error.message, fix: error.fix }
   const cause = error instanceof ReadError ? error.cause : error
   const what = error instanceof ReadError ? `read ${error.what}` : doing
-  const name = (cause as { name?: string })?.name ?? ''
-  if (name === 'AbortError' || /aborted/i.test((cause as Error)?.message ?? '')) {
-    return {
-      title: 'Timed out',
-      message: `timeout-minutes ran out while trying to ${what}${context.lastSeen ? `; last seen: ${context.lastSeen}` : ''}.`,
-      fix: 'Raise timeout-minutes, or rerun: the action continues where it stopped.'
-    }
-  }
+  if (cause instanceof DeadlineExceededError)
+    return explainStop(context.deadline, `waiting for ${cause.waitingFor}`, cause.lastSeen)
+  if (endedByStop(cause)) return explainStop(context.deadline, `trying to ${what}`, context.lastSeen)
   if (isSignInFailure(cause)) {
     const message = ((cause as Error).message ?? String(cause))
       .split('\n')[0]

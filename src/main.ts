@@ -1,13 +1,14 @@
 import { CacheQueue } from './apply/cache-queue.js'
 import { ensureEntraAuth, turnOffAccessKeys } from './apply/cache-steps.js'
 import { createClients } from './azure/clients.js'
+import type { Sleep } from './azure/retry.js'
 import { WriteLog } from './azure/write-log.js'
-import { realSleep, type Sleep } from './azure/retry.js'
+import { Cancellation } from './cancellation.js'
 import { connectApp } from './connect.js'
 import { resolveCloud, type Cloud } from './credential/clouds.js'
 import type { IdTokenSource } from './credential/github-oidc.js'
 import { signIn } from './credential/sign-in.js'
-import { Deadline } from './deadline.js'
+import { Deadline, DeadlineExceededError } from './deadline.js'
 import { explainFailure } from './explain-failure.js'
 import { readInputs } from './inputs/read-inputs.js'
 import { readCache } from './read/read-cache.js'
@@ -18,6 +19,7 @@ import { publish } from './report/publish.js'
 import { StepFailed } from './report/record-step.js'
 import { RunReport } from './report/run-report.js'
 import type { RunContext } from './run-context.js'
+import { exitAfterStop, publishDeadline } from './stop-watch.js'
 
 export interface RunDependencies {
   sleep?: Sleep
@@ -53,9 +55,11 @@ function reportFor(inputs: Inputs, target: Target, cloud: Cloud): RunReport {
 
 /**
  * The action: inputs → sign-in → for each app or job (in parallel) read → plan → apply → verify → report.
- * Outputs and the summary are published in every case; the step fails when any app is not connected.
+ * Outputs and the summary are published in every case — a timeout and the runner's cancellation included — and
+ * the step fails when any app is not connected.
  */
 export async function run(deps: RunDependencies = {}): Promise<void> {
+  const cancellation = new Cancellation()
   let reports: RunReport[] = [new RunReport()]
   const writes = new WriteLog()
   try {
@@ -67,6 +71,11 @@ export async function run(deps: RunDependencies = {}): Promise<void> {
       reports[0].fail(e.title, e.message, e.fix)
       return
     }
+    const deadline = new Deadline(inputs.timeoutMinutes * 60_000, Date.now, {
+      cancellation,
+      startedAt: performance.timeOrigin
+    })
+    exitAfterStop(deadline, cancellation)
     const cloud = resolveCloud(inputs.environment, {
       resourceManagerEndpoint: inputs.resourceManagerEndpoint,
       authorityHost: inputs.authorityHost,
@@ -75,46 +84,15 @@ export async function run(deps: RunDependencies = {}): Promise<void> {
     reports = inputs.targets.map(target => reportFor(inputs, target, cloud))
     // Steps that concern the whole run (sign-in, the cache's settings) are recorded once and shown in every app's report.
     const shared = new RunReport()
-    try {
-      const deadline = new Deadline(inputs.timeoutMinutes * 60_000)
-      const credential = await signIn(shared, inputs, cloud, deadline, deps.fetchIdToken)
-      const base: RunContext = {
-        inputs,
-        cloud,
-        clients: createClients(credential.credential, inputs.subscriptionId, cloud, [writes.policy()]),
-        credential: credential.credential,
-        deadline,
-        sleep: deps.sleep ?? realSleep,
-        pollIntervalMs: deps.pollIntervalMs ?? 1000,
-        pace: deps.pace ?? 1,
-        cacheQueue: new CacheQueue()
-      }
-      if (inputs.enableEntraAuth && inputs.mode === 'apply') await ensureEntraAuth(base, shared)
-      const cache = readCache(base.clients, inputs, deadline.signal)
-      // Every app awaits it; this keeps a failure from being reported as unhandled before they do.
-      cache.catch(() => undefined)
-      await Promise.all(
-        inputs.targets.map((target, i) =>
-          connectApp(
-            {
-              ...base,
-              cache,
-              inputs: { ...inputs, target, containerApp: target.name, resourceGroup: target.resourceGroup }
-            },
-            reports[i]
-          )
-        )
-      )
-      if (inputs.disableAccessKeys && reports.every(r => r.succeeded && r.outputs.verified))
-        await turnOffAccessKeys(base, shared)
-    } catch (error) {
-      if (!(error instanceof StepFailed)) {
-        const e = explainFailure(error, 'connect the app', { cloud })
-        shared.fail(e.title, e.message, e.fix)
-      }
-    } finally {
-      for (const report of reports) report.absorb(shared)
-    }
+    const finished = new Set<RunReport>()
+    const publishBy = publishDeadline(deadline, cancellation)
+    const done = await Promise.race([
+      connectAll({ inputs, cloud, deadline, deps, reports, shared, finished, writes }).then(() => true),
+      publishBy.reached.then(() => false)
+    ])
+    publishBy.clear()
+    for (const report of reports) report.absorb(shared)
+    if (!done) recordUnfinished(deadline, reports, finished)
   } catch (error) {
     reports[0].fail(
       'Unexpected error',
@@ -127,5 +105,88 @@ export async function run(deps: RunDependencies = {}): Promise<void> {
         report.succeeded && report.checks.length > 0 && report.checks.every(c => c.status !== 'failed')
     await publish(reports, writes.entries)
     if (reports.some(r => !r.succeeded)) process.exitCode = 1
+    cancellation.dispose()
   }
+}
+
+interface RunScope {
+  inputs: Inputs
+  cloud: Cloud
+  deadline: Deadline
+  deps: RunDependencies
+  reports: RunReport[]
+  shared: RunReport
+  /** The reports whose app is done (connected or failed), for a stop that comes before the rest are. */
+  finished: Set<RunReport>
+  /** Every write the run makes, for the summary. */
+  writes: WriteLog
+}
+
+/** Signs in, then connects every app; records every failure in the reports, so it never rejects. */
+async function connectAll({
+  inputs,
+  cloud,
+  deadline,
+  deps,
+  reports,
+  shared,
+  finished,
+  writes
+}: RunScope): Promise<void> {
+  try {
+    const credential = await signIn(shared, inputs, cloud, deadline, deps.fetchIdToken)
+    const base: RunContext = {
+      inputs,
+      cloud,
+      clients: createClients(credential.credential, inputs.subscriptionId, cloud, [writes.policy()]),
+      credential: credential.credential,
+      deadline,
+      sleep: deps.sleep ?? (ms => deadline.sleep(ms)),
+      pollIntervalMs: deps.pollIntervalMs ?? 1000,
+      pace: deps.pace ?? 1,
+      cacheQueue: new CacheQueue()
+    }
+    if (inputs.enableEntraAuth && inputs.mode === 'apply') await ensureEntraAuth(base, shared)
+    const cache = readCache(base.clients, inputs, deadline.signal)
+    // Every app awaits it; this keeps a failure from being reported as unhandled before they do.
+    cache.catch(() => undefined)
+    await Promise.all(
+      inputs.targets.map((target, i) =>
+        connectApp(
+          {
+            ...base,
+            cache,
+            inputs: { ...inputs, target, containerApp: target.name, resourceGroup: target.resourceGroup }
+          },
+          reports[i]
+        ).finally(() => finished.add(reports[i]))
+      )
+    )
+    if (inputs.disableAccessKeys && reports.every(r => r.succeeded && r.outputs.verified))
+      await turnOffAccessKeys(
+        base,
+        shared,
+        inputs.targets.map((target, i) => ({ target, revision: reports[i].outputs.revision }))
+      )
+  } catch (error) {
+    if (!(error instanceof StepFailed)) {
+      const e = explainFailure(error, 'connect the app', { cloud, deadline })
+      shared.fail(e.title, e.message, e.fix)
+    }
+  }
+}
+
+/**
+ * The work did not unwind in time after the stop: what had not finished fails with what it was waiting for, so
+ * the published report is the truth about the run so far.
+ */
+function recordUnfinished(deadline: Deadline, reports: RunReport[], finished: Set<RunReport>): void {
+  const waits = deadline.pendingWaits()
+  const waitingFor = waits.length
+    ? waits.join('; ')
+    : 'an Azure request that did not end when the run stopped'
+  const e = explainFailure(new DeadlineExceededError(waitingFor, 'no answer'), 'finish the run', { deadline })
+  const unfinished = reports.filter(r => !finished.has(r))
+  // Every app was done: what was still running concerned the whole run (the cache's access keys).
+  for (const report of unfinished.length ? unfinished : reports) report.fail(e.title, e.message, e.fix)
 }

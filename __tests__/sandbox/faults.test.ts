@@ -3,7 +3,9 @@ import { ContainerAppsAPIClient } from '@azure/arm-appcontainers'
 import { RedisManagementClient } from '@azure/arm-rediscache'
 import { startSandbox } from '../../sandbox/index.ts'
 import type { Sandbox } from '../../sandbox/index.ts'
-import { hlcOptions, modularOptions, workflowCredential } from './helpers.ts'
+import { once } from 'node:events'
+import { connect } from 'node:tls'
+import { hlcOptions, modularOptions, raw, workflowCredential } from './helpers.ts'
 
 describe('sandbox faults and latency', () => {
   let sandbox: Sandbox
@@ -93,5 +95,72 @@ describe('sandbox faults and latency', () => {
       fault: 'delay'
     })
     expect(entry.clientRequestId).toBeTruthy()
+  })
+
+  it('a burst (forMs) answers every matching request for that long, then is spent', async () => {
+    const patient = new RedisManagementClient(
+      workflowCredential(sandbox, sandbox.addWorkflowIdentity().clientId),
+      sandbox.subscriptionId,
+      {
+        ...hlcOptions(sandbox),
+        retryOptions: { maxRetries: 1000, retryDelayInMs: 20, maxRetryDelayInMs: 40 }
+      }
+    )
+    sandbox.faults.add({ path: '/redis/cache', kind: 'status', status: 500, forMs: 1000 })
+    await expect(patient.redis.get('rg', 'cache')).resolves.toMatchObject({ name: 'cache' })
+    const statuses = sandbox.requestLog.filter(e => e.path.endsWith('/redis/cache')).map(e => e.status)
+    expect(statuses.filter(s => s === 500).length).toBeGreaterThan(2)
+    expect(statuses.at(-1)).toBe(200)
+    // Spent: the next request gets no fault.
+    await expect(redis.redis.get('rg', 'cache')).resolves.toMatchObject({ name: 'cache' })
+  })
+})
+
+describe('a hanging endpoint and a silent Redis', () => {
+  it('a held (delay) request ends when the sandbox stops', async () => {
+    const sandbox = await startSandbox({ dataPlane: false })
+    sandbox.faults.add({ path: /idtoken/, kind: 'delay', delayMs: 10 * 60_000 })
+    const answer = raw(sandbox, sandbox.oidc.requestUrl, {
+      headers: { authorization: `Bearer ${sandbox.oidc.requestToken}` }
+    }).then(
+      () => 'answered',
+      () => 'connection closed'
+    )
+    while (!sandbox.requestLog.some(e => e.service === 'oidc')) await new Promise(r => setTimeout(r, 20))
+    await sandbox.stop()
+    await expect(answer).resolves.toBe('connection closed')
+  })
+
+  it('silenceDataPlane: the cache reports an endpoint that completes TLS and never answers', async () => {
+    const sandbox = await startSandbox({ dataPlane: false })
+    try {
+      const { clientId } = sandbox.addWorkflowIdentity()
+      sandbox.addRedisCache('rg', 'cache')
+      const silent = await sandbox.silenceDataPlane()
+      const redis = new RedisManagementClient(
+        workflowCredential(sandbox, clientId),
+        sandbox.subscriptionId,
+        hlcOptions(sandbox)
+      )
+      const cache = await redis.redis.get('rg', 'cache')
+      expect({ host: cache.hostName, port: cache.sslPort }).toEqual({ host: silent.host, port: silent.port })
+      const socket = connect({
+        host: silent.host,
+        port: silent.port,
+        servername: silent.host,
+        ca: sandbox.caCert
+      })
+      await once(socket, 'secureConnect')
+      const received: Buffer[] = []
+      socket.on('data', (chunk: Buffer) => received.push(chunk))
+      socket.write('*1\r\n$4\r\nPING\r\n')
+      // A real Redis answers +PONG at once; this one reads it and stays silent.
+      await new Promise(r => setTimeout(r, 500))
+      expect(received).toEqual([])
+      expect(silent.accepted()).toBe(1)
+      socket.destroy()
+    } finally {
+      await sandbox.stop()
+    }
   })
 })

@@ -1,7 +1,7 @@
 import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
 import { readAzureError } from '../azure/azure-error.js'
 import { locksBehind } from '../azure/locks.js'
-import { explainFailure } from '../explain-failure.js'
+import { endedByStop, explainFailure } from '../explain-failure.js'
 import type { AssignmentPlan } from '../plan/assignment-plan.js'
 import { clientIdContext } from '../plan/client-id-plan.js'
 import { planConnection, type PlannedConnection } from '../plan/plan-connection.js'
@@ -28,7 +28,8 @@ const explainer = (ctx: RunContext, doing: string) => async (error: unknown) =>
   explainFailure(error, doing, {
     cloud: ctx.cloud,
     clientId: ctx.inputs.clientId,
-    locks: await locksBehind(ctx.clients.resources, error, ctx.deadline.signal)
+    locks: await locksBehind(ctx.clients.resources, error, ctx.deadline.signal),
+    deadline: ctx.deadline
   })
 
 /**
@@ -210,6 +211,9 @@ async function applyVariablesAndWait(
       report.outputs.revision = outcome.app.latestReadyRevisionName ?? ''
       return { status: 'created', detail: `ready: ${describeRevision(outcome.revision)}`, value: outcome }
     },
-    error => ({ message: explainFailure(error, `wait for revision ${name}`, {}).message, fix: REVISION_FIX })
+    error => {
+      const e = explainFailure(error, `wait for revision ${name}`, { deadline: ctx.deadline })
+      return { message: e.message, fix: endedByStop(error) ? e.fix : REVISION_FIX }
+    }
   )
 }

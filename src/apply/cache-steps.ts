@@ -6,6 +6,7 @@ import { explainFailure } from '../explain-failure.js'
 import { recordStep } from '../report/record-step.js'
 import type { RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
+import { findAccessKeyUse, type Connected } from '../verify/access-key-use.js'
 import { aadEnabled, entraFix } from '../verify/control-plane.js'
 import { disableAccessKeys, ENTRA_ENABLE_MS, enableEntraAuth, isConfiguringEntra } from './cache-hardening.js'
 import { minutesAndSeconds } from './long-wait.js'
@@ -88,12 +89,22 @@ export async function ensureEntraAuth(ctx: RunContext, report: RunReport): Promi
       return { status: 'updated', detail: 'the cache rebooted its nodes (ConfiguringAAD)', value: undefined }
     },
     error =>
-      explainFailure(error, 'turn on Microsoft Entra authentication on the cache', { cloud: ctx.cloud })
+      explainFailure(error, 'turn on Microsoft Entra authentication on the cache', {
+        cloud: ctx.cloud,
+        deadline: ctx.deadline
+      })
   )
 }
 
-/** disable-access-keys: true — only once every check of every app passed, so nothing still needs the keys. */
-export async function turnOffAccessKeys(ctx: RunContext, report: RunReport): Promise<void> {
+/**
+ * disable-access-keys: true — only once every check of every app passed, and while nothing the action can see
+ * may still use a key (see findAccessKeyUse): otherwise the keys stay on and the step says why.
+ */
+export async function turnOffAccessKeys(
+  ctx: RunContext,
+  report: RunReport,
+  connected: Connected[]
+): Promise<void> {
   const { inputs } = ctx
   const cache = await classicCache(ctx)
   if (!cache) {
@@ -112,12 +123,20 @@ export async function turnOffAccessKeys(ctx: RunContext, report: RunReport): Pro
     },
     async () => {
       if (cache.disableAccessKeyAuthentication) return { status: 'unchanged', value: undefined }
+      const inUse = await findAccessKeyUse(ctx, connected, cache.hostName ?? '')
+      if (inUse.length) {
+        report.warnings.push(
+          `Access keys were left on for cache ${inputs.redisName}: something may still use them (${inUse.length} finding${inUse.length === 1 ? '' : 's'}; see the Access keys step). Rerun with disable-access-keys once it no longer does.`
+        )
+        return { status: 'skipped', after: 'on', detail: `kept on: ${inUse.join('; ')}`, value: undefined }
+      }
       report.warnings.push(
         `Access keys were turned off for cache ${inputs.redisName}: clients that still use a key or connection string can no longer connect.`
       )
       await ctx.cacheQueue.run(() => disableAccessKeys(ctx))
       return { status: 'updated', value: undefined }
     },
-    error => explainFailure(error, 'turn off access keys on the cache', { cloud: ctx.cloud })
+    error =>
+      explainFailure(error, 'turn off access keys on the cache', { cloud: ctx.cloud, deadline: ctx.deadline })
   )
 }

@@ -23,7 +23,7 @@ import { applyVariables } from './variables.js'
 export async function disconnect(ctx: RunContext, report: RunReport, state: CurrentState): Promise<void> {
   const { inputs } = ctx
   const explain = (doing: string) => (error: unknown) =>
-    explainFailure(error, doing, { cloud: ctx.cloud, clientId: inputs.clientId })
+    explainFailure(error, doing, { cloud: ctx.cloud, clientId: inputs.clientId, deadline: ctx.deadline })
   const principal = principalOf(state.app, inputs.identity)
   const principalId = principal.principalId ?? state.userIdentity?.principalId
   const clientId = principal.clientId ?? state.userIdentity?.clientId

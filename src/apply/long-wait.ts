@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { Sleep } from '../azure/retry.js'
 import { type Deadline, DeadlineExceededError } from '../deadline.js'
+import { logSafe } from '../log-text.js'
 import { speaksForItself } from '../progress.js'
 
 /** One look at what is awaited: it is done (with a value), or the state seen now, for the log. */
@@ -46,7 +47,7 @@ async function lookUntilDone<T>(w: LongWait<T>): Promise<T> {
       await w.sleep(Math.min(Math.max(0, Math.min(nextLook, nextLog) - Date.now()), remaining))
       if (Date.now() >= nextLog) {
         core.info(
-          `Still waiting for ${w.waitingFor}: ${seen} (${minutesAndSeconds(Date.now() - started)} so far).`
+          `Still waiting for ${w.waitingFor}: ${logSafe(seen)} (${minutesAndSeconds(Date.now() - started)} so far).`
         )
         nextLog = Date.now() + w.progressMs
       }

@@ -9,6 +9,7 @@ import {
   type RevisionStatus
 } from '../read/revision-state.js'
 import type { RunContext } from '../run-context.js'
+import { logSafe } from '../log-text.js'
 
 /** The new revision is ready and is the app's latest ready revision. */
 export interface RevisionOutcome {
@@ -78,7 +79,9 @@ export async function waitForRevision(ctx: RunContext, revisionName: string): Pr
     }
     const now = deadline.now()
     if (now - saidAt >= PROGRESS_EVERY_MS) {
-      core.info(`Waiting for ${waitingFor} (${Math.round((now - startedAt) / 1000)} s so far): ${lastSeen}.`)
+      core.info(
+        `Waiting for ${waitingFor} (${Math.round((now - startedAt) / 1000)} s so far): ${logSafe(lastSeen)}.`
+      )
       saidAt = now
     }
     const remaining = deadline.remainingMs()

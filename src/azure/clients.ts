@@ -7,6 +7,7 @@ import type { Cloud } from '../credential/clouds.js'
 import { API_VERSIONS } from './api-versions.js'
 import { createContainerAppsClient, type ContainerAppsClient } from './container-apps-client.js'
 import { requestLoggingPolicy } from './debug-policy.js'
+import { TRANSPORT_RETRY } from './transport-retry.js'
 
 export interface AzureClients {
   apps: ContainerAppsClient
@@ -34,7 +35,7 @@ export function createClients(
     endpoint: cloud.resourceManagerEndpoint,
     credentialScopes: [cloud.resourceManagerScope],
     userAgentOptions: { userAgentPrefix: USER_AGENT },
-    retryOptions: { maxRetries: 4, retryDelayInMs: 800, maxRetryDelayInMs: 30_000 }
+    retryOptions: TRANSPORT_RETRY
   }
   const logging = [requestLoggingPolicy(), ...policies].map(policy => ({
     policy,

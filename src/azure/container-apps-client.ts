@@ -16,7 +16,10 @@ import * as revisions from '@azure/arm-appcontainers/api/containerAppsRevisions'
 export interface ContainerAppsClient {
   containerApps: Pick<ContainerAppsAPIClient['containerApps'], 'get' | 'update'>
   jobs: Pick<ContainerAppsAPIClient['jobs'], 'get' | 'update'>
-  containerAppsRevisions: Pick<ContainerAppsAPIClient['containerAppsRevisions'], 'getRevision'>
+  containerAppsRevisions: Pick<
+    ContainerAppsAPIClient['containerAppsRevisions'],
+    'getRevision' | 'listRevisions'
+  >
 }
 
 export function createContainerAppsClient(
@@ -35,7 +38,9 @@ export function createContainerAppsClient(
       update: (rg, name, envelope, o) => jobs.update(context, rg, name, envelope, o)
     },
     containerAppsRevisions: {
-      getRevision: (rg, app, revision, o) => revisions.getRevision(context, rg, app, revision, o)
+      getRevision: (rg, app, revision, o) => revisions.getRevision(context, rg, app, revision, o),
+      // Only disable-access-keys lists them, to see every active revision before it turns the keys off.
+      listRevisions: (rg, app, o) => revisions.listRevisions(context, rg, app, o)
     }
   }
 }

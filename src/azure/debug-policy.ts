@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { PipelinePolicy } from '@azure/core-rest-pipeline'
+import { logSafe } from '../log-text.js'
 
 const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504])
 
@@ -24,13 +25,16 @@ export function requestLoggingPolicy(): PipelinePolicy {
         if (RETRIED_STATUSES.has(response.status)) {
           const retryAfter = response.headers.get('retry-after')
           core.info(
-            `Azure answered ${response.status} to ${request.method} ${path}${retryAfter ? ` (Retry-After ${retryAfter})` : ''}; retrying (correlation ${correlation}).`
+            `Azure answered ${response.status} to ${request.method} ${path}${retryAfter ? ` (Retry-After ${logSafe(retryAfter)})` : ''}; retrying until timeout-minutes (correlation ${logSafe(correlation)}).`
           )
         }
         return response
       } catch (error) {
         const code = (error as { code?: string }).code ?? (error as Error).name
-        core.info(`${request.method} ${path} failed with ${code}; retrying if attempts remain.`)
+        if (code !== 'AbortError')
+          core.info(
+            `${request.method} ${path} failed with ${logSafe(code)}; the SDK retries it when it is transient, until timeout-minutes.`
+          )
         throw error
       }
     }

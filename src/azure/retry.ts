@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { Deadline } from '../deadline.js'
+import { logSafe } from '../log-text.js'
 import { seenInCurrentWait } from '../progress.js'
 import { readAzureError } from './azure-error.js'
 import { classifyFailure, type FailureClass } from './classify.js'
@@ -61,7 +62,7 @@ export async function withRetry<T>(
       const delay = Math.max(backoff, info.retryAfterMs ?? 0)
       if (delay >= options.deadline.remainingMs()) throw error
       core.info(
-        `Could not ${options.what} (attempt ${attempt}): ${why}: ${info.message} Retrying in ${seconds(delay)}.`
+        `Could not ${options.what} (attempt ${attempt}): ${why}: ${logSafe(info.message)} Retrying in ${seconds(delay)}.`
       )
       seenInCurrentWait(`${reason(kind)}; retrying (attempt ${attempt + 1})`)
       await sleep(delay)

@@ -1,6 +1,10 @@
 import { AzureCliCredential, ClientAssertionCredential, type TokenCredential } from '@azure/identity'
+import { requestLoggingPolicy } from '../azure/debug-policy.js'
+import { TRANSPORT_RETRY } from '../azure/transport-retry.js'
+import type { Deadline } from '../deadline.js'
 import type { Inputs } from '../inputs/types.js'
 import { KNOWN_AUTHORITY_HOSTS, type Cloud } from './clouds.js'
+import { deadlineCredential } from './deadline-credential.js'
 import { maskingCredential } from './masking-credential.js'
 import { assertOidcAvailable, GitHubAssertionProvider, type IdTokenSource } from './github-oidc.js'
 
@@ -11,15 +15,25 @@ export interface SignIn {
   describe: string
 }
 
-export function createCredential(inputs: Inputs, cloud: Cloud, fetchIdToken?: IdTokenSource): SignIn {
+const scopeOf = (scopes: string | string[]): string => [scopes].flat().join(' ')
+
+export function createCredential(
+  inputs: Inputs,
+  cloud: Cloud,
+  deadline: Deadline,
+  fetchIdToken?: IdTokenSource
+): SignIn {
   if (inputs.auth === 'azure-cli') {
+    const cli = new AzureCliCredential({ tenantId: inputs.tenantId })
     return {
-      credential: maskingCredential(new AzureCliCredential({ tenantId: inputs.tenantId })),
+      credential: maskingCredential(
+        deadlineCredential(cli, deadline, scopes => `the Azure CLI to return a token for ${scopeOf(scopes)}`)
+      ),
       describe: 'Azure CLI session from an earlier azure/login step'
     }
   }
   assertOidcAvailable()
-  const assertions = new GitHubAssertionProvider(cloud.oidcAudience, fetchIdToken)
+  const assertions = new GitHubAssertionProvider(cloud.oidcAudience, fetchIdToken, undefined, deadline)
   const credential = new ClientAssertionCredential(
     inputs.tenantId!,
     inputs.clientId!,
@@ -28,11 +42,19 @@ export function createCredential(inputs: Inputs, cloud: Cloud, fetchIdToken?: Id
       authorityHost: cloud.authorityHost,
       // Instance discovery asks login.microsoftonline.com about the authority, which fails for Azure Stack Hub
       // and emulators; the known clouds are built into MSAL.
-      disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(cloud.authorityHost)
+      disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(cloud.authorityHost),
+      // A burst of 503s from Entra is waited out (until the deadline), as one from ARM is; each retry is logged.
+      retryOptions: TRANSPORT_RETRY,
+      additionalPolicies: [{ policy: requestLoggingPolicy(), position: 'perRetry' }]
     }
   )
+  // MSAL asks for the GitHub token inside its own request: while that request is in flight, it is what waits.
+  const waitingFor = (scopes: string | string[]): string =>
+    assertions.fetching
+      ? 'the GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL)'
+      : `a Microsoft Entra token for ${scopeOf(scopes)} from ${cloud.authorityHost}`
   return {
-    credential: maskingCredential(credential),
+    credential: maskingCredential(deadlineCredential(credential, deadline, waitingFor)),
     assertions,
     describe: `GitHub OIDC federated credential of ${inputs.clientId}`
   }

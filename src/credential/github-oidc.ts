@@ -1,5 +1,7 @@
 import * as core from '@actions/core'
+import type { Deadline } from '../deadline.js'
 import { InputError } from '../inputs/input-error.js'
+import { logSafe } from '../log-text.js'
 
 export interface PresentedClaims {
   iss?: string
@@ -46,31 +48,43 @@ export class GitHubAssertionProvider {
   private readonly audience: string
   private readonly fetchToken: IdTokenSource
   private readonly now: () => number
+  private readonly deadline?: Deadline
   /** Claims of the last assertion presented, for diagnosing a mismatch with the federated credential. */
   lastClaims?: PresentedClaims
+  /** A request to GitHub's token service is in flight (what a sign-in that never ends is waiting for). */
+  fetching = false
 
   constructor(
     audience: string,
     fetchToken: IdTokenSource = aud => core.getIDToken(aud),
-    now = () => Date.now()
+    now = () => Date.now(),
+    deadline?: Deadline
   ) {
     this.audience = audience
     this.fetchToken = fetchToken
     this.now = now
+    this.deadline = deadline
   }
 
-  /** @actions/http-client retries only 502–504; a 429 or a reset from the token service deserves a retry too. */
+  /**
+   * @actions/http-client retries only 502–504; a 429 or a reset from the token service deserves a retry too.
+   * Its request takes no abort signal and no timeout: the caller races the sign-in against the deadline.
+   */
   private async fetchWithRetry(): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       try {
+        this.fetching = true
         return await this.fetchToken(this.audience)
       } catch (error) {
-        if (attempt >= 4 || /Unable to get ACTIONS_ID_TOKEN_REQUEST/.test((error as Error).message))
+        const message = (error as Error).message
+        if (attempt >= 4 || this.deadline?.expired || /Unable to get ACTIONS_ID_TOKEN_REQUEST/.test(message))
           throw error
-        core.info(
-          `Could not get the GitHub OIDC token (attempt ${attempt}): ${(error as Error).message} Retrying.`
-        )
-        await new Promise(resolve => setTimeout(resolve, 500 * attempt))
+        core.info(`Could not get the GitHub OIDC token (attempt ${attempt}): ${logSafe(message)} Retrying.`)
+        await (this.deadline
+          ? this.deadline.sleep(500 * attempt)
+          : new Promise(r => setTimeout(r, 500 * attempt)))
+      } finally {
+        this.fetching = false
       }
     }
   }

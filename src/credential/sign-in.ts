@@ -21,7 +21,7 @@ export async function signIn(
     report,
     { id: 'sign-in', title: 'Sign in to Azure' },
     async () => {
-      created = createCredential(inputs, cloud, fetchIdToken)
+      created = createCredential(inputs, cloud, deadline, fetchIdToken)
       // enableCae as the SDK clients ask for it: MSAL caches CAE and non-CAE tokens apart, so this one
       // token then serves every ARM client (no second Entra round trip before the first read).
       const token = await created.credential.getToken(cloud.resourceManagerScope, {
@@ -37,6 +37,12 @@ export async function signIn(
         value: created
       }
     },
-    error => explainFailure(error, 'sign in to Azure', { cloud, signIn: created, clientId: inputs.clientId })
+    error =>
+      explainFailure(error, 'sign in to Azure', {
+        cloud,
+        signIn: created,
+        clientId: inputs.clientId,
+        deadline
+      })
   )
 }

@@ -1,4 +1,5 @@
 import { quote } from './input-reader.js'
+import { checkResourceIdGroup } from './resource-id-group.js'
 import * as rules from './rules.js'
 import type { IdentityChoice } from './types.js'
 
@@ -19,10 +20,7 @@ export function readIdentity(value: string, problems: string[]): IdentityChoice 
     problems.push(
       `Input "identity" has subscription ${quote(subscriptionId)}, which is not a GUID; use ${example}.`
     )
-  if (!rules.RESOURCE_GROUP.test(resourceGroup))
-    problems.push(
-      `Input "identity" has resource group ${quote(resourceGroup)}, which is not a valid resource group name.`
-    )
+  checkResourceIdGroup('identity', resourceGroup, problems)
   if (!rules.IDENTITY_NAME.test(name))
     problems.push(
       `Input "identity" has identity name ${quote(name)}, which is not valid: 3–128 letters, digits, hyphens and underscores.`

@@ -4,6 +4,7 @@ import { InputError } from './input-error.js'
 import { InputReader, quote, type Getter } from './input-reader.js'
 import { readIdentity } from './read-identity.js'
 import { readTargets } from './read-targets.js'
+import { checkResourceIdGroup } from './resource-id-group.js'
 import type { Target } from '../read/target.js'
 import * as rules from './rules.js'
 import type { AuthMethod, CacheKind, CloudName, Inputs, Mode } from './types.js'
@@ -69,12 +70,7 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
     )
 
   const resourceGroup = required('resource-group', 'the resource group of the container app')
-  matching(
-    'resource-group',
-    resourceGroup,
-    rules.RESOURCE_GROUP,
-    'use 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period'
-  )
+  matching('resource-group', resourceGroup, rules.RESOURCE_GROUP, `use ${rules.RESOURCE_GROUP_RULE}`)
   const targets = readTargets(
     { apps: get('container-app'), jobs: get('container-app-job') },
     { subscriptionId, resourceGroup },
@@ -106,12 +102,13 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
       `Input "redis-name" is a resource ID in subscription ${quote(cacheId[1])}, but subscription-id is ${quote(subscriptionId)}; the cache must be in the subscription of the app.`
     )
   }
+  if (cacheId) checkResourceIdGroup('redis-name', cacheId[2], problems)
   const redisResourceGroup = cacheId ? cacheId[2] : text('redis-resource-group') || resourceGroup
   matching(
     'redis-resource-group',
     text('redis-resource-group'),
     rules.RESOURCE_GROUP,
-    'use 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period'
+    `use ${rules.RESOURCE_GROUP_RULE}`
   )
 
   const accessPolicy = text('access-policy') || 'Data Contributor'

@@ -1,5 +1,6 @@
 import type { Target } from '../read/target.js'
 import { quote } from './input-reader.js'
+import { checkResourceIdGroup } from './resource-id-group.js'
 import * as rules from './rules.js'
 
 const APP_NAME_RULE =
@@ -54,12 +55,7 @@ export function readTargets(
       problems.push(
         `Input "${input}" has ${quote(line)}, in subscription ${quote(subscriptionId)}; the action works in the subscription-id subscription (${quote(defaults.subscriptionId)}): run it once per subscription.`
       )
-    matching(
-      input,
-      resourceGroup,
-      rules.RESOURCE_GROUP,
-      'the resource group in the resource ID must be 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period'
-    )
+    checkResourceIdGroup(input, resourceGroup, problems)
     matching(input, name, rules.CONTAINER_APP, idKind === 'job' ? JOB_NAME_RULE : APP_NAME_RULE)
     targets.push({ kind: idKind, name, resourceGroup })
   }

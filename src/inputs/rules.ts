@@ -2,8 +2,16 @@
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** 1–90 letters, digits, underscores, hyphens, periods and parentheses; not ending in a period. */
-export const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/u
+/**
+ * Resource group: 1–90 letters or digits (of any script), underscores, hyphens, periods and parentheses, not ending
+ * in a period (Learn, "Naming rules and restrictions for Azure resources", Microsoft.Resources/resourcegroups). The
+ * REST API's pattern is ^[-\w\._\(\)]+$ (Learn, Resource Groups - Create Or Update), a .NET \w: Unicode letters,
+ * nonspacing marks, decimal digits and connector punctuation. Nothing else: "/", "?", "#" and "%" would change the
+ * request's URL, and "." or ".." alone end in a period.
+ */
+export const RESOURCE_GROUP = /^[-\p{L}\p{Mn}\p{Nd}\p{Pc}.()]{0,89}[-\p{L}\p{Mn}\p{Nd}\p{Pc}()]$/u
+export const RESOURCE_GROUP_RULE =
+  '1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period'
 
 /** Container app: 2–32 lower-case letters, digits and hyphens; starts with a letter, ends alphanumeric, no "--". */
 export const CONTAINER_APP = /^(?!.*--)[a-z][a-z0-9-]{0,30}[a-z0-9]$/

@@ -2,6 +2,7 @@
 // @actions/github is loaded only here, and only when a comment is due, so other runs do not pay for it.
 import * as core from '@actions/core'
 import type { getOctokit } from '@actions/github'
+import { logSafe } from '../log-text.js'
 import { escapeHtml as h, prose } from './escape.js'
 import { table } from './markdown.js'
 import type { RunReport, StepRecord } from './run-report.js'
@@ -106,10 +107,10 @@ export async function commentPlanOnPullRequest(report: RunReport): Promise<void>
         body,
         request
       })
-      core.info(`Updated the plan comment on pull request #${number}: ${data.html_url}`)
+      core.info(`Updated the plan comment on pull request #${number}: ${logSafe(data.html_url)}`)
     } else {
       const { data } = await octokit.rest.issues.createComment({ ...issue, body, request })
-      core.info(`Posted the plan on pull request #${number}: ${data.html_url}`)
+      core.info(`Posted the plan on pull request #${number}: ${logSafe(data.html_url)}`)
     }
   } catch (error) {
     core.warning(commentFailure(error, number, fromFork), { title: 'Plan not posted on the pull request' })

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { WriteRecord } from '../azure/write-log.js'
 import { annotate } from './annotations.js'
+import { bytes, OUTPUT_MAX_BYTES, shortenUntilFits, SUMMARY_MAX_BYTES } from './limits.js'
 import { runOutputs } from './outputs.js'
 import { commentPlanOnPullRequest, isPullRequestEvent } from './pr-comment.js'
 import type { RunReport } from './run-report.js'
@@ -25,17 +26,27 @@ function logOutcome(report: RunReport): void {
  *  written only warns. */
 export async function publish(reports: RunReport[], writes: WriteRecord[] = []): Promise<void> {
   for (const report of reports) report.finishedAt ??= Date.now()
+  // Long texts from Azure (an error, a revision's failure, a variable's old value) are cut so that the outputs and
+  // the summary fit GitHub's limits; annotations then carry the same cut texts.
+  shortenUntilFits(
+    reports,
+    () =>
+      Object.values(runOutputs(reports)).every(value => bytes(value) <= OUTPUT_MAX_BYTES) &&
+      bytes(renderRunSummary(reports, writes)) <= SUMMARY_MAX_BYTES
+  )
   for (const [name, value] of Object.entries(runOutputs(reports))) core.setOutput(name, value)
   for (const report of reports) logOutcome(report)
   annotate(reports)
 
+  // The summary before the pull-request comment: a network call that a stopped run may not live to finish.
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    try {
+      await core.summary.addRaw(renderRunSummary(reports, writes), true).write()
+    } catch (error) {
+      core.warning(`Could not write the job summary: ${(error as Error).message}`)
+    }
+  }
+
   for (const report of reports)
     if (report.mode === 'plan' && isPullRequestEvent()) await commentPlanOnPullRequest(report)
-
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  try {
-    await core.summary.addRaw(renderRunSummary(reports, writes), true).write()
-  } catch (error) {
-    core.warning(`Could not write the job summary: ${(error as Error).message}`)
-  }
 }

@@ -1,11 +1,10 @@
 import type { WriteRecord } from '../azure/write-log.js'
 import { escapeHtml as h, escapeMarkdown } from './escape.js'
+import { SUMMARY_MAX_BYTES } from './limits.js'
 import { details, table } from './markdown.js'
 import type { RunReport } from './run-report.js'
 import { duration, renderSummary, targetName } from './summary.js'
 import { verdictOf } from './verdict.js'
-
-const MAX_BYTES = 1024 * 1024 - 4096
 
 /** The ids of every write, folded at the end: what Azure support asks for. */
 export function writesSection(writes: WriteRecord[]): string {
@@ -71,7 +70,7 @@ export function renderRunSummary(reports: RunReport[], writes: WriteRecord[] = [
     return details(`${name}: ${v.icon} ${h(v.label)}`, renderSummary(r), { open: !r.succeeded })
   })
   const full = [`## ${head}\n`, table(header, rows), ...folded, ids].filter(Boolean).join('\n')
-  if (Buffer.byteLength(full) <= MAX_BYTES) return full
+  if (Buffer.byteLength(full) <= SUMMARY_MAX_BYTES) return full
   return [
     `## ${head}\n`,
     table(header, rows),

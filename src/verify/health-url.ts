@@ -30,7 +30,10 @@ async function poll(
     try {
       const response = await fetchImpl(url, {
         redirect: 'manual',
-        signal: AbortSignal.timeout(Math.max(1, Math.min(10_000, remaining)))
+        signal: AbortSignal.any([
+          ctx.deadline.signal,
+          AbortSignal.timeout(Math.max(1, Math.min(10_000, remaining)))
+        ])
       })
       seen.push(String(response.status))
       if (response.status >= 200 && response.status < 300) {
@@ -48,7 +51,7 @@ async function poll(
       seen.push(e.cause?.code ?? e.name ?? 'error')
     }
     progress.seen(`statuses seen: ${compact(seen)}`)
-    if (ctx.deadline.remainingMs() <= delay) {
+    if (ctx.deadline.expired || ctx.deadline.remainingMs() <= delay) {
       return {
         id: 'health-url',
         title: TITLE,

@@ -1,4 +1,5 @@
 import { decodeJwtClaims } from '../credential/github-oidc.js'
+import { DeadlineExceededError } from '../deadline.js'
 import type { CheckRecord } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
 import * as core from '@actions/core'
@@ -90,8 +91,12 @@ export async function probeRedis(
   const started = Date.now()
   const proof: Proof = { proven: [], notChecked: [] }
   try {
-    if (o.ossCluster) await probeCluster(host, port, credentials, proof)
-    else await probeSingleEndpoint(host, port, credentials, proof)
+    // node-redis commands take no abort signal: the probe is raced against the deadline, and the client is
+    // destroyed when the run stops, so a Redis that completes TLS and never answers cannot hold the run.
+    const probe = o.ossCluster
+      ? probeCluster(host, port, credentials, proof, ctx.deadline.signal)
+      : probeSingleEndpoint(host, port, credentials, proof, ctx.deadline.signal)
+    await ctx.deadline.race(probe, `Redis at ${host}:${port} to answer the probe (AUTH, PING, SET/GET/DEL)`)
     return {
       id: 'probe-redis',
       title: TITLE,
@@ -99,6 +104,14 @@ export async function probeRedis(
       evidence: `proven in ${Date.now() - started} ms: ${proof.proven.join(', ')}${proof.notChecked.length ? `; not checked: ${proof.notChecked.join('; ')}` : ''}`
     }
   } catch (error) {
+    if (error instanceof DeadlineExceededError)
+      return {
+        id: 'probe-redis',
+        title: TITLE,
+        status: 'failed',
+        evidence: `${ctx.deadline.cancelledBy ? `the runner cancelled the run (${ctx.deadline.cancelledBy})` : 'timeout-minutes ran out'} while waiting for ${error.waitingFor}: it accepted the connection and did not answer in ${Date.now() - started} ms`,
+        fix: 'Redis accepted the connection but did not answer: check the cache is running (its Overview page, Resource health) and that nothing between the runner and the cache holds the connection open; or turn probe-redis off and rely on health-url.'
+      }
     const { evidence, fix } = explainProbeFailure(firstLine(error), credentials.username, o)
     return { id: 'probe-redis', title: TITLE, status: 'failed', evidence, fix }
   }
@@ -140,7 +153,8 @@ async function probeSingleEndpoint(
   host: string,
   port: number,
   credentials: Credentials,
-  proof: Proof
+  proof: Proof,
+  stop: AbortSignal
 ): Promise<void> {
   // Loaded only when probing, to keep start-up cheap for every other run.
   const { createClient } = await import('./redis-client.js')
@@ -156,6 +170,8 @@ async function probeSingleEndpoint(
     ...credentials
   })
   client.on('error', () => undefined)
+  const destroy = () => client.destroy()
+  stop.addEventListener('abort', destroy, { once: true })
   try {
     await client.connect()
     proof.proven.push(
@@ -169,7 +185,8 @@ async function probeSingleEndpoint(
       proof
     )
   } finally {
-    await closeQuietly(client)
+    stop.removeEventListener('abort', destroy)
+    await closeQuietly(client, stop)
   }
 }
 
@@ -181,7 +198,8 @@ async function probeCluster(
   host: string,
   port: number,
   credentials: Credentials,
-  proof: Proof
+  proof: Proof,
+  stop: AbortSignal
 ): Promise<void> {
   const { createCluster } = await import('./redis-client.js')
   const cluster = createCluster({
@@ -197,6 +215,8 @@ async function probeCluster(
   cluster.on('node-error', (error: unknown, node?: { host?: string; port?: number }) => {
     nodeErrors.push(`${node?.host}:${node?.port}: ${firstLine(error)}`)
   })
+  const destroy = () => cluster.destroy()
+  stop.addEventListener('abort', destroy, { once: true })
   try {
     try {
       await cluster.connect()
@@ -237,7 +257,8 @@ async function probeCluster(
       proof
     )
   } finally {
-    await closeQuietly(cluster)
+    stop.removeEventListener('abort', destroy)
+    await closeQuietly(cluster, stop)
   }
 }
 
@@ -256,9 +277,14 @@ async function roundTrip(redis: KeyCommands, key: string): Promise<void> {
   if (read !== value) throw new Error(`GET returned ${JSON.stringify(read)} instead of the value just SET`)
 }
 
-async function closeQuietly(redis: { close(): Promise<unknown>; destroy(): unknown }): Promise<void> {
+/** A graceful close waits for replies, so a stopped run (or a silent server) gets a destroy instead. */
+async function closeQuietly(
+  redis: { close(): Promise<unknown>; destroy(): unknown },
+  stop: AbortSignal
+): Promise<void> {
   try {
-    await redis.close()
+    if (stop.aborted) redis.destroy()
+    else await redis.close()
   } catch {
     try {
       redis.destroy()
