@@ -1,5 +1,8 @@
 import { cut } from './report/limits.js'
 
+/** Remote text as the action shows it: text, or a number or flag written as text; nothing for null or undefined. */
+export type Text = string | number | boolean | null | undefined
+
 /** How much of one remote text a log line keeps. */
 const MAX_CHARS = 2000
 
@@ -10,7 +13,7 @@ const MAX_CHARS = 2000
  * Line breaks and control characters become visible escapes and "::" is broken up, so remote text can neither
  * start a line nor be one. Every log line that carries remote text goes through here.
  */
-export function logSafe(value: unknown): string {
+export function logSafe(value: Text): string {
   return cut(String(value ?? ''), MAX_CHARS)
     .replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, ' ⏎ ')
     .replace(/(?!\t)\p{Cc}/gu, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)

@@ -59,7 +59,7 @@ async function locksAt(
 ): Promise<ManagementLock[]> {
   const bare = scope.replace(/^\/+/, '').replace(/\/+$/, '')
   const response = await resources
-    .path(`${bare}/providers/Microsoft.Authorization/locks`)
+    .pathUnchecked(`${bare}/providers/Microsoft.Authorization/locks`)
     .get({ queryParameters: { 'api-version': LOCKS_API_VERSION }, abortSignal: signal })
   if (response.status !== '200') return []
   const own = `/${bare}/providers/microsoft.authorization/locks/`.toLowerCase()

@@ -106,11 +106,11 @@ export async function listManagedRedisAssignments(
   let next: string | undefined = `${databaseId}/accessPolicyAssignments`
   let query: Record<string, string> | undefined = { 'api-version': MANAGED_REDIS_API_VERSION }
   while (next) {
-    const response = await c.path(next).get({ queryParameters: query, abortSignal: signal })
+    const response = await c.pathUnchecked(next).get({ queryParameters: query, abortSignal: signal })
     if (response.status !== '200')
       throw Object.assign(new Error(`listing ${next} answered ${response.status}`), {
         statusCode: Number(response.status),
-        details: response.body
+        details: response.body as unknown
       })
     const body = response.body as { value?: AssignmentJson[]; nextLink?: string }
     found.push(...(body.value ?? []).map(toAssignment))
@@ -134,7 +134,7 @@ export async function putManagedRedisAssignment(
     { properties: { accessPolicyName: MANAGED_REDIS_POLICY, user: { objectId } } },
     { abortSignal: o.signal, updateIntervalInMs: o.pollMs }
   )
-  return toAssignment(written as AssignmentJson)
+  return toAssignment(written)
 }
 
 export async function deleteManagedRedisAssignment(

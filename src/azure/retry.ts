@@ -82,7 +82,8 @@ function reason(kind: FailureClass): string {
       return 'the identity is not yet known to the resource provider (Microsoft Entra replication delay; Azure reports it on the app, so it exists)'
     case 'transient':
       return 'a transient failure'
-    default:
+    case 'final':
+    case 'locked':
       return 'a failure'
   }
 }

@@ -33,21 +33,19 @@ export function createCredential(
     }
   }
   assertOidcAvailable()
+  const { tenantId, clientId } = inputs
+  // readInputs requires both for OIDC; the check keeps that promise visible to the compiler.
+  if (!tenantId || !clientId) throw new Error('OIDC sign-in needs the tenant-id and client-id inputs.')
   const assertions = new GitHubAssertionProvider(cloud.oidcAudience, fetchIdToken, undefined, deadline)
-  const credential = new ClientAssertionCredential(
-    inputs.tenantId!,
-    inputs.clientId!,
-    assertions.getAssertion,
-    {
-      authorityHost: cloud.authorityHost,
-      // Instance discovery asks login.microsoftonline.com about the authority, which fails for Azure Stack Hub
-      // and emulators; the known clouds are built into MSAL.
-      disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(cloud.authorityHost),
-      // A burst of 503s from Entra is waited out (until the deadline), as one from ARM is; each retry is logged.
-      retryOptions: TRANSPORT_RETRY,
-      additionalPolicies: [{ policy: requestLoggingPolicy(), position: 'perRetry' }]
-    }
-  )
+  const credential = new ClientAssertionCredential(tenantId, clientId, assertions.getAssertion, {
+    authorityHost: cloud.authorityHost,
+    // Instance discovery asks login.microsoftonline.com about the authority, which fails for Azure Stack Hub
+    // and emulators; the known clouds are built into MSAL.
+    disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(cloud.authorityHost),
+    // A burst of 503s from Entra is waited out (until the deadline), as one from ARM is; each retry is logged.
+    retryOptions: TRANSPORT_RETRY,
+    additionalPolicies: [{ policy: requestLoggingPolicy(), position: 'perRetry' }]
+  })
   // MSAL asks for the GitHub token inside its own request: while that request is in flight, it is what waits.
   const waitingFor = (scopes: string | string[]): string =>
     assertions.fetching

@@ -8,7 +8,7 @@ export function explainSignInFailure(
   cloud: Cloud,
   clientId?: string
 ): string {
-  const code = /AADSTS(\d+)/.exec(message)?.[1]
+  const code = /AADSTS(\d+)/.exec(message)?.[1] ?? ''
   const presented = claims
     ? `The GitHub token presented had issuer ${claims.iss ?? '?'}, subject ${claims.sub ?? '?'} and audience ${[claims.aud].flat().join(', ') || '?'}.`
     : ''

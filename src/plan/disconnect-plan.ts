@@ -104,8 +104,8 @@ function identityWithout(
   const keepSystem = choice.kind === 'system' ? false : system
   const keepUsers = attachedUsers(identity).filter(user => user.key !== removed?.key)
   const users: IdentityPatch['userAssignedIdentities'] = Object.fromEntries([
-    ...keepUsers.map(user => [user.key, {}]),
-    ...(removed ? [[removed.key, null]] : [])
+    ...keepUsers.map((user): [string, Record<string, never>] => [user.key, {}]),
+    ...(removed ? [[removed.key, null] as const] : [])
   ])
   const patch: IdentityPatch = {
     type: identityType(keepSystem, keepUsers.length),

@@ -1,5 +1,6 @@
 // The summary and the PR comment are Markdown with HTML blocks (GitHub renders them with cmark-gfm, then
 // sanitizes). Every value from Azure or the inputs goes through one of these before it is written there.
+import type { Text } from '../log-text.js'
 
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
@@ -16,7 +17,7 @@ const ENTITIES: Record<string, string> = {
 }
 
 /** Escapes a value from the user or from Azure for an HTML block of the summary (a table cell, a list item). */
-export function escapeHtml(value: unknown): string {
+export function escapeHtml(value: Text): string {
   return String(value ?? '').replace(/[&<>"'`|\n\r]/g, c => ENTITIES[c])
 }
 
@@ -38,7 +39,7 @@ const MARKDOWN: Record<string, string> = {
 }
 
 /** Escapes a value for Markdown text (a heading): as escapeHtml, and nothing in it can format, link or mention. */
-export function escapeMarkdown(value: unknown): string {
+export function escapeMarkdown(value: Text): string {
   return String(value ?? '').replace(/[&<>"'`|\n\r*_[\]()\\~!#:.@]/g, c => ENTITIES[c] ?? MARKDOWN[c])
 }
 
@@ -46,7 +47,7 @@ export function escapeMarkdown(value: unknown): string {
  * Text the action wrote, which may quote values: escaped, with `code spans` as <code> (commands, input names) and
  * line breaks as <br>. For an HTML block.
  */
-export function prose(text: unknown): string {
+export function prose(text: Text): string {
   return String(text ?? '')
     .split(/\r?\n\s*/)
     .map(line =>

@@ -108,7 +108,7 @@ export function verdictOf(report: RunReport): Verdict {
       return report.outputs.changed
         ? { icon: '✅', label: 'Connected', join: '→', detail: 'changes applied and verified' }
         : { icon: '✅', label: 'Already connected', join: '→', detail: 'nothing to change, verified' }
-    default:
+    case 'unknown':
       return { icon: '❌', label: 'The run did not start', join: '→', detail: stopped }
   }
 }

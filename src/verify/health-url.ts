@@ -81,7 +81,7 @@ function healthFix(seen: string[]): string {
 
 async function readStart(response: Response): Promise<string> {
   try {
-    const reader = response.body?.getReader()
+    const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = response.body?.getReader()
     if (!reader) return ''
     const chunks: Uint8Array[] = []
     let size = 0
