@@ -1,6 +1,12 @@
 // A standard Azure world in the sandbox, and a way to run the bundled action against it as the runner does.
 import { runAction, type LaunchResult, type RunnerEvent } from './index.ts'
-import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.ts'
+import {
+  startSandbox,
+  type ContainerAppView,
+  type JobView,
+  type Sandbox,
+  type SandboxOptions
+} from '../sandbox/index.ts'
 
 export const APP_RG = 'rg-apps'
 export const CACHE_RG = 'rg-data'
@@ -153,18 +159,12 @@ export function armRequests(sandbox: Sandbox): { method: string; path: string }[
 }
 
 export function envOf(
-  app: {
-    properties: {
-      template: {
-        containers: { name: string; env?: { name: string; value?: string; secretRef?: string }[] }[]
-      }
-    }
-  },
+  app: ContainerAppView | JobView,
   container: string
 ): Record<string, string | undefined> {
-  const c = app.properties.template.containers.find(x => x.name === container)
+  const c = app.properties.template.containers?.find(x => x.name === container)
   return Object.fromEntries(
-    (c?.env ?? []).map(e => [e.name, e.secretRef ? `secretRef:${e.secretRef}` : e.value])
+    (c?.env ?? []).map(e => [e.name, e.secretRef ? `secretRef:${e.secretRef}` : (e.value ?? undefined)])
   )
 }
 

@@ -48,7 +48,6 @@ import type {
   CacheState,
   FederatedCredential,
   JobState,
-  Json,
   ManagedRedisDatabaseState,
   ManagedRedisState,
   RevisionEnd,
@@ -56,12 +55,36 @@ import type {
   UnknownPrincipalAnswer
 } from './state.ts'
 import { createTestPki } from './tls.ts'
+import type {
+  AssignmentView,
+  CacheView,
+  Container,
+  ContainerAppView,
+  DatabaseView,
+  EnvVar,
+  Ingress as IngressSettings,
+  JobView,
+  ManagedRedisAssignmentView,
+  ManagedRedisView,
+  RevisionView,
+  Scale
+} from './arm/wire.ts'
 
 export type { Faults, LatencyProfile } from './faults.ts'
 export type { RequestLogEntry } from './http.ts'
 export type { FederatedCredential, RoleAssignment, UnknownPrincipalAnswer } from './state.ts'
 export type { TokenIssued } from './entra.ts'
 export type { ManagedRedisSeed } from './arm/managed-redis.ts'
+export type {
+  AssignmentView,
+  CacheView,
+  ContainerAppView,
+  DatabaseView,
+  JobView,
+  ManagedRedisAssignmentView,
+  ManagedRedisView,
+  RevisionView
+} from './arm/wire.ts'
 
 export interface SandboxOptions {
   /** working dir for certs/redis; default a fresh temp dir (removed on stop) */
@@ -74,19 +97,25 @@ export interface SandboxOptions {
   cloud?: CloudName
 }
 
-export interface EnvSeed {
+export interface EnvSeed extends EnvVar {
   name: string
   value?: string
   secretRef?: string
 }
 
+export interface ContainerSeed extends Container {
+  name: string
+  image?: string
+  env?: EnvSeed[]
+}
+
 export interface ContainerAppSeed {
-  containers?: { name: string; image?: string; env?: EnvSeed[] }[]
-  initContainers?: { name: string; image?: string; env?: EnvSeed[] }[]
+  containers?: ContainerSeed[]
+  initContainers?: ContainerSeed[]
   secrets?: { name: string; value?: string; keyVaultUrl?: string; identity?: string }[]
   registries?: { server: string; username?: string; passwordSecretRef?: string; identity?: string }[]
-  ingress?: object
-  scale?: object
+  ingress?: IngressSettings
+  scale?: Scale
   activeRevisionsMode?: 'Single' | 'Multiple'
   identity?: { type: string; userAssignedIdentities?: Record<string, object> }
   tags?: Record<string, string>
@@ -94,8 +123,8 @@ export interface ContainerAppSeed {
 
 /** A Container Apps job: an app's seed without ingress, revision mode or scale, plus the trigger type. */
 export interface ContainerAppJobSeed {
-  containers?: { name: string; image?: string; env?: EnvSeed[] }[]
-  initContainers?: { name: string; image?: string; env?: EnvSeed[] }[]
+  containers?: ContainerSeed[]
+  initContainers?: ContainerSeed[]
   secrets?: { name: string; value?: string; keyVaultUrl?: string; identity?: string }[]
   registries?: { server: string; username?: string; passwordSecretRef?: string; identity?: string }[]
   identity?: { type: string; userAssignedIdentities?: Record<string, object> }
@@ -178,16 +207,17 @@ export interface Sandbox {
 
   requestLog: RequestLogEntry[]
   clearLog(): void
-  getContainerApp(rg: string, name: string): Json
-  listRevisions(rg: string, app: string): Json[]
-  listAssignments(rg: string, cache: string): Json[]
-  getCache(rg: string, name: string): Json
+  /** ARM JSON of the app WITH secret values */
+  getContainerApp(rg: string, name: string): ContainerAppView
+  listRevisions(rg: string, app: string): RevisionView[]
+  listAssignments(rg: string, cache: string): AssignmentView[]
+  getCache(rg: string, name: string): CacheView
   /** ARM JSON of the job WITH secret values */
-  getContainerAppJob(rg: string, name: string): Json
+  getContainerAppJob(rg: string, name: string): JobView
   /** ARM JSON of the cluster, plus (sandbox only) `databases`: the ARM JSON of its databases */
-  getManagedRedis(rg: string, name: string): Json
+  getManagedRedis(rg: string, name: string): ManagedRedisView & { databases: DatabaseView[] }
   /** ARM JSON of a database's assignments (database default 'default') */
-  listManagedRedisAssignments(rg: string, name: string, database?: string): Json[]
+  listManagedRedisAssignments(rg: string, name: string, database?: string): ManagedRedisAssignmentView[]
   tokensIssued: TokenIssued[]
   /** GitHub OIDC tokens minted: the audience each was asked for */
   idTokensIssued: { audience: string; sub: string }[]

@@ -3,10 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { noLatency } from './faults.ts'
 import type { LatencyProfile } from './faults.ts'
 import type { CloudName } from './entra.ts'
-
-/** ARM JSON is dynamic by nature; the sandbox handles it the way the services do, as loose documents. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = any
+import type { AppIdentity, AppProperties, ManagedRedisSku, RedisProperties, Template } from './arm/wire.ts'
 
 export interface FederatedCredential {
   issuer: string
@@ -56,7 +53,8 @@ export interface RevisionEnd {
 export interface RevisionState {
   name: string
   createdAt: number
-  template: Json
+  /** the template the revision was made from, as written */
+  template: Template | null | undefined
   /** ms epoch when provisioning ends */
   readyAt: number
   /** set when the revision fails to provision: the write's operation fails with it */
@@ -71,11 +69,9 @@ export interface AppResourceState {
   rg: string
   name: string
   tags: Record<string, string>
-  /** identity as requested: { type, userAssignedIdentities? } with the type normalised */
-  identity?: { type: string; userAssignedIdentities?: Record<string, Json> }
+  identity?: AppIdentity
   systemPrincipalId?: string
-  /** properties as written by clients, secret values included (the truth) */
-  properties: Json
+  properties: AppProperties
   /** the running write, if any: other writes get 409 until it ends */
   pending?: { operationId: string }
   provisioningState: 'Succeeded' | 'InProgress' | 'Failed'
@@ -102,7 +98,7 @@ export interface CacheState {
   name: string
   tags: Record<string, string>
   /** writable properties (sku, redisConfiguration, enableNonSslPort, ...) */
-  properties: Json
+  properties: RedisProperties
   provisioningState: string
   customPolicies: Record<string, string>
   /** keyed by lower-cased assignment name */
@@ -140,7 +136,7 @@ export interface ManagedRedisState {
   rg: string
   name: string
   tags: Record<string, string>
-  sku: Json
+  sku: ManagedRedisSku
   provisioningState: string
   /** keyed by lower-cased database name */
   databases: Map<string, ManagedRedisDatabaseState>
@@ -247,4 +243,4 @@ export function randomRevisionSuffix(): string {
   return out
 }
 
-export const clone = <T>(v: T): T => (v === undefined ? v : (structuredClone(v) as T))
+export const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v))

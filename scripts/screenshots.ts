@@ -71,7 +71,7 @@ const scenarios: Scenario[] = [
 
 /** The names Azure would show instead of the sandbox's local addresses. */
 function asInAzure(summary: string, world: World): string {
-  const fqdn = world.sandbox.getContainerApp(APP_RG, APP).properties.configuration.ingress.fqdn as string
+  const fqdn = world.sandbox.getContainerApp(APP_RG, APP).properties.configuration.ingress?.fqdn ?? ''
   const dataPlane = world.sandbox.dataPlane
   let text = summary
   if (dataPlane) {

@@ -160,7 +160,7 @@ describe('disconnect', () => {
     expect(run.exitCode).toBe(0)
     const app = sandbox.getContainerApp(APP_RG, APP)
     expect(app.identity.type).toBe('UserAssigned')
-    expect(Object.keys(app.identity.userAssignedIdentities).map(k => k.toLowerCase())).toEqual([
+    expect(Object.keys(app.identity.userAssignedIdentities ?? {}).map(k => k.toLowerCase())).toEqual([
       other.id.toLowerCase()
     ])
     expect(run.result.steps.find(s => s.id === 'identity')?.status).toBe('updated')

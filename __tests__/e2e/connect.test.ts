@@ -98,7 +98,7 @@ describe('identities', () => {
     const app = sandbox.getContainerApp(APP_RG, APP)
     expect(app.identity.type).toBe('SystemAssigned,UserAssigned')
     // ARM answers the key with a lower-case `resourcegroups`: the same identity, not a second one
-    expect(Object.keys(app.identity.userAssignedIdentities).map(k => k.toLowerCase())).toEqual([
+    expect(Object.keys(app.identity.userAssignedIdentities ?? {}).map(k => k.toLowerCase())).toEqual([
       uami.id.toLowerCase()
     ])
     expect(envOf(app, 'api').REDIS_OBJECT_ID).toBe(app.identity.principalId)
@@ -152,7 +152,7 @@ describe('containers', () => {
     for (const name of ['api', 'worker'])
       expect(envOf(app, name).REDIS_OBJECT_ID).toBe(app.identity.principalId)
     // Azure returns an empty value without `value`; it must still be there, and be sent back as "".
-    expect(app.properties.template.containers[1].env).toContainEqual({ name: 'EMPTY' })
+    expect(app.properties.template.containers?.[1].env).toContainEqual({ name: 'EMPTY' })
     expect(envOf(app, 'worker')).toMatchObject({ DB_PASSWORD: 'secretRef:db-password' })
     const patch = world.sandbox.requestLog.find(
       e => e.method === 'PATCH' && (e.body as { properties?: { template?: unknown } })?.properties?.template

@@ -80,7 +80,7 @@ describe('switching from a user-assigned identity to the system identity', () =>
       containers: [{ name: 'api' }],
       identity: { type: 'SystemAssigned,UserAssigned', userAssignedIdentities: { [uami.id]: {} } }
     })
-    const systemPrincipal: string = sandbox.getContainerApp(APP_RG, APP).identity.principalId
+    const systemPrincipal = sandbox.getContainerApp(APP_RG, APP).identity.principalId ?? ''
     await sandbox.addAssignment(CACHE_RG, CACHE, 'system', {
       objectId: systemPrincipal,
       accessPolicyName: 'Data Contributor'
@@ -228,7 +228,7 @@ describe('remove-identity', () => {
       containers: [{ name: 'api', env: [{ name: 'KEEP', value: '1' }] }],
       identity: { type: 'SystemAssigned,UserAssigned', userAssignedIdentities: { [kv.id]: {} } }
     })
-    const system: string = sandbox.getContainerApp(APP_RG, APP).identity.principalId
+    const system = sandbox.getContainerApp(APP_RG, APP).identity.principalId
     const connected = await world.run({ identity: redis.id })
     expect(connected.outputs.verified).toBe('true')
     expect(userKeys(sandbox.getContainerApp(APP_RG, APP))).toEqual(lower([kv.id, redis.id]))
@@ -285,7 +285,7 @@ describe("ARM's lower-case resourcegroups in identity keys", () => {
       identity: { type: 'UserAssigned', userAssignedIdentities: { [redis.id]: {} } }
     })
     const app = sandbox.getContainerApp(APP_RG, APP)
-    expect(Object.keys(app.identity.userAssignedIdentities)[0]).toContain('/resourcegroups/')
+    expect(Object.keys(app.identity.userAssignedIdentities ?? {})[0]).toContain('/resourcegroups/')
     expect(redis.id).toContain('/resourceGroups/')
 
     const run = await world.run({ identity: redis.id })

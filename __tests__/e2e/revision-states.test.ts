@@ -21,7 +21,7 @@ const check = (run: ActionRun, id: string) => run.result.checks.find(c => c.id =
 
 /** The new revision's creation (the PATCH accepted) and the moment the sandbox turns it ready or ends it. */
 function revisionTimes(w: World): { createdAt: number; settledAt: number } {
-  const createdAt = Date.parse(latestRevision(w)?.properties.createdTime)
+  const createdAt = Date.parse(latestRevision(w)?.properties.createdTime ?? '')
   return { createdAt, settledAt: createdAt + REVISION_MS }
 }
 

@@ -44,7 +44,7 @@ describe('each mode has its own verdict, for success and failure', () => {
     const html = view(applied.summary)
     expect(heading(html)).toBe(`✅ Connected: ${APP} → ${CACHE} (changes applied and verified)`)
     // What users click first: the app's address, the new revision's blade, the resources.
-    const fqdn = world.sandbox.getContainerApp(APP_RG, APP).properties.configuration.ingress.fqdn
+    const fqdn = world.sandbox.getContainerApp(APP_RG, APP).properties.configuration.ingress?.fqdn
     const revision = applied.outputs.revision
     expect(hrefs(html)).toEqual(
       expect.arrayContaining([

@@ -70,7 +70,7 @@ describe('examples/redis-entra-app', () => {
 
   it('answers 200 after a SET and a GET through its system identity, and says which object id it is', async () => {
     sandbox.addContainerApp(rg, 'app-system', { identity: { type: 'SystemAssigned' } })
-    const principalId: string = sandbox.getContainerApp(rg, 'app-system').identity.principalId
+    const principalId = sandbox.getContainerApp(rg, 'app-system').identity.principalId ?? ''
     await sandbox.addAssignment(rg, 'cache', 'app-system', {
       objectId: principalId,
       accessPolicyName: 'Data Contributor'

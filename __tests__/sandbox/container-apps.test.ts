@@ -91,7 +91,7 @@ describe('sandbox Microsoft.App/containerApps', () => {
     expect(put.provisioningState).toBe('Succeeded')
     const log = sandbox.requestLog.filter(e => e.operation === 'containerApps.createOrUpdate')
     expect(log.map(e => e.status)).toEqual([400, 201])
-    expect(sandbox.getContainerApp(rg, app).properties.configuration.secrets[0]).toEqual({
+    expect(sandbox.getContainerApp(rg, app).properties.configuration.secrets?.[0]).toEqual({
       name: 'db-pass',
       value: 's3cret'
     })

@@ -50,7 +50,7 @@ describe('sandbox Microsoft.App/jobs', () => {
     expect(secrets.value).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: 'db-pass', value: 's3cret' })])
     )
-    expect(sandbox.getContainerAppJob(rg, job).properties.configuration.secrets[0]).toEqual({
+    expect(sandbox.getContainerAppJob(rg, job).properties.configuration.secrets?.[0]).toEqual({
       name: 'db-pass',
       value: 's3cret'
     })
@@ -94,7 +94,7 @@ describe('sandbox Microsoft.App/jobs', () => {
     const { value } = await client.jobs.listSecrets(rg, job)
     const withValues = value.map(x => (x.name === 'db-pass' ? { ...x, value: 'rotated' } : x))
     await patch({ properties: { configuration: { secrets: withValues } as JobConfiguration } })
-    expect(sandbox.getContainerAppJob(rg, job).properties.configuration.secrets[0]).toEqual({
+    expect(sandbox.getContainerAppJob(rg, job).properties.configuration.secrets?.[0]).toEqual({
       name: 'db-pass',
       value: 'rotated'
     })
@@ -182,7 +182,7 @@ describe('sandbox Microsoft.App/jobs', () => {
       code: 'ContainerAppOperationInProgress'
     })
     await expect(first).resolves.toMatchObject({ provisioningState: 'Succeeded' })
-    expect(sandbox.getContainerAppJob(rg, job).properties.template.containers[0].image).toBe(
+    expect(sandbox.getContainerAppJob(rg, job).properties.template.containers?.[0].image).toBe(
       'example.azurecr.io/task:2'
     )
   })

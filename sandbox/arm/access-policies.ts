@@ -2,7 +2,7 @@
 // Redis RP's terms, LROs via Azure-AsyncOperation and Location, paged lists, and the data plane user each Succeeded assignment makes.
 import type { Reply, SandboxRequest } from '../http.ts'
 import { builtInPolicies } from '../state.ts'
-import type { AssignmentState, CacheState, Json, SandboxState } from '../state.ts'
+import type { AssignmentState, CacheState, SandboxState } from '../state.ts'
 import { otherAssignmentFor, requireReplicatedPrincipal } from './assignment-checks.ts'
 import { deleteAssignment, startAssignmentWrite } from './assignment-lro.ts'
 import { armError, resourceNotFound } from './errors.ts'
@@ -10,6 +10,8 @@ import { pagedList } from './paging.ts'
 import { CACHE, getCache, isAadEnabled, rejectIfCacheBusy } from './redis.ts'
 import type { RedisContext } from './redis.ts'
 import type { ArmRouteSpec } from './router.ts'
+import type { AccessPolicyView, AssignmentView } from './wire.ts'
+import { objectOr } from './wire-guards.ts'
 
 const CACHE_TYPE = 'Microsoft.Cache/Redis'
 const NAME = /^([a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]|[a-zA-Z0-9])$/
@@ -47,7 +49,7 @@ export function effectivePermissions(s: SandboxState, objectId: string): string 
   return undefined
 }
 
-export function assignmentView(cache: CacheState, a: AssignmentState): Json {
+export function assignmentView(cache: CacheState, a: AssignmentState): AssignmentView {
   return {
     id: `${cache.id}/accessPolicyAssignments/${a.name}`,
     name: a.name,
@@ -86,7 +88,7 @@ export interface AccessPolicyContext extends RedisContext {
 export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
   const { state: s, ops } = ctx
 
-  const policyView = (cache: CacheState, p: ReturnType<typeof policiesOf>[number]): Json => ({
+  const policyView = (cache: CacheState, p: ReturnType<typeof policiesOf>[number]): AccessPolicyView => ({
     id: `${cache.id}/accessPolicies/${p.name}`,
     name: p.name,
     type: 'Microsoft.Cache/Redis/accessPolicies',
@@ -107,7 +109,7 @@ export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
     const cache = getCache(s, req)
     const name = req.params[3]
     validateName(name)
-    const props = ((req.body ?? {}) as Json).properties ?? {}
+    const props = objectOr(objectOr(req.body).properties)
     const objectId = typeof props.objectId === 'string' ? props.objectId : ''
     const accessPolicyName = typeof props.accessPolicyName === 'string' ? props.accessPolicyName : ''
     if (!objectId || !accessPolicyName) {

@@ -1,14 +1,13 @@
 // Managed identities of container apps and jobs: the identity block as Container Apps writes and answers it, and
 // the directory principal a system-assigned identity is.
 import { addPrincipal, findIdentityById } from '../state.ts'
-import type { AppResourceState, Json, SandboxState } from '../state.ts'
+import type { AppResourceState, SandboxState } from '../state.ts'
 import { armError } from './errors.ts'
 import { sameJson } from './json.ts'
+import type { AppIdentity, IdentityType, IdentityView, JsonObject } from './wire.ts'
+import { isJsonObject, objectOr } from './wire-guards.ts'
 
-type Identity = AppResourceState['identity']
-
-const isObject = (v: unknown): v is Record<string, Json> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
+type Identity = AppIdentity | undefined
 
 /** How ARM spells a user-assigned identity's key in its answers: `resourcegroups` in lower case. */
 function answeredKey(s: SandboxState, id: string): string {
@@ -21,10 +20,10 @@ function answeredKey(s: SandboxState, id: string): string {
 export function identityView(
   s: SandboxState,
   app: Pick<AppResourceState, 'identity' | 'systemPrincipalId'>
-): Json {
+): IdentityView {
   const type = app.identity?.type ?? 'None'
   if (type === 'None') return { type: 'None' }
-  const view: Json = { type }
+  const view: IdentityView = { type }
   if (type.includes('SystemAssigned')) {
     view.principalId = app.systemPrincipalId
     view.tenantId = s.tenantId
@@ -41,15 +40,15 @@ export function identityView(
 }
 
 /** Container Apps writes the combined type without a space and accepts any casing. */
-function normaliseType(type: Json): string {
+function normaliseType(type: unknown): IdentityType {
   const parts = String(type ?? 'None')
     .split(',')
     .map(t => t.trim().toLowerCase())
-  return (
-    [parts.includes('systemassigned') && 'SystemAssigned', parts.includes('userassigned') && 'UserAssigned']
-      .filter(Boolean)
-      .join(',') || 'None'
-  )
+  const system = parts.includes('systemassigned')
+  const user = parts.includes('userassigned')
+  if (system && user) return 'SystemAssigned,UserAssigned'
+  if (system) return 'SystemAssigned'
+  return user ? 'UserAssigned' : 'None'
 }
 
 /**
@@ -57,8 +56,8 @@ function normaliseType(type: Json): string {
  * UserAssigned carries no userAssignedIdentities, each value is null, {} or the GET's own {principalId, clientId},
  * and no identity appears twice (resource IDs are case-insensitive).
  */
-function checkRequestIdentity(identity: Record<string, Json>, type: string): Record<string, Json> {
-  const users: Json = identity.userAssignedIdentities
+function checkRequestIdentity(identity: JsonObject, type: IdentityType): JsonObject {
+  const users = identity.userAssignedIdentities
   if (users === undefined || users === null) return {}
   if (!type.includes('UserAssigned')) {
     throw armError(
@@ -67,12 +66,12 @@ function checkRequestIdentity(identity: Record<string, Json>, type: string): Rec
       'The request format was unexpected, a non-UserAssigned identity type should not contain: userAssignedIdentities'
     )
   }
-  if (!isObject(users))
+  if (!isJsonObject(users))
     throw armError(400, 'InvalidRequestContent', 'userAssignedIdentities must be an object.')
   const seen = new Map<string, string>()
   for (const [id, value] of Object.entries(users)) {
     const echo =
-      isObject(value) &&
+      isJsonObject(value) &&
       Object.entries(value).every(
         ([k, v]) => ['principalId', 'clientId'].includes(k) && typeof v === 'string'
       )
@@ -96,7 +95,7 @@ function checkRequestIdentity(identity: Record<string, Json>, type: string): Rec
   return users
 }
 
-function withUsers(type: string, users: Record<string, Json>): Identity {
+function withUsers(type: IdentityType, users: Record<string, Record<string, never>>): Identity {
   if (type === 'None') return { type }
   if (!type.includes('UserAssigned')) return { type }
   if (Object.keys(users).length === 0) {
@@ -110,14 +109,15 @@ function withUsers(type: string, users: Record<string, Json>): Identity {
 }
 
 /** The identity a PUT (or a seed) gives: the request's block, whole. */
-export function normaliseIdentity(identity: Json): Identity {
+export function normaliseIdentity(identity: unknown): Identity {
   if (identity === undefined || identity === null) return undefined
-  const type = normaliseType(identity.type)
-  const requested = checkRequestIdentity(identity, type)
+  const block = objectOr(identity)
+  const type = normaliseType(block.type)
+  const requested = checkRequestIdentity(block, type)
   const users = Object.fromEntries(
     Object.entries(requested)
       .filter(([, value]) => value !== null)
-      .map(([id]) => [id, {}])
+      .map(([id]): [string, Record<string, never>] => [id, {}])
   )
   return withUsers(type, users)
 }
@@ -127,12 +127,13 @@ export function normaliseIdentity(identity: Json): Identity {
  * system and user-assigned; a user-assigned key absent from the request is kept, one set to null is removed,
  * and keys match whatever their casing.
  */
-export function mergeIdentity(current: Identity, identity: Json): Identity {
+export function mergeIdentity(current: Identity, identity: unknown): Identity {
   if (identity === undefined) return current
   if (identity === null) return { type: 'None' }
-  const type = identity.type === undefined ? (current?.type ?? 'None') : normaliseType(identity.type)
-  const requested = checkRequestIdentity(identity, type)
-  const users: Record<string, Json> = current?.type.includes('UserAssigned')
+  const block = objectOr(identity)
+  const type = block.type === undefined ? (current?.type ?? 'None') : normaliseType(block.type)
+  const requested = checkRequestIdentity(block, type)
+  const users: Record<string, Record<string, never>> = current?.type.includes('UserAssigned')
     ? { ...(current.userAssignedIdentities ?? {}) }
     : {}
   for (const [id, value] of Object.entries(requested)) {

@@ -1,7 +1,7 @@
 // The read routes container apps and jobs have alike: GET (secret values hidden) and POST listSecrets (the values).
 import type { SandboxRequest } from '../http.ts'
 import { clone } from '../state.ts'
-import type { AppResourceState, Json } from '../state.ts'
+import type { AppResourceState } from '../state.ts'
 import { isWriteRunning } from './app-pending-write.ts'
 import type { Operations } from './operations.ts'
 import type { ArmRouteSpec } from './router.ts'
@@ -16,7 +16,7 @@ export function appReadRoutes<T extends AppResourceState>(
     /** prefix of the operation names, e.g. 'jobs' */
     operations: string
     find(req: SandboxRequest): T
-    view(app: T, o: { running: boolean }): Json
+    view(app: T, o: { running: boolean }): unknown
     /** the resource id listSecrets is authorized on */
     scope(req: SandboxRequest): string
   }
@@ -39,7 +39,7 @@ export function appReadRoutes<T extends AppResourceState>(
       action: `${o.type}/listSecrets/action`,
       scope: o.scope,
       handle: req => {
-        const secrets: Json[] = o.find(req).properties.configuration?.secrets ?? []
+        const secrets = o.find(req).properties.configuration?.secrets ?? []
         return { status: 200, body: { value: clone(secrets) } }
       }
     }

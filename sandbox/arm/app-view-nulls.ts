@@ -2,18 +2,25 @@
 // `secrets: null`, and an app's template has `revisionSuffix: ""` when none was set. The shape is the real GET in
 // Azure/azure-dev `cli/azd/test/functional/testdata/recordings/Test_CLI_Up_Down_ContainerApp_RemoteBuild.yaml`
 // (April 2026). Jobs are answered by the same resource provider; their nulls are modelled alike (no recording).
-import type { Json } from '../state.ts'
+import type { Configuration, ConfigurationView, Ingress, JsonObject, Template, TemplateView } from './wire.ts'
 
-const emptyAsNull = (v: Json): Json => (v === undefined || (Array.isArray(v) && v.length === 0) ? null : v)
+const emptyAsNull = <T>(v: T[] | null | undefined): T[] | null =>
+  v === undefined || (Array.isArray(v) && v.length === 0) ? null : v
 
-/** Stored values win; what the client never set is shown the way Azure shows it. */
-const withDefaults = (defaults: Json, stored: Json): Json => {
-  const out: Json = { ...defaults }
-  for (const [k, v] of Object.entries(stored ?? {})) if (v !== undefined) out[k] = v
+/** The members that are set: one present as `undefined` is left out. */
+function setMembers<S extends JsonObject>(o: S): S {
+  const out = { ...o }
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k]
   return out
 }
 
-function ingressView(ingress: Json): Json {
+/** Stored values win; what the client never set is shown the way Azure shows it. */
+const withDefaults = <S extends JsonObject>(defaults: JsonObject, stored: S): S => ({
+  ...defaults,
+  ...setMembers(stored)
+})
+
+function ingressView(ingress: Ingress | null | undefined): Ingress | null {
   if (!ingress) return null
   return withDefaults(
     {
@@ -30,8 +37,11 @@ function ingressView(ingress: Json): Json {
 }
 
 /** An app's or job's configuration (secret values already hidden) as GET answers it. */
-export function configurationView(configuration: Json, kind: 'app' | 'job'): Json {
-  const c = configuration ?? {}
+export function configurationView(
+  configuration: Configuration | null | undefined,
+  kind: 'app' | 'job'
+): ConfigurationView {
+  const c: Configuration = configuration ?? {}
   const common = {
     secrets: emptyAsNull(c.secrets),
     registries: emptyAsNull(c.registries),
@@ -45,8 +55,8 @@ export function configurationView(configuration: Json, kind: 'app' | 'job'): Jso
 }
 
 /** An app's or job's template as GET answers it. */
-export function templateView(template: Json, kind: 'app' | 'job'): Json {
-  const t = template ?? {}
+export function templateView(template: Template | null | undefined, kind: 'app' | 'job'): TemplateView {
+  const t: Template = template ?? {}
   const scale = t.scale
     ? withDefaults({ cooldownPeriod: 300, pollingInterval: 30, rules: null }, t.scale)
     : null

@@ -3,7 +3,7 @@
 import type { SandboxRequest } from '../http.ts'
 import type { ContainerAppSeed } from '../index.ts'
 import { addPrincipal, clone, randomRevisionSuffix, REGION_DISPLAY, resourceKey, rgId } from '../state.ts'
-import type { ContainerAppState, Json, RevisionState, SandboxState } from '../state.ts'
+import type { ContainerAppState, RevisionState, SandboxState } from '../state.ts'
 import { withAppDefaults } from './app-defaults.ts'
 import { identityView, normaliseIdentity, replaceIdentity } from './app-identity.ts'
 import { mergeAppPatch } from './app-patch.ts'
@@ -26,6 +26,8 @@ import {
 } from './revisions.ts'
 import { requestedResource } from './requested-resource.ts'
 import type { ArmRouteSpec } from './router.ts'
+import type { ContainerAppView, Template } from './wire.ts'
+import { appPropertiesGuard, parseWire, requestObject, tagsGuard } from './wire-guards.ts'
 
 const TYPE = 'Microsoft.App/containerApps'
 const APP = String.raw`^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.App\/containerApps\/([^/]+)`
@@ -34,8 +36,12 @@ export function containerAppId(s: SandboxState, rg: string, name: string): strin
   return `${rgId(s, rg)}/providers/Microsoft.App/containerApps/${name}`
 }
 
-export function appView(s: SandboxState, app: ContainerAppState, o: { running?: boolean } = {}): Json {
-  const p = clone(app.properties) ?? {}
+export function appView(
+  s: SandboxState,
+  app: ContainerAppState,
+  o: { running?: boolean } = {}
+): ContainerAppView {
+  const p = clone(app.properties)
   const configuration = hideSecretValues(p.configuration ?? {})
   const latest = latestRevision(app)
   const ready = latestReadyRevision(app)
@@ -82,10 +88,10 @@ const SUFFIX = /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$|^[a-z]$/
 function planRevision(
   s: SandboxState,
   app: ContainerAppState,
-  before: Json,
-  after: Json
+  before: Template | null | undefined,
+  after: Template | null | undefined
 ): RevisionState | undefined {
-  const strip = (t: Json): Json => {
+  const strip = (t: Template | null | undefined): Template => {
     const { revisionSuffix: _suffix, ...rest } = t ?? {}
     return rest
   }
@@ -244,7 +250,7 @@ export function containerAppRoutes(s: SandboxState, ops: Operations): ArmRouteSp
       operation: 'containerApps.createOrUpdate',
       action: 'Microsoft.App/containerApps/write',
       handle: (req, caller) => {
-        const body = (req.body ?? {}) as Json
+        const body = requestObject(req)
         const existing = s.apps.get(resourceKey(req.params[1], req.params[2]))
         if (existing) rejectIfBusy(existing)
         const app: ContainerAppState = existing ?? {
@@ -261,8 +267,8 @@ export function containerAppRoutes(s: SandboxState, ops: Operations): ArmRouteSp
           caller,
           app,
           {
-            tags: body.tags ?? {},
-            properties: clone(body.properties ?? {}),
+            tags: parseWire(tagsGuard, body.tags ?? {}, 'tags'),
+            properties: parseWire(appPropertiesGuard, clone(body.properties ?? {}), 'properties'),
             identity: normaliseIdentity(body.identity)
           },
           !existing
@@ -282,13 +288,7 @@ export function containerAppRoutes(s: SandboxState, ops: Operations): ArmRouteSp
       handle: (req, caller) => {
         const app = getApp(req)
         rejectIfBusy(app)
-        const { opHeaders } = applyWrite(
-          req,
-          caller,
-          app,
-          mergeAppPatch(app, (req.body ?? {}) as Json),
-          false
-        )
+        const { opHeaders } = applyWrite(req, caller, app, mergeAppPatch(app, requestObject(req)), false)
         return { status: 202, headers: opHeaders }
       }
     },

@@ -4,7 +4,7 @@
 import type { SandboxRequest } from '../http.ts'
 import type { ContainerAppJobSeed } from '../index.ts'
 import { addPrincipal, clone, REGION_DISPLAY, resourceKey, rgId } from '../state.ts'
-import type { JobState, Json, SandboxState } from '../state.ts'
+import type { JobState, SandboxState } from '../state.ts'
 import { identityView, normaliseIdentity, replaceIdentity } from './app-identity.ts'
 import { mergeAppPatch } from './app-patch.ts'
 import { rejectIfWriteRunning } from './app-pending-write.ts'
@@ -17,6 +17,8 @@ import type { Operations } from './operations.ts'
 import { withoutEmptyEnvValues } from './revisions.ts'
 import { requestedResource } from './requested-resource.ts'
 import type { ArmRouteSpec } from './router.ts'
+import type { Configuration, JobView } from './wire.ts'
+import { requestObject } from './wire-guards.ts'
 
 const TYPE = 'Microsoft.App/jobs'
 const JOB = String.raw`^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.App\/jobs\/([^/]+)`
@@ -25,8 +27,8 @@ export function jobId(s: SandboxState, rg: string, name: string): string {
   return `${rgId(s, rg)}/providers/${TYPE}/${name}`
 }
 
-export function jobView(s: SandboxState, job: JobState, o: { running?: boolean } = {}): Json {
-  const p = clone(job.properties) ?? {}
+export function jobView(s: SandboxState, job: JobState, o: { running?: boolean } = {}): JobView {
+  const p = clone(job.properties)
   const configuration = hideSecretValues(p.configuration ?? {})
   return {
     id: job.id,
@@ -48,7 +50,7 @@ export function jobView(s: SandboxState, job: JobState, o: { running?: boolean }
   }
 }
 
-function triggerConfig(type: string): Json {
+function triggerConfig(type: string): Configuration {
   if (type === 'Schedule') {
     return {
       scheduleTriggerConfig: { cronExpression: '0 * * * *', parallelism: 1, replicaCompletionCount: 1 }
@@ -122,7 +124,7 @@ export function jobRoutes(s: SandboxState, ops: Operations): ArmRouteSpec[] {
       handle: (req, caller) => {
         const job = getJob(req)
         rejectIfWriteRunning(ops, job, 'container app job')
-        const next = mergeAppPatch(job, (req.body ?? {}) as Json)
+        const next = mergeAppPatch(job, requestObject(req))
         checkAppWrite(s, caller, job, next, 'Microsoft.App/jobs/write')
         const definitionChanged = !sameJson(job.properties, next.properties)
         const identityChanged = replaceIdentity(s, job, next.identity)

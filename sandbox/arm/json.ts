@@ -1,13 +1,13 @@
 // JSON helpers: RFC 7396 merge patch and order-insensitive comparison of documents.
-import type { Json } from '../state.ts'
-
-const isObject = (v: unknown): v is Record<string, Json> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
+import type { JsonObject } from './wire.ts'
+import { isJsonObject } from './wire-guards.ts'
 
 /** RFC 7396: objects merge key by key, `null` deletes, everything else (arrays too) replaces. */
-export function mergePatch(target: Json, patch: Json): Json {
-  if (!isObject(patch)) return structuredClone(patch)
-  const out: Record<string, Json> = isObject(target) ? { ...target } : {}
+export function mergePatch(target: unknown, patch: JsonObject): JsonObject
+export function mergePatch(target: unknown, patch: unknown): unknown
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isJsonObject(patch)) return structuredClone(patch)
+  const out: JsonObject = isJsonObject(target) ? { ...target } : {}
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue
     if (v === null) delete out[k]
@@ -17,11 +17,11 @@ export function mergePatch(target: Json, patch: Json): Json {
 }
 
 /** JSON text with object keys sorted and undefined members dropped, for equality checks. */
-export function canonical(v: Json): string {
-  const sort = (x: Json): Json =>
+export function canonical(v: unknown): string {
+  const sort = (x: unknown): unknown =>
     Array.isArray(x)
       ? x.map(sort)
-      : isObject(x)
+      : isJsonObject(x)
         ? Object.fromEntries(
             Object.keys(x)
               .filter(k => x[k] !== undefined)
@@ -32,4 +32,4 @@ export function canonical(v: Json): string {
   return JSON.stringify(sort(v ?? null))
 }
 
-export const sameJson = (a: Json, b: Json): boolean => canonical(a) === canonical(b)
+export const sameJson = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b)

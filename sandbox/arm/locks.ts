@@ -4,9 +4,10 @@
 // seen in Azure/azure-sdk-for-java#2560.
 import type { SandboxRequest } from '../http.ts'
 import { rgId } from '../state.ts'
-import type { Json, LockState, SandboxState } from '../state.ts'
+import type { LockState, SandboxState } from '../state.ts'
 import { armError } from './errors.ts'
 import type { ArmRouteSpec } from './router.ts'
+import type { LockView } from './wire.ts'
 
 const WRITES = new Set(['PUT', 'PATCH', 'POST', 'DELETE'])
 
@@ -27,7 +28,7 @@ export function rejectIfLocked(s: SandboxState, req: SandboxRequest, rg: string)
   )
 }
 
-function lockView(s: SandboxState, rg: string, lock: LockState): Json {
+function lockView(s: SandboxState, rg: string, lock: LockState): LockView {
   return {
     id: lockId(s, rg, lock.name),
     type: 'Microsoft.Authorization/locks',

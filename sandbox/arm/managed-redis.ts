@@ -7,7 +7,6 @@ import type { Reply, SandboxRequest } from '../http.ts'
 import { REGION, REGION_DISPLAY, resourceKey, rgId } from '../state.ts'
 import type {
   ClusteringPolicy,
-  Json,
   ManagedRedisAssignmentState,
   ManagedRedisDatabaseState,
   ManagedRedisState,
@@ -21,6 +20,8 @@ import { pagedList } from './paging.ts'
 import { rejectIfCacheBusy } from './redis.ts'
 import { requestedResource } from './requested-resource.ts'
 import type { ArmRouteSpec } from './router.ts'
+import type { DatabaseView, ManagedRedisAssignmentView, ManagedRedisView } from './wire.ts'
+import { objectOr } from './wire-guards.ts'
 
 const TYPE = 'Microsoft.Cache/redisEnterprise'
 /** the TypeSpec pattern of accessPolicyAssignmentName (AccessPolicyAssignment.tsp) */
@@ -118,7 +119,7 @@ export function managedRedisPermissions(s: SandboxState, objectId: string): stri
   return undefined
 }
 
-export function managedRedisView(ctx: ManagedRedisContext, cluster: ManagedRedisState): Json {
+export function managedRedisView(ctx: ManagedRedisContext, cluster: ManagedRedisState): ManagedRedisView {
   return {
     id: cluster.id,
     name: cluster.name,
@@ -167,7 +168,7 @@ export function databaseView(
   ctx: ManagedRedisContext,
   cluster: ManagedRedisState,
   db: ManagedRedisDatabaseState
-): Json {
+): DatabaseView {
   return {
     id: `${cluster.id}/databases/${db.name}`,
     name: db.name,
@@ -191,7 +192,7 @@ export function managedRedisAssignmentView(
   cluster: ManagedRedisState,
   db: ManagedRedisDatabaseState,
   a: ManagedRedisAssignmentState
-): Json {
+): ManagedRedisAssignmentView {
   return {
     id: `${cluster.id}/databases/${db.name}/accessPolicyAssignments/${a.name}`,
     name: a.name,
@@ -227,8 +228,9 @@ export function managedRedisRoutes(ctx: ManagedRedisContext): ArmRouteSpec[] {
         `The resource name '${name}' is invalid. The name of an access policy assignment must be 1 to 60 characters long and contain only letters and numbers (pattern '^[A-Za-z0-9]{1,60}$').`
       )
     }
-    const props = ((req.body ?? {}) as Json).properties ?? {}
-    const objectId = typeof props.user?.objectId === 'string' ? props.user.objectId : ''
+    const props = objectOr(objectOr(req.body).properties)
+    const user = objectOr(props.user)
+    const objectId = typeof user.objectId === 'string' ? user.objectId : ''
     const accessPolicyName = typeof props.accessPolicyName === 'string' ? props.accessPolicyName : ''
     if (!objectId || !accessPolicyName) {
       throw armError(

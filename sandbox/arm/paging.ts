@@ -1,10 +1,9 @@
 // Paged list replies as the Redis RPs give them: PAGE_SIZE items a page, `nextLink` with a `$skipToken` offset.
 import type { Reply, SandboxRequest } from '../http.ts'
-import type { Json } from '../state.ts'
 
 const PAGE_SIZE = 2
 
-export function pagedList<T>(req: SandboxRequest, all: T[], view: (item: T) => Json): Reply {
+export function pagedList<T>(req: SandboxRequest, all: T[], view: (item: T) => unknown): Reply {
   const skip = Number(req.query.get('$skipToken') ?? 0) || 0
   const page = all.slice(skip, skip + PAGE_SIZE).map(view)
   const next = skip + PAGE_SIZE

@@ -2,7 +2,7 @@
 // the cache-wide 409 while any update of the cache or its children is being applied.
 import type { SandboxRequest } from '../http.ts'
 import { REGION_DISPLAY, resourceKey, rgId } from '../state.ts'
-import type { CacheState, Json, SandboxState } from '../state.ts'
+import type { CacheState, SandboxState } from '../state.ts'
 import { startCacheOperation } from './cache-operation.ts'
 import { armError } from './errors.ts'
 import { mergePatch, sameJson } from './json.ts'
@@ -10,6 +10,16 @@ import { pollingHeaders } from './operations.ts'
 import type { Operations } from './operations.ts'
 import { requestedResource } from './requested-resource.ts'
 import type { ArmRouteSpec } from './router.ts'
+import type { CacheView, JsonObject, RedisProperties } from './wire.ts'
+import {
+  isJsonObject,
+  objectMember,
+  objectOr,
+  parseWire,
+  redisPropertiesGuard,
+  requestObject,
+  tagsGuard
+} from './wire-guards.ts'
 
 export const CACHE = String.raw`^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Cache\/redis\/([^/]+)`
 
@@ -70,7 +80,7 @@ export function seedCache(
 export const isAadEnabled = (cache: CacheState): boolean =>
   String(cache.properties.redisConfiguration?.['aad-enabled'] ?? 'false').toLowerCase() === 'true'
 
-export function cacheView(ctx: RedisContext, cache: CacheState): Json {
+export function cacheView(ctx: RedisContext, cache: CacheState): CacheView {
   const { hostName, sslPort } = ctx.endpoint(cache)
   return {
     id: cache.id,
@@ -80,6 +90,7 @@ export function cacheView(ctx: RedisContext, cache: CacheState): Json {
     tags: cache.tags,
     properties: {
       ...structuredClone(cache.properties),
+      redisConfiguration: structuredClone(cache.properties.redisConfiguration ?? {}),
       provisioningState: cache.provisioningState,
       hostName,
       port: 6379,
@@ -116,16 +127,16 @@ export function rejectIfCacheBusy(
 }
 
 /** Paths (as the Redis RP names them) of the properties a PATCH changes, apart from the Entra toggle. */
-function otherChanges(before: Json, patch: Json): string[] {
+function otherChanges(before: RedisProperties, patch: JsonObject): string[] {
   const changed: string[] = []
-  for (const [key, value] of Object.entries(patch ?? {})) {
+  for (const [key, value] of Object.entries(patch)) {
     if (key === 'redisConfiguration') {
-      for (const [k, v] of Object.entries((value ?? {}) as Json)) {
+      for (const [k, v] of Object.entries(objectOr(value))) {
         if (k !== 'aad-enabled' && String(v) !== String(before.redisConfiguration?.[k])) {
           changed.push(`properties.redisConfiguration.${k}`)
         }
       }
-    } else if (key === 'sku' && value && typeof value === 'object') {
+    } else if (key === 'sku' && isJsonObject(value)) {
       for (const [k, v] of Object.entries(value))
         if (before.sku?.[k] !== v) changed.push(`properties.sku.${k}`)
     } else if (!sameJson(before[key], value)) {
@@ -153,9 +164,18 @@ export function redisRoutes(ctx: RedisContext): ArmRouteSpec[] {
       handle: req => {
         const cache = getCache(s, req)
         rejectIfCacheBusy(ops, cache)
-        const body = (req.body ?? {}) as Json
-        const patch = body.properties ?? {}
-        const aadRequested = patch.redisConfiguration?.['aad-enabled']
+        const body = requestObject(req)
+        const patch = objectMember(body.properties, 'properties')
+        const tags = body.tags === undefined ? undefined : parseWire(tagsGuard, body.tags ?? {}, 'tags')
+        const aadRequested = objectOr(patch.redisConfiguration)['aad-enabled']
+        const merged = mergePatch(cache.properties, patch)
+        if (aadRequested !== undefined) {
+          merged.redisConfiguration = {
+            ...objectOr(merged.redisConfiguration),
+            'aad-enabled': String(aadRequested).toLowerCase()
+          }
+        }
+        const next = parseWire(redisPropertiesGuard, merged, 'properties')
         const aadToggle =
           aadRequested !== undefined && String(aadRequested).toLowerCase() !== String(isAadEnabled(cache))
         const others = otherChanges(cache.properties, patch)
@@ -166,12 +186,9 @@ export function redisRoutes(ctx: RedisContext): ArmRouteSpec[] {
             `The following updates can't be processed in one single request, please send separate request to update them: '${[...others, 'properties.aadEnableDisable'].join(',')}'`
           )
         }
-        if (body.tags !== undefined) cache.tags = body.tags
+        if (tags) cache.tags = tags
         if (!aadToggle && others.length === 0) return { status: 200, body: cacheView(ctx, cache) }
-        cache.properties = mergePatch(cache.properties, patch)
-        if (aadRequested !== undefined) {
-          cache.properties.redisConfiguration['aad-enabled'] = String(aadRequested).toLowerCase()
-        }
+        cache.properties = next
         cache.provisioningState = aadToggle ? 'ConfiguringAAD' : 'Updating'
         const finalReply = () => ({ status: 200, body: cacheView(ctx, cache) })
         const finish = async () => {

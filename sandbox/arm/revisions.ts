@@ -1,7 +1,8 @@
 // Container app revisions: how a revision looks at a given time (provisioning, activating, ready, or ended without
 // becoming ready), which one is latest / latest ready, and how traffic is split in Single and Multiple revision modes.
-import type { ContainerAppState, Json, RevisionEnd, RevisionState, SandboxState } from '../state.ts'
+import type { ContainerAppState, RevisionEnd, RevisionState, SandboxState } from '../state.ts'
 import { clone, findIdentityById } from '../state.ts'
+import type { RevisionStatus, RevisionView, Template } from './wire.ts'
 
 /**
  * provisioning → activating → ready, or → failed (the write's operation fails with it) or → ended (the operation
@@ -40,11 +41,11 @@ export function latestReadyRevision(app: ContainerAppState, now = Date.now()): R
 }
 
 /** Env entries with an empty value come back without `value`, as Container Apps answers them. */
-export function withoutEmptyEnvValues(template: Json): Json {
+export function withoutEmptyEnvValues(template: Template | null | undefined): Template {
   const t = clone(template) ?? {}
   for (const list of [t.containers, t.initContainers]) {
-    for (const c of Array.isArray(list) ? list : []) {
-      for (const e of Array.isArray(c.env) ? c.env : []) if (e.value === '') delete e.value
+    for (const c of list ?? []) {
+      for (const e of c.env ?? []) if (e.value === '') delete e.value
     }
   }
   return t
@@ -53,12 +54,12 @@ export function withoutEmptyEnvValues(template: Json): Json {
 function trafficWeights(app: ContainerAppState, now: number): Map<string, number> {
   const weights = new Map<string, number>()
   const ready = latestReadyRevision(app, now)
-  const mode = String(app.properties.configuration?.activeRevisionsMode ?? 'Single').toLowerCase()
-  const traffic: Json[] = app.properties.configuration?.ingress?.traffic ?? []
+  const mode = (app.properties.configuration?.activeRevisionsMode ?? 'Single').toLowerCase()
+  const traffic = app.properties.configuration?.ingress?.traffic ?? []
   if (mode === 'multiple' && traffic.length > 0) {
     for (const t of traffic) {
       const name = t.latestRevision ? latestRevision(app)?.name : t.revisionName
-      if (name) weights.set(name, (weights.get(name) ?? 0) + Number(t.weight ?? 0))
+      if (name) weights.set(name, (weights.get(name) ?? 0) + (t.weight ?? 0))
     }
   } else if (ready) {
     weights.set(ready.name, 100)
@@ -67,15 +68,15 @@ function trafficWeights(app: ContainerAppState, now: number): Map<string, number
 }
 
 /** The running state of a ready, active revision: it follows the template's scale (Azure's default is 0–10). */
-function runningOf(template: Json): { runningState: string; replicas: number } {
-  const min = Number(template?.scale?.minReplicas ?? 0)
-  const max = Number(template?.scale?.maxReplicas ?? 10)
+function runningOf(template: Template | null | undefined): { runningState: string; replicas: number } {
+  const min = template?.scale?.minReplicas ?? 0
+  const max = template?.scale?.maxReplicas ?? 10
   if (min <= 0) return { runningState: 'ScaledToZero', replicas: 0 }
   if (min >= max) return { runningState: 'RunningAtMaxScale', replicas: max }
   return { runningState: 'Running', replicas: min }
 }
 
-function stateOf(rev: RevisionState, phase: RevisionPhase, active: boolean): Json {
+function stateOf(rev: RevisionState, phase: RevisionPhase, active: boolean): RevisionStatus {
   switch (phase) {
     case 'provisioning':
       return {
@@ -121,10 +122,9 @@ export function revisionView(
   app: ContainerAppState,
   rev: RevisionState,
   now = Date.now()
-): Json {
+): RevisionView {
   const phase = phaseOf(rev, now)
-  const single =
-    String(app.properties.configuration?.activeRevisionsMode ?? 'Single').toLowerCase() !== 'multiple'
+  const single = (app.properties.configuration?.activeRevisionsMode ?? 'Single').toLowerCase() !== 'multiple'
   const isLatest = latestRevision(app) === rev
   // A failed or stopped revision is inactive; one still starting, or degraded, stays active while it is the latest.
   const stopped = phase === 'failed' || (phase === 'ended' && rev.end?.runningState === 'Stopped')
