@@ -13,5 +13,23 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error'
     }
+  },
+  {
+    // The sandbox's state and wire shapes are typed: no `any`, no casts through `unknown`, no non-null `!`, and no
+    // inline comment may switch these rules off.
+    files: ['sandbox/**/*.ts'],
+    linterOptions: { noInlineConfig: true },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'TSAsExpression[expression.type="TSAsExpression"][expression.typeAnnotation.type="TSUnknownKeyword"]',
+          message: 'No `as unknown as`: narrow with a type guard (sandbox/arm/wire-guards.ts).'
+        }
+      ]
+    }
   }
 )
