@@ -7,6 +7,7 @@ import { HttpError } from './http.ts'
 import type { Reply, Route, SandboxRequest } from './http.ts'
 import { createSigningKey, decodeJwt, hasValidSignature, publicJwk, signJwt } from './jwt.ts'
 import type { SigningKey } from './jwt.ts'
+import { isJsonObject, stringMembers } from './request-body.ts'
 import type { Principal, SandboxState } from './state.ts'
 
 export const REDIS_APP_ID = 'acca5fbb-b7e4-4009-81f1-37e38fd66d78'
@@ -248,7 +249,7 @@ export function createEntra(o: EntraOptions): Entra {
   const token = async (req: SandboxRequest): Promise<Reply> => {
     const correlationId = headerOf(req, 'client-request-id')
     checkTenant(req.params[0], correlationId)
-    const form = (req.body ?? {}) as Record<string, string>
+    const form = stringMembers(req.body)
     if (form.grant_type !== 'client_credentials') {
       throw fail(
         400,
@@ -334,7 +335,7 @@ export function createEntra(o: EntraOptions): Entra {
     if (req.params[0] !== o.azCliKey) throw new HttpError({ status: 404, body: { error: 'not_found' } })
     const login = o.azCliLogin()
     if (!login) return { status: 401, body: { error: 'not_logged_in' } }
-    const b = (req.body ?? {}) as { scope?: string; tenant?: string }
+    const b = stringMembers(req.body)
     if (b.tenant) checkTenant(b.tenant)
     const scope = defaultScope(b.scope)
     const issued = await issueAccessToken(login, scope, 'azure_cli')
@@ -354,7 +355,7 @@ export function createEntra(o: EntraOptions): Entra {
       client_assertion: _assertion,
       client_secret: _secret,
       ...rest
-    } = (req.body ?? {}) as Record<string, string>
+    } = isJsonObject(req.body) ? req.body : {}
     return rest
   }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createFaults, type Faults } from './faults.ts'
 import { HttpError, startHttpsService, type RequestLogEntry, type SandboxRequest } from './http.ts'
+import { memberOf } from './request-body.ts'
 import { createTestPki, type TestPki } from './tls.ts'
 
 export interface IssueComment {
@@ -106,7 +107,7 @@ export async function startGitHubApi(o: { pki?: TestPki } = {}): Promise<GitHubA
     if (write && permission !== 'write') throw error(403, 'Resource not accessible by integration')
   }
   const bodyOf = (req: SandboxRequest): string => {
-    const body = (req.body as { body?: unknown } | undefined)?.body
+    const body = memberOf(req.body, 'body')
     if (typeof body !== 'string' || !body)
       throw error(422, 'Invalid request.\n\nNo subschema in "anyOf" matched.\n"body" wasn\'t supplied.')
     if (body.length > 65_536)
@@ -183,7 +184,7 @@ export async function startGitHubApi(o: { pki?: TestPki } = {}): Promise<GitHubA
     operation: 'graphql',
     handle: req => {
       authorize(req, false)
-      const query = (req.body as { query?: unknown } | undefined)?.query
+      const query = memberOf(req.body, 'query')
       if (typeof query !== 'string' || !/^\s*(query\s*)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(query))
         return {
           status: 200,

@@ -2,6 +2,7 @@
 // A member of the wrong JSON type is refused the way ARM refuses content it cannot deserialize (400
 // InvalidRequestContent); members the sandbox does not read are not checked, and are kept as written.
 import type { SandboxRequest } from '../http.ts'
+import { isJsonObject } from '../request-body.ts'
 import { invalidRequestContent } from './errors.ts'
 import type {
   AppProperties,
@@ -19,8 +20,7 @@ import type {
   TrafficWeight
 } from './wire.ts'
 
-export const isJsonObject = (v: unknown): v is JsonObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
+export { isJsonObject }
 
 /** Where a value did not fit: the path of its first member that does not. */
 interface Mismatch {
