@@ -212,7 +212,7 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
       id: 'revision',
       title: REVISION_TITLE,
       status: 'skipped',
-      evidence: 'wait is false'
+      evidence: `wait is false${e.app.latestRevisionName !== e.app.latestReadyRevisionName ? `; ${latestNotReady(e)}` : ''}`
     })
   } else {
     checks.push(revisionCheck(e))
