@@ -161,8 +161,15 @@ export function runtimeView(
 } {
   const ready = latestReadyRevision(app)
   const env: Record<string, string> = {}
+  const secrets: Json[] = app.properties.configuration?.secrets ?? []
+  // In list order, so a name given twice has its last entry's value, as Kubernetes' kubelet builds a container's
+  // environment (see SPEC.md); a secretRef gives the secret's value (a Key Vault reference, which the sandbox cannot
+  // resolve, gives none).
   for (const e of ready?.template?.containers?.[0]?.env ?? []) {
-    if (e.secretRef === undefined && e.name !== undefined) env[e.name] = e.value ?? ''
+    if (e.name === undefined) continue
+    const value =
+      e.secretRef === undefined ? (e.value ?? '') : secrets.find(x => x.name === e.secretRef)?.value
+    if (typeof value === 'string') env[e.name] = value
   }
   const type = app.identity?.type ?? 'None'
   const userAssigned = Object.keys(app.identity?.userAssignedIdentities ?? {})
