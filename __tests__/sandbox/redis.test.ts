@@ -404,4 +404,56 @@ describe('sandbox wiring to the real data plane', () => {
       audience: 'https://redis.azure.com/'
     })
   })
+
+  it("what the app's replicas see: a name given twice has its last entry's value, a secretRef its secret's value", async () => {
+    const workflow = sandbox.addWorkflowIdentity()
+    const credential = workflowCredential(sandbox, workflow.clientId)
+    sandbox.addRedisCache(rg, 'twice-cache')
+    sandbox.addContainerApp('rg-shop', 'twice', {
+      identity: { type: 'SystemAssigned' },
+      secrets: [{ name: 'redis-port', value: String(sandbox.dataPlane!.port) }]
+    })
+    const apps = new ContainerAppsAPIClient(credential, sandbox.subscriptionId, modularOptions(sandbox))
+    const redis = new RedisManagementClient(credential, sandbox.subscriptionId, hlcOptions(sandbox))
+    const app = await apps.containerApps.get('rg-shop', 'twice')
+    const cache = await redis.redis.get(rg, 'twice-cache')
+    const principalId = app.identity!.principalId!
+    await redis.accessPolicyAssignment.beginCreateUpdateAndWait(
+      rg,
+      'twice-cache',
+      'twice',
+      { accessPolicyName: 'Data Contributor', objectId: principalId, objectIdAlias: 'twice' },
+      fast
+    )
+    const withObjectIds = async (...objectIds: string[]) => {
+      const env = [
+        { name: 'REDIS_HOST', value: cache.hostName },
+        { name: 'REDIS_PORT', secretRef: 'redis-port' },
+        ...objectIds.map(value => ({ name: 'REDIS_OBJECT_ID', value }))
+      ]
+      const containers = app.template!.containers!.map(c => ({ ...c, env }))
+      await apps.containerApps.update(
+        'rg-shop',
+        'twice',
+        { location: app.location, template: { containers } } as ContainerApp,
+        fast
+      )
+      return raw(sandbox, sandbox.healthUrl('rg-shop', 'twice'))
+    }
+    const stale = '00000000-0000-0000-0000-000000000000'
+
+    expect((await withObjectIds(stale, principalId)).status).toBe(200)
+    // Both entries are kept, in order, in the app and in its revision.
+    const got = await apps.containerApps.get('rg-shop', 'twice')
+    expect(got.template?.containers?.[0].env?.filter(v => v.name === 'REDIS_OBJECT_ID')).toEqual([
+      { name: 'REDIS_OBJECT_ID', value: stale },
+      { name: 'REDIS_OBJECT_ID', value: principalId }
+    ])
+    const latest = await apps.containerAppsRevisions.getRevision('rg-shop', 'twice', got.latestRevisionName!)
+    expect(latest.template?.containers?.[0].env).toEqual(got.template?.containers?.[0].env)
+
+    const reversed = await withObjectIds(principalId, stale)
+    expect(reversed.status).toBe(503)
+    expect(reversed.json.reason).toMatch(/WRONGPASS/)
+  })
 })

@@ -117,14 +117,92 @@ describe('planVariables', () => {
       planVariables({ names, values, signIn, containers: [{ name: 'api', env }] }).plan?.changes
     ).toEqual([])
   })
-  it('replaces a variable that was a secret reference', () => {
+  it.each([
+    ['REDIS_HOST', 'host-variable'],
+    ['REDIS_PORT', 'port-variable'],
+    ['REDIS_OBJECT_ID', 'object-id-variable']
+  ])(
+    'never replaces %s taken from a secret: it blocks, naming the container, the secret and the way out',
+    (name, input) => {
+      const { plan, blockers } = planVariables({
+        names,
+        values,
+        signIn,
+        containers: [
+          {
+            name: 'api',
+            env: [
+              { name: 'LOG', value: 'x' },
+              { name, secretRef: 'kept' }
+            ]
+          }
+        ]
+      })
+      expect(plan).toBeUndefined()
+      expect(blockers).toHaveLength(1)
+      expect(blockers[0].message).toBe(
+        `Container "api" has ${name} from secret "kept" (secretRef). Azure does not show a secret's value, so the action can neither check it nor replace it with a plain value without dropping your secret reference.`
+      )
+      expect(blockers[0].fix).toContain(`--container-name api --remove-env-vars ${name}`)
+      expect(blockers[0].fix).toContain(`input ${input}`)
+    }
+  )
+  it('a name given twice: every entry gets the value, in place, and the change says how many there were', () => {
     const { plan } = planVariables({
       names,
       values,
       signIn,
-      containers: [{ name: 'api', env: [{ name: 'REDIS_HOST', secretRef: 'host' }] }]
+      containers: [
+        {
+          name: 'api',
+          env: [
+            { name: 'REDIS_HOST', value: 'old' },
+            { name: 'LOG', value: 'x' },
+            { name: 'REDIS_HOST', value: 'h' },
+            { name: 'REDIS_PORT', value: '6380' },
+            { name: 'REDIS_OBJECT_ID', value: 'oid' }
+          ]
+        }
+      ]
     })
-    expect(plan?.changes[0]).toMatchObject({ name: 'REDIS_HOST', before: 'secretRef:host', after: 'h' })
+    expect(plan?.containers[0].env).toEqual([
+      { name: 'REDIS_HOST', value: 'h' },
+      { name: 'LOG', value: 'x' },
+      { name: 'REDIS_HOST', value: 'h' },
+      { name: 'REDIS_PORT', value: '6380' },
+      { name: 'REDIS_OBJECT_ID', value: 'oid' }
+    ])
+    expect(plan?.changes).toEqual([
+      { container: 'api', name: 'REDIS_HOST', before: '2 entries: old / h', after: 'h', entries: 2 }
+    ])
+  })
+  it('a name given twice with the value in every entry is no change', () => {
+    const env = [
+      { name: 'REDIS_HOST', value: 'h' },
+      { name: 'REDIS_HOST', value: 'h' },
+      { name: 'REDIS_PORT', value: '6380' },
+      { name: 'REDIS_OBJECT_ID', value: 'oid' }
+    ]
+    expect(
+      planVariables({ names, values, signIn, containers: [{ name: 'api', env }] }).plan?.changes
+    ).toEqual([])
+  })
+  it('a name given twice, one of them from a secret, blocks', () => {
+    const { blockers } = planVariables({
+      names,
+      values,
+      signIn,
+      containers: [
+        {
+          name: 'api',
+          env: [
+            { name: 'REDIS_HOST', value: 'h' },
+            { name: 'REDIS_HOST', secretRef: 'other' }
+          ]
+        }
+      ]
+    })
+    expect(blockers.map(b => b.message)).toEqual([expect.stringContaining('REDIS_HOST from secret "other"')])
   })
 })
 

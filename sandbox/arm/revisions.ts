@@ -2,7 +2,7 @@
 // becoming ready), which one is latest / latest ready, and how traffic is split in Single and Multiple revision modes.
 import type { ContainerAppState, RevisionEnd, RevisionState, SandboxState } from '../state.ts'
 import { clone, findIdentityById } from '../state.ts'
-import type { RevisionStatus, RevisionView, Template } from './wire.ts'
+import type { RevisionStatus, RevisionView, Secret, Template } from './wire.ts'
 
 /**
  * provisioning → activating → ready, or → failed (the write's operation fails with it) or → ended (the operation
@@ -161,8 +161,14 @@ export function runtimeView(
 } {
   const ready = latestReadyRevision(app)
   const env: Record<string, string> = {}
+  const secrets: Secret[] = app.properties.configuration?.secrets ?? []
+  // In list order, so a name given twice has its last entry's value, as Kubernetes' kubelet builds a container's
+  // environment (see SPEC.md); a secretRef gives the secret's value (a Key Vault reference, which the sandbox cannot
+  // resolve, gives none).
   for (const e of ready?.template?.containers?.[0]?.env ?? []) {
-    if (e.secretRef === undefined && e.name !== undefined) env[e.name] = e.value ?? ''
+    if (e.name === undefined) continue
+    const value = e.secretRef == null ? (e.value ?? '') : secrets.find(x => x.name === e.secretRef)?.value
+    if (typeof value === 'string') env[e.name] = value
   }
   const type = app.identity?.type ?? 'None'
   const userAssigned = Object.keys(app.identity?.userAssignedIdentities ?? {})

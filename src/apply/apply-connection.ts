@@ -5,7 +5,7 @@ import { endedByStop, explainFailure } from '../explain-failure.js'
 import type { AssignmentPlan } from '../plan/assignment-plan.js'
 import { clientIdContext } from '../plan/client-id-plan.js'
 import { planConnection, type PlannedConnection } from '../plan/plan-connection.js'
-import { planVariables, type VariablesPlan } from '../plan/variables-plan.js'
+import { planVariables, repeatedNameWarnings, type VariablesPlan } from '../plan/variables-plan.js'
 import type { CacheRef } from '../read/read-cache.js'
 import type { CurrentState } from '../read/read-state.js'
 import { describeRevision } from '../read/revision-state.js'
@@ -86,6 +86,7 @@ export async function applyConnection(
   const assignmentPlan = final.assignment as AssignmentPlan & { objectId: string }
   const variablesPlan = final.variables as VariablesPlan
   report.variablesSet.push(...variablesPlan.changes)
+  report.warnings.push(...repeatedNameWarnings(variablesPlan.changes))
   report.outputs['assignment-name'] = assignmentPlan.name
 
   const replan = (current: TargetResource): VariablesPlan => {

@@ -156,17 +156,24 @@ async function disconnectChecks(
   const revision = await readRevisionEvidence(ctx, app)
   const template = revision?.template ?? app.template
   const names = new Set([inputs.variables.host, inputs.variables.port, inputs.variables.objectId])
+  const selected = (template?.containers ?? []).filter(
+    c => !inputs.containers || inputs.containers.includes(c.name ?? '')
+  )
+  // A variable from a secret is not the action's (apply never replaces one): disconnect keeps it.
+  const fromSecrets = selected.flatMap(c =>
+    (c.env ?? [])
+      .filter(v => names.has(v.name ?? '') && v.secretRef !== undefined)
+      .map(v => `${c.name}: ${v.name} from secret ${v.secretRef}`)
+  )
   // A client id variable left must not name the identity disconnected; one naming another identity is not ours.
-  const still = (template?.containers ?? [])
-    .filter(c => !inputs.containers || inputs.containers.includes(c.name ?? ''))
-    .flatMap(c => {
-      const env = c.env ?? []
-      const left = [
-        ...env.filter(v => names.has(v.name ?? '')).map(v => v.name ?? ''),
-        ...clientIdVariablesToRemove(env, inputs.variables, app.identity, clientId)
-      ]
-      return left.map(name => `${c.name}: ${name}`)
-    })
+  const still = selected.flatMap(c => {
+    const env = c.env ?? []
+    const left = [
+      ...env.filter(v => names.has(v.name ?? '') && v.secretRef === undefined).map(v => v.name ?? ''),
+      ...clientIdVariablesToRemove(env, inputs.variables, app.identity, clientId)
+    ]
+    return left.map(name => `${c.name}: ${name}`)
+  })
   checks.push(
     still.length
       ? {
@@ -180,7 +187,7 @@ async function disconnectChecks(
           id: 'variables-removed',
           title: 'The Redis variables are gone',
           status: 'passed',
-          evidence: `none of ${[...names].join(', ')}${clientId ? `, and no client id variable set to ${clientId},` : ''} in ${revision ? `revision ${revision.name}` : `the ${inputs.target.kind} template`}`
+          evidence: `none of ${[...names].join(', ')}${clientId ? `, and no client id variable set to ${clientId},` : ''} in ${revision ? `revision ${revision.name}` : `the ${inputs.target.kind} template`}${fromSecrets.length ? ` (kept, as the action never set them: ${fromSecrets.join(', ')})` : ''}`
         }
   )
   return checks

@@ -63,7 +63,8 @@ function ownerKey(value: string, identity: ManagedServiceIdentity | undefined): 
   return attachedUsers(identity).find(u => sameId(u.clientId, value))?.key
 }
 
-const REMOVE_HINT = (container: string, name: string) =>
+/** How to remove a variable from a container, in the portal or with az. */
+export const removeHint = (container: string, name: string): string =>
   `remove ${name} from container "${container}" (portal: Containers > Environment variables; or az containerapp update / az containerapp job update --container-name ${container} --remove-env-vars ${name})`
 
 /**
@@ -92,7 +93,7 @@ export function planClientId(
         message: `Container "${container}" has ${what}. ${consequence} The action does not change a variable it did not set.`,
         fix: [
           key ? `Connect Redis with the identity the app signs in as (identity: ${key})` : undefined,
-          `${key ? 'or, ' : ''}if nothing in the app needs it, ${REMOVE_HINT(container, name)}`,
+          `${key ? 'or, ' : ''}if nothing in the app needs it, ${removeHint(container, name)}`,
           ctx.kind === 'user' && names.clientId === DEFAULT_CLIENT_ID_VARIABLE
             ? `or give the Redis client a variable of its own (client-id-variable: REDIS_CLIENT_ID, passed as managedIdentityClientId)`
             : undefined

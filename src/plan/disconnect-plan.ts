@@ -71,7 +71,8 @@ export function planDisconnect(o: {
       ...clientIdVariablesToRemove(env, o.names, o.identity, o.clientId)
     ])
     const kept = env.filter(v => {
-      if (!remove.has(v.name ?? '')) return true
+      // A variable from a secret was never set by this action (apply refuses to replace one): it stays.
+      if (!remove.has(v.name ?? '') || v.secretRef !== undefined) return true
       changes.push({
         container: container.name ?? '',
         name: v.name ?? '',

@@ -1,7 +1,7 @@
 import type { Container, EnvironmentVar } from '@azure/arm-appcontainers'
 import type { VariableNames } from '../inputs/types.js'
 import type { Blocker } from './blocker.js'
-import { planClientId, type ClientIdContext } from './client-id-plan.js'
+import { planClientId, removeHint, type ClientIdContext } from './client-id-plan.js'
 
 export interface ConnectionValues {
   host: string
@@ -17,6 +17,8 @@ export interface VariableChange {
   name: string
   before?: string
   after: string
+  /** How many entries of this name the container has when it has several: each one is set. */
+  entries?: number
 }
 
 export interface VariablesPlan {
@@ -35,11 +37,58 @@ function shown(variable: EnvironmentVar | undefined): string | undefined {
   return variable.secretRef ? `secretRef:${variable.secretRef}` : (variable.value ?? '')
 }
 
+/** Every entry's value, for a name the container has more than once. */
+function shownAll(entries: EnvironmentVar[]): string | undefined {
+  if (entries.length <= 1) return shown(entries[0])
+  return `${entries.length} entries: ${entries.map(e => shown(e)).join(' / ')}`
+}
+
+/** The input that names each variable, for a fix that suggests another name. */
+const NAME_INPUTS: [keyof VariableNames, string][] = [
+  ['host', 'host-variable'],
+  ['port', 'port-variable'],
+  ['objectId', 'object-id-variable'],
+  ['clientId', 'client-id-variable']
+]
+
+/**
+ * A variable the action manages that takes its value from a secret. A GET hides secret values, so the action can
+ * neither tell whether the secret holds the right value nor set the variable without dropping the user's reference
+ * (and leaving the secret for a value nobody reads): the run stops before any write, with both ways out.
+ */
+function secretBlocker(container: string, variable: EnvironmentVar, names: VariableNames): Blocker {
+  const name = variable.name ?? ''
+  const input = NAME_INPUTS.find(([key]) => names[key] === name)?.[1]
+  return {
+    step: 'variables',
+    message: `Container "${container}" has ${name} from secret "${variable.secretRef}" (secretRef). Azure does not show a secret's value, so the action can neither check it nor replace it with a plain value without dropping your secret reference.`,
+    fix: [
+      `If ${name} is meant for this connection, ${removeHint(container, name)}, and rerun: the action sets it as a plain value`,
+      input
+        ? `if the app uses it for something else, give the action a variable of its own (input ${input}, e.g. ${name}_ENTRA) and read that one in the app`
+        : undefined
+    ]
+      .filter(Boolean)
+      .join('; ')
+      .concat('.')
+  }
+}
+
 /** Azure returns a variable whose value is "" without a value; send it back as "" so it is kept as it was. */
 function normalized(variable: EnvironmentVar): EnvironmentVar {
   return variable.secretRef === undefined && variable.value === undefined
     ? { ...variable, value: '' }
     : variable
+}
+
+/** A warning for each name a container has more than once, which the run set in every entry. */
+export function repeatedNameWarnings(changes: VariableChange[]): string[] {
+  return changes
+    .filter(c => (c.entries ?? 1) > 1)
+    .map(
+      c =>
+        `Container "${c.container}" has ${c.entries} entries named ${c.name}; the action set each of them, as which one the container sees is not documented. Keep one.`
+    )
 }
 
 export function desiredVariables(names: VariableNames, values: ConnectionValues): [string, string][] {
@@ -86,13 +135,27 @@ export function planVariables(o: {
     const upserts: [string, string][] = clientId.set
       ? [...wanted, [clientId.set.name, clientId.set.value]]
       : wanted
+    // A name may be in the list more than once: Azure's API does not refuse it, and which entry the container sees
+    // is not documented (Kubernetes, which Container Apps runs on, keeps the last). Every entry is set, in place, so
+    // the container sees the right value whichever it picks, and the user's list keeps its shape.
     for (const [variable, value] of upserts) {
-      const index = env.findIndex(e => e.name === variable)
-      const current = index >= 0 ? env[index] : undefined
-      if (current && current.secretRef === undefined && current.value === value) continue
-      changes.push({ container: name, name: variable, before: shown(current), after: value })
-      if (index >= 0) env[index] = { name: variable, value }
-      else env.push({ name: variable, value })
+      const entries = env.flatMap((e, index) => (e.name === variable ? [{ e, index }] : []))
+      const secret = entries.find(({ e }) => e.secretRef !== undefined)
+      if (secret) {
+        blockers.push(secretBlocker(name, secret.e, o.names))
+        continue
+      }
+      const stale = entries.filter(({ e }) => e.value !== value)
+      if (entries.length && !stale.length) continue
+      changes.push({
+        container: name,
+        name: variable,
+        before: shownAll(entries.map(({ e }) => e)),
+        after: value,
+        ...(entries.length > 1 ? { entries: entries.length } : {})
+      })
+      if (!entries.length) env.push({ name: variable, value })
+      for (const { index } of stale) env[index] = { name: variable, value }
     }
     for (const variable of env.filter(e => clientId.remove.includes(e.name ?? ''))) {
       changes.push({ container: name, name: variable.name ?? '', before: shown(variable), after: REMOVED })

@@ -1,4 +1,5 @@
 import type { PlannedConnection } from '../plan/plan-connection.js'
+import { repeatedNameWarnings } from '../plan/variables-plan.js'
 import { variablesTitle } from '../read/target.js'
 import type { RunReport } from './run-report.js'
 
@@ -23,6 +24,7 @@ export function recordPlan(report: RunReport, planned: PlannedConnection): void 
   }
   if (variables) {
     report.variablesSet.push(...variables.changes)
+    report.warnings.push(...repeatedNameWarnings(variables.changes))
     report.step({
       id: 'variables',
       title: variablesTitle(report.target?.kind ?? 'app'),

@@ -162,15 +162,32 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
       c => !inputs.containers || inputs.containers.includes(c.name ?? '')
     )
     const wrong: string[] = []
+    const secrets: string[] = []
+    const repeated: string[] = []
     for (const c of containers) {
       for (const [name, value] of wanted) {
-        const found = c.env?.find(v => v.name === name)
-        if (found?.value !== value || found.secretRef)
-          wrong.push(
-            `${c.name}: ${name} is ${found ? (found.secretRef ? `secretRef:${found.secretRef}` : JSON.stringify(found.value ?? '')) : 'missing'}, expected ${name === inputs.variables.objectId && !identity.principalId ? "the identity's object id" : JSON.stringify(value)}`
-          )
+        // Every entry of the name: the one the container sees is not documented when there are several.
+        const entries = (c.env ?? []).filter(v => v.name === name)
+        if (entries.length > 1) repeated.push(`${c.name}: ${name} ×${entries.length}`)
+        const secret = entries.find(v => v.secretRef !== undefined)
+        if (secret) secrets.push(`${c.name}: ${name}`)
+        if (entries.length && entries.every(v => v.secretRef === undefined && (v.value ?? '') === value))
+          continue
+        const expected =
+          name === inputs.variables.objectId && !identity.principalId
+            ? "the identity's object id"
+            : JSON.stringify(value)
+        const found = secret
+          ? `from secret ${secret.secretRef}, whose value Azure does not show, so it cannot be checked`
+          : entries.length > 1
+            ? `in ${entries.length} entries, ${entries.map(v => JSON.stringify(v.value ?? '')).join(', ')}`
+            : entries.length
+              ? `is ${JSON.stringify(entries[0].value ?? '')}`
+              : 'is missing'
+        wrong.push(`${c.name}: ${name} ${found}, expected ${expected}`)
       }
     }
+    const twice = repeated.length ? ` (${repeated.join(', ')}: every entry has the value)` : ''
     checks.push(
       wrong.length
         ? {
@@ -178,13 +195,15 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
             title: variablesTitle,
             status: 'failed',
             evidence: `in ${where}: ${wrong.join('; ')}`,
-            fix: 'Run the action with mode: apply to set them.'
+            fix: secrets.length
+              ? `Remove the secret reference (${secrets.join(', ')}) so the action can set a plain value, or give the action variables of its own (inputs host-variable, port-variable, object-id-variable); then run the action with mode: apply.`
+              : 'Run the action with mode: apply to set them.'
           }
         : {
             id: 'variables',
             title: variablesTitle,
             status: 'passed',
-            evidence: `in ${where}, containers ${containers.map(c => c.name).join(', ')}: ${wanted.map(([n, v]) => `${n}=${v}`).join(', ')}`
+            evidence: `in ${where}, containers ${containers.map(c => c.name).join(', ')}: ${wanted.map(([n, v]) => `${n}=${v}`).join(', ')}${twice}`
           }
     )
   }
@@ -212,7 +231,7 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
       id: 'revision',
       title: REVISION_TITLE,
       status: 'skipped',
-      evidence: 'wait is false'
+      evidence: `wait is false${e.app.latestRevisionName !== e.app.latestReadyRevisionName ? `; ${latestNotReady(e)}` : ''}`
     })
   } else {
     checks.push(revisionCheck(e))

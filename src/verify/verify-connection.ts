@@ -1,5 +1,6 @@
 import type { RedisCacheAccessPolicyAssignment, RedisResource } from '@azure/arm-rediscache'
 import type { RevisionOutcome } from '../apply/revision.js'
+import { waitForRevisionInFlight } from '../apply/revision-in-flight.js'
 import type { TargetResource } from '../read/target.js'
 import type { RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
@@ -20,17 +21,20 @@ export async function verifyConnection(
     policy: string
   }
 ): Promise<void> {
+  // A run that made no revision still waits for one that is starting: the app serves it once it is ready.
+  const waited = o.revision ?? (await waitForRevisionInFlight(ctx, report, o.app))
+  const app = waited?.app ?? o.app
   // The wait hands over the revision it saw ready; otherwise read what the checks need.
   const [ready, latest] = await Promise.all([
-    o.revision && o.revision.revision.name === o.app.latestReadyRevisionName
-      ? o.revision.revision
-      : readRevisionEvidence(ctx, o.app),
-    // Only the revision check (skipped without the wait) needs to say why a newer revision is not ready.
-    ctx.inputs.wait ? readNewerRevision(ctx, o.app) : undefined
+    waited && waited.revision.name === app.latestReadyRevisionName
+      ? waited.revision
+      : readRevisionEvidence(ctx, app),
+    // The revision check says why a newer revision is not ready (or, without the wait, that one is starting).
+    readNewerRevision(ctx, app)
   ])
-  report.outputs.revision = o.app.latestReadyRevisionName ?? ''
+  report.outputs.revision = app.latestReadyRevisionName ?? ''
   const checks = controlPlaneChecks(ctx, {
-    app: o.app,
+    app,
     cache: o.cache,
     assignments: o.assignments,
     revision: ready,
