@@ -3,7 +3,7 @@ import { explainFailure } from '../explain-failure.js'
 import { findAssignmentFor } from '../plan/assignment-plan.js'
 import { clientIdVariablesToRemove, planDisconnect } from '../plan/disconnect-plan.js'
 import type { CurrentState } from '../read/read-state.js'
-import { patchIdentity, variablesTitle, type TargetResource } from '../read/target.js'
+import { describeTarget, patchIdentity, variablesTitle, type TargetResource } from '../read/target.js'
 import { speaksForItself } from '../progress.js'
 import { recordStep } from '../report/record-step.js'
 import type { CheckRecord, RunReport } from '../report/run-report.js'
@@ -18,7 +18,8 @@ import { applyVariables } from './variables.js'
 
 /**
  * `mode: disconnect`: removes the assignment and the variables (a new revision), and the identity only with
- * remove-identity: true. Idempotent like apply: what is already gone is not touched.
+ * remove-identity: true, unless the app's registries or secrets use it (then it stays, with a warning that says
+ * why). Idempotent like apply: what is already gone is not touched.
  */
 export async function disconnect(ctx: RunContext, report: RunReport, state: CurrentState): Promise<void> {
   const { inputs } = ctx
@@ -29,12 +30,11 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
   const clientId = principal.clientId ?? state.userIdentity?.clientId
   const planFor = (app: TargetResource) =>
     planDisconnect({
-      identity: app.identity,
       choice: inputs.identity,
       principalId,
       clientId,
       assignments: state.assignments,
-      containers: app.template?.containers ?? [],
+      app,
       selected: inputs.containers,
       names: inputs.variables,
       removeIdentity: inputs.removeIdentity
@@ -96,21 +96,37 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
   if (assignmentResult.status === 'rejected' || variablesResult.status === 'rejected') return
   let app = variablesResult.value
 
+  const kept: CheckRecord[] = []
   if (inputs.removeIdentity) {
-    const identityPlan = planFor(app).identity
+    const removal = planFor(app).identity
     app = await recordStep(
       report,
       {
         id: 'identity',
         title: 'Managed identity',
-        before: identityPlan?.before ?? 'not attached',
-        after: identityPlan?.after ?? 'not attached'
+        before: removal?.before ?? 'not attached',
+        after: removal?.kind === 'remove' ? removal.after : (removal?.before ?? 'not attached')
       },
       async () => {
-        if (!identityPlan) return { status: 'unchanged', value: app }
+        if (!removal) return { status: 'unchanged', value: app }
+        if (removal.kind === 'keep') {
+          const uses = `${removal.usedBy.join(', ')} ${removal.usedBy.length === 1 ? 'uses' : 'use'} it`
+          report.warnings.push(
+            `Kept the managed identity on ${describeTarget(inputs.target)} (remove-identity: true): ${uses}, and would stop working without it. Point ${removal.usedBy.length === 1 ? 'it' : 'them'} at another identity, then rerun.`
+          )
+          report.kept.push('the managed identity')
+          kept.push({
+            id: 'identity-kept',
+            title: 'The managed identity is kept',
+            status: 'warning',
+            evidence: `${removal.before} stays on ${describeTarget(inputs.target)}: ${uses}`,
+            fix: 'Point them at another identity, then rerun with remove-identity: true.'
+          })
+          return { status: 'skipped', after: `kept: ${uses}`, detail: `kept: ${uses}`, value: app }
+        }
         const updated = await withRetry(
           () =>
-            patchIdentity(ctx.clients, inputs.target, app, identityPlan.patch, {
+            patchIdentity(ctx.clients, inputs.target, app, removal.patch, {
               abortSignal: ctx.deadline.signal,
               updateIntervalInMs: ctx.pollIntervalMs
             }),
@@ -121,7 +137,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
       explain('remove the managed identity')
     )
   }
-  for (const check of await disconnectChecks(ctx, state.cacheRef, app, principalId, clientId))
+  for (const check of [...(await disconnectChecks(ctx, state.cacheRef, app, principalId, clientId)), ...kept])
     report.check(check)
   report.outputs.revision = app.latestReadyRevisionName ?? ''
   report.outputs.verified = report.checks.every(c => c.status !== 'failed')

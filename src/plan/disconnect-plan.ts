@@ -1,6 +1,7 @@
-import type { Container, EnvironmentVar, ManagedServiceIdentity } from '@azure/arm-appcontainers'
+import type { EnvironmentVar, ManagedServiceIdentity } from '@azure/arm-appcontainers'
 import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
 import type { IdentityChoice, VariableNames } from '../inputs/types.js'
+import type { TargetResource } from '../read/target.js'
 import { findAssignmentFor } from './assignment-plan.js'
 import {
   attachedUsers,
@@ -11,16 +12,22 @@ import {
   type IdentityPatch
 } from './attached-identities.js'
 import { connectedClientIdOwner } from './client-id-plan.js'
+import { identityReferences } from './identity-references.js'
 import { describeIdentity } from './identity-plan.js'
 import { DEFAULT_CLIENT_ID_VARIABLE } from './sign-in-identity.js'
 import { REMOVED, type VariablesPlan } from './variables-plan.js'
+
+/** remove-identity: the PATCH that removes it, or what in the app still uses it (then it stays). */
+export type IdentityRemoval =
+  | { kind: 'remove'; patch: IdentityPatch; before: string; after: string }
+  | { kind: 'keep'; before: string; usedBy: string[] }
 
 export interface DisconnectPlan {
   /** The assignment of the app's identity, to delete. */
   assignment?: RedisCacheAccessPolicyAssignment
   variables: VariablesPlan
-  /** The identity block without the one this action added, when remove-identity is true. */
-  identity?: { patch: IdentityPatch; before: string; after: string }
+  /** With remove-identity: true, when the app has the identity. */
+  identity?: IdentityRemoval
 }
 
 /**
@@ -45,21 +52,22 @@ export function clientIdVariablesToRemove(
 
 /** What `mode: disconnect` removes: the assignment, the variables, and (opt-in) the identity. */
 export function planDisconnect(o: {
-  identity: ManagedServiceIdentity | undefined
   choice: IdentityChoice
   principalId?: string
   /** The client id of the user-assigned identity disconnected (none for the system identity). */
   clientId?: string
   assignments: RedisCacheAccessPolicyAssignment[]
-  containers: Container[]
+  /** The app or job: its containers, and what in it uses the identity (remove-identity). */
+  app: TargetResource
   selected?: string[]
   names: VariableNames
   removeIdentity: boolean
 }): DisconnectPlan {
   const assignment = o.principalId ? findAssignmentFor(o.assignments, o.principalId) : undefined
-  const selected = o.selected ?? o.containers.map(c => c.name ?? '')
+  const appContainers = o.app.template?.containers ?? []
+  const selected = o.selected ?? appContainers.map(c => c.name ?? '')
   const changes: VariablesPlan['changes'] = []
-  const containers = o.containers.map(container => {
+  const containers = appContainers.map(container => {
     const env = (container.env ?? []).map(v =>
       v.secretRef === undefined && v.value === undefined ? { ...v, value: '' } : v
     )
@@ -68,7 +76,7 @@ export function planDisconnect(o: {
       o.names.host,
       o.names.port,
       o.names.objectId,
-      ...clientIdVariablesToRemove(env, o.names, o.identity, o.clientId)
+      ...clientIdVariablesToRemove(env, o.names, o.app.identity, o.clientId)
     ])
     const kept = env.filter(v => {
       if (!remove.has(v.name ?? '')) return true
@@ -85,8 +93,16 @@ export function planDisconnect(o: {
   return {
     assignment,
     variables: { changes, containers, selected },
-    identity: o.removeIdentity ? identityWithout(o.identity, o.choice) : undefined
+    identity: o.removeIdentity ? identityRemoval(o.app, o.choice) : undefined
   }
+}
+
+/** The identity's removal, unless something in the app still uses it (a registry, a Key Vault secret…). */
+function identityRemoval(app: TargetResource, choice: IdentityChoice): IdentityRemoval | undefined {
+  const removal = identityWithout(app.identity, choice)
+  if (!removal) return undefined
+  const usedBy = identityReferences(app, choice)
+  return usedBy.length ? { kind: 'keep', before: removal.before, usedBy } : { kind: 'remove', ...removal }
 }
 
 /**
@@ -97,7 +113,7 @@ export function planDisconnect(o: {
 function identityWithout(
   identity: ManagedServiceIdentity | undefined,
   choice: IdentityChoice
-): DisconnectPlan['identity'] {
+): { patch: IdentityPatch; before: string; after: string } | undefined {
   const system = hasSystemIdentity(identity)
   const removed = choice.kind === 'user' ? findUserAssigned(identity, choice.resourceId) : undefined
   if (choice.kind === 'user' ? !removed : !system) return undefined
