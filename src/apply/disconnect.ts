@@ -1,7 +1,12 @@
 import { withRetry } from '../azure/retry.js'
 import { explainFailure } from '../explain-failure.js'
 import { findAssignmentFor } from '../plan/assignment-plan.js'
-import { clientIdVariablesToRemove, planDisconnect } from '../plan/disconnect-plan.js'
+import {
+  planDisconnect,
+  type DisconnectedConnection,
+  type DisconnectPlan,
+  type KeptVariables
+} from '../plan/disconnect-plan.js'
 import type { CurrentState } from '../read/read-state.js'
 import { describeTarget, patchIdentity, variablesTitle, type TargetResource } from '../read/target.js'
 import { speaksForItself } from '../progress.js'
@@ -16,23 +21,45 @@ import { principalOf } from './identity.js'
 import { waitForRevision } from './revision.js'
 import { applyVariables } from './variables.js'
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/** The variables step's before → after: what was set, what went, what stayed. */
+function variablesChange(plan: DisconnectPlan): { before: string; after: string } | { detail: string } {
+  const removed = plan.variables.changes.length
+  const kept = plan.kept.reduce((n, k) => n + k.names.length, 0)
+  if (!removed && !kept) return { detail: 'none set' }
+  if (!kept) return { before: `${removed} set`, after: 'removed' }
+  return {
+    before: `${removed + kept} set`,
+    after: `${removed ? `${removed} removed, ` : ''}${kept} kept (not this connection's, or not visible; see the warnings)`
+  }
+}
+
+function keptWarning(ctx: RunContext, k: KeptVariables): string {
+  return `Kept ${k.names.join(', ')} in container "${k.container}" of ${describeTarget(ctx.inputs.target)}: ${k.reason}. Remove them yourself if they are this connection's.`
+}
+
 /**
- * `mode: disconnect`: removes the assignment and the variables (a new revision), and the identity only with
- * remove-identity: true, unless the app's registries or secrets use it (then it stays, with a warning that says
- * why). Idempotent like apply: what is already gone is not touched.
+ * `mode: disconnect`: removes the assignment and this connection's variables (a new revision), and the identity
+ * only with remove-identity: true. What is not this connection's stays, with a warning that says why: variables
+ * that name another cache or identity, an identity the app's registries or secrets use. Idempotent like apply:
+ * what is already gone is not touched.
  */
 export async function disconnect(ctx: RunContext, report: RunReport, state: CurrentState): Promise<void> {
   const { inputs } = ctx
   const explain = (doing: string) => (error: unknown) =>
     explainFailure(error, doing, { cloud: ctx.cloud, clientId: inputs.clientId, deadline: ctx.deadline })
   const principal = principalOf(state.app, inputs.identity)
-  const principalId = principal.principalId ?? state.userIdentity?.principalId
-  const clientId = principal.clientId ?? state.userIdentity?.clientId
+  const connection: DisconnectedConnection = {
+    host: state.cache.hostName ?? '',
+    port: String(state.cache.sslPort ?? ''),
+    principalId: principal.principalId ?? state.userIdentity?.principalId,
+    clientId: principal.clientId ?? state.userIdentity?.clientId
+  }
   const planFor = (app: TargetResource) =>
     planDisconnect({
       choice: inputs.identity,
-      principalId,
-      clientId,
+      connection,
       assignments: state.assignments,
       app,
       selected: inputs.containers,
@@ -41,7 +68,10 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
     })
   const plan = planFor(state.app)
   report.variablesSet.push(...plan.variables.changes)
-  report.outputs['principal-id'] = principalId ?? ''
+  report.outputs['principal-id'] = connection.principalId ?? ''
+  for (const k of plan.kept) report.warnings.push(keptWarning(ctx, k))
+  const keptCount = plan.kept.reduce((n, k) => n + k.names.length, 0)
+  if (keptCount) report.kept.push(plural(keptCount, 'variable'))
 
   const removeAssignment = recordStep(
     report,
@@ -64,15 +94,10 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
   )
   const removeVariables = recordStep(
     report,
-    {
-      id: 'variables',
-      title: variablesTitle(inputs.target.kind),
-      ...(plan.variables.changes.length
-        ? { before: `${plan.variables.changes.length} set`, after: 'removed' }
-        : { detail: 'none set' })
-    },
+    { id: 'variables', title: variablesTitle(inputs.target.kind), ...variablesChange(plan) },
     async () => {
-      if (!plan.variables.changes.length) return { status: 'unchanged', value: state.app }
+      if (!plan.variables.changes.length)
+        return { status: plan.kept.length ? 'skipped' : 'unchanged', value: state.app }
       const updated = await applyVariables(
         ctx,
         state.app,
@@ -96,7 +121,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
   if (assignmentResult.status === 'rejected' || variablesResult.status === 'rejected') return
   let app = variablesResult.value
 
-  const kept: CheckRecord[] = []
+  const checks: CheckRecord[] = []
   if (inputs.removeIdentity) {
     const removal = planFor(app).identity
     app = await recordStep(
@@ -115,7 +140,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
             `Kept the managed identity on ${describeTarget(inputs.target)} (remove-identity: true): ${uses}, and would stop working without it. Point ${removal.usedBy.length === 1 ? 'it' : 'them'} at another identity, then rerun.`
           )
           report.kept.push('the managed identity')
-          kept.push({
+          checks.push({
             id: 'identity-kept',
             title: 'The managed identity is kept',
             status: 'warning',
@@ -137,21 +162,25 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
       explain('remove the managed identity')
     )
   }
-  for (const check of [...(await disconnectChecks(ctx, state.cacheRef, app, principalId, clientId)), ...kept])
-    report.check(check)
+  const verified = await disconnectChecks(ctx, { ref: state.cacheRef, app, connection, planFor })
+  for (const check of [...verified, ...checks]) report.check(check)
   report.outputs.revision = app.latestReadyRevisionName ?? ''
   report.outputs.verified = report.checks.every(c => c.status !== 'failed')
 }
 
+/** What is true after the disconnect, read back from Azure: each check says what it looked at. */
 async function disconnectChecks(
   ctx: RunContext,
-  ref: CacheRef,
-  app: TargetResource,
-  principalId: string | undefined,
-  clientId: string | undefined
+  o: {
+    ref: CacheRef
+    app: TargetResource
+    connection: DisconnectedConnection
+    planFor(app: TargetResource): DisconnectPlan
+  }
 ): Promise<CheckRecord[]> {
   const { inputs } = ctx
-  const assignments = await cacheAssignments(ctx, ref).list()
+  const { principalId } = o.connection
+  const assignments = await cacheAssignments(ctx, o.ref).list()
   const left = principalId ? findAssignmentFor(assignments, principalId) : undefined
   const checks: CheckRecord[] = [
     left
@@ -169,35 +198,42 @@ async function disconnectChecks(
           evidence: `no assignment on ${inputs.redisName} for object id ${principalId ?? '(no identity)'}`
         }
   ]
-  const revision = await readRevisionEvidence(ctx, app)
-  const template = revision?.template ?? app.template
-  const names = new Set([inputs.variables.host, inputs.variables.port, inputs.variables.objectId])
-  // A client id variable left must not name the identity disconnected; one naming another identity is not ours.
-  const still = (template?.containers ?? [])
-    .filter(c => !inputs.containers || inputs.containers.includes(c.name ?? ''))
-    .flatMap(c => {
-      const env = c.env ?? []
-      const left = [
-        ...env.filter(v => names.has(v.name ?? '')).map(v => v.name ?? ''),
-        ...clientIdVariablesToRemove(env, inputs.variables, app.identity, clientId)
-      ]
-      return left.map(name => `${c.name}: ${name}`)
-    })
+  const revision = await readRevisionEvidence(ctx, o.app)
+  const template = revision?.template ?? o.app.template
+  const where = revision ? `revision ${revision.name}` : `the ${inputs.target.kind} template`
+  // Planning the disconnect again on what runs now: anything it would still remove was not removed.
+  const again = o.planFor({ ...o.app, template })
+  const still = again.variables.changes.map(c => `${c.container}: ${c.name}`)
+  const names = inputs.variables
+  const values = [
+    `${names.host} = ${o.connection.host}`,
+    `${names.port} = ${o.connection.port}`,
+    `${names.objectId} = ${principalId ?? '(no identity)'}`,
+    ...(o.connection.clientId ? [`a client id variable = ${o.connection.clientId}`] : [])
+  ].join(', ')
   checks.push(
     still.length
       ? {
           id: 'variables-removed',
           title: 'The Redis variables are gone',
           status: 'failed',
-          evidence: `still set in ${revision ? `revision ${revision.name}` : `the ${inputs.target.kind} template`}: ${still.join(', ')}`,
+          evidence: `still set in ${where}: ${still.join(', ')}`,
           fix: 'Rerun the action with mode: disconnect.'
         }
       : {
           id: 'variables-removed',
           title: 'The Redis variables are gone',
           status: 'passed',
-          evidence: `none of ${[...names].join(', ')}${clientId ? `, and no client id variable set to ${clientId},` : ''} in ${revision ? `revision ${revision.name}` : `the ${inputs.target.kind} template`}`
+          evidence: `none of this connection's variables (${values}) in ${where}`
         }
   )
+  if (again.kept.length)
+    checks.push({
+      id: 'variables-kept',
+      title: 'Variables left in place',
+      status: 'warning',
+      evidence: `in ${where}: ${again.kept.map(k => `${k.container}: ${k.names.join(', ')} (${k.reason})`).join('; ')}`,
+      fix: "Remove them yourself if they are this connection's."
+    })
   return checks
 }
