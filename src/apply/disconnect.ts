@@ -19,6 +19,7 @@ import { cacheAssignments } from './cache-assignments.js'
 import { deleteAssignment } from './delete-assignment.js'
 import { principalOf } from './identity.js'
 import { waitForRevision } from './revision.js'
+import { decideAssignment, type AssignmentDecision } from './shared-assignment.js'
 import { applyVariables } from './variables.js'
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
@@ -41,9 +42,9 @@ function keptWarning(ctx: RunContext, k: KeptVariables): string {
 
 /**
  * `mode: disconnect`: removes the assignment and this connection's variables (a new revision), and the identity
- * only with remove-identity: true. What is not this connection's stays, with a warning that says why: variables
- * that name another cache or identity, an identity the app's registries or secrets use. Idempotent like apply:
- * what is already gone is not touched.
+ * only with remove-identity: true. What is not this connection's alone stays, with a warning that says why: an
+ * assignment other apps' identity needs, variables that name another cache or identity, an identity the app's
+ * registries or secrets use. Idempotent like apply: what is already gone is not touched.
  */
 export async function disconnect(ctx: RunContext, report: RunReport, state: CurrentState): Promise<void> {
   const { inputs } = ctx
@@ -73,7 +74,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
   const keptCount = plan.kept.reduce((n, k) => n + k.names.length, 0)
   if (keptCount) report.kept.push(plural(keptCount, 'variable'))
 
-  const removeAssignment = recordStep(
+  const removeAssignment = recordStep<AssignmentDecision | undefined>(
     report,
     {
       id: 'assignment',
@@ -84,11 +85,23 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
     async () => {
       if (!plan.assignment?.name) return { status: 'unchanged', value: undefined }
       const name = plan.assignment.name
+      const decision = await decideAssignment(ctx, plan.assignment)
+      if (!decision.delete) {
+        report.warnings.push(decision.warning)
+        report.kept.push('the access policy assignment')
+        return {
+          status: 'skipped',
+          after: `kept: ${decision.reason}`,
+          detail: decision.warning,
+          value: decision
+        }
+      }
+      if (decision.warning) report.warnings.push(decision.warning)
       await ctx.cacheQueue.run(() => deleteAssignment(ctx, state.cacheRef, name), {
         what: `the removal of the access policy assignment of ${inputs.target.name}`,
         timed: time => report.timeCacheQueue(time)
       })
-      return { status: 'updated', detail: 'deleted', value: undefined }
+      return { status: 'updated', detail: `deleted; ${decision.looked}`, value: decision }
     },
     explain('delete the access policy assignment')
   )
@@ -162,7 +175,13 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
       explain('remove the managed identity')
     )
   }
-  const verified = await disconnectChecks(ctx, { ref: state.cacheRef, app, connection, planFor })
+  const verified = await disconnectChecks(ctx, {
+    ref: state.cacheRef,
+    app,
+    connection,
+    decision: assignmentResult.value,
+    planFor
+  })
   for (const check of [...verified, ...checks]) report.check(check)
   report.outputs.revision = app.latestReadyRevisionName ?? ''
   report.outputs.verified = report.checks.every(c => c.status !== 'failed')
@@ -175,6 +194,8 @@ async function disconnectChecks(
     ref: CacheRef
     app: TargetResource
     connection: DisconnectedConnection
+    /** undefined: there was no assignment to decide about. */
+    decision: AssignmentDecision | undefined
     planFor(app: TargetResource): DisconnectPlan
   }
 ): Promise<CheckRecord[]> {
@@ -182,21 +203,31 @@ async function disconnectChecks(
   const { principalId } = o.connection
   const assignments = await cacheAssignments(ctx, o.ref).list()
   const left = principalId ? findAssignmentFor(assignments, principalId) : undefined
+  const kept = o.decision?.delete === false ? o.decision : undefined
+  const looked = o.decision?.delete ? `; ${o.decision.looked}` : ''
   const checks: CheckRecord[] = [
-    left
+    kept && left
       ? {
-          id: 'assignment-removed',
-          title: 'No access policy assignment is left',
-          status: 'failed',
-          evidence: `assignment ${left.name} for object id ${principalId} is still on ${inputs.redisName}`,
-          fix: 'Rerun the action with mode: disconnect.'
+          id: 'assignment-kept',
+          title: 'The access policy assignment is kept',
+          status: 'warning',
+          evidence: `assignment ${left.name} for object id ${principalId} stays on ${inputs.redisName}: ${kept.reason}`,
+          fix: 'See the warning: delete-shared-assignment: true deletes it anyway.'
         }
-      : {
-          id: 'assignment-removed',
-          title: 'No access policy assignment is left',
-          status: 'passed',
-          evidence: `no assignment on ${inputs.redisName} for object id ${principalId ?? '(no identity)'}`
-        }
+      : left
+        ? {
+            id: 'assignment-removed',
+            title: 'No access policy assignment is left',
+            status: 'failed',
+            evidence: `assignment ${left.name} for object id ${principalId} is still on ${inputs.redisName}`,
+            fix: 'Rerun the action with mode: disconnect.'
+          }
+        : {
+            id: 'assignment-removed',
+            title: 'No access policy assignment is left',
+            status: 'passed',
+            evidence: `no assignment on ${inputs.redisName} for object id ${principalId ?? '(no identity)'}${looked}`
+          }
   ]
   const revision = await readRevisionEvidence(ctx, o.app)
   const template = revision?.template ?? o.app.template
