@@ -59,6 +59,7 @@ function inputs(o: Partial<Inputs> = {}): Inputs {
     timeoutExplicit: true,
     probeRedis: false,
     removeIdentity: false,
+    deleteSharedAssignment: false,
     enableEntraAuth: false,
     disableAccessKeys: false,
     ...o

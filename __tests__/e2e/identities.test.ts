@@ -194,14 +194,16 @@ describe('disconnect', () => {
     const { sandbox } = world
     const kv = sandbox.addUserAssignedIdentity(APP_RG, 'kv-reader')
     const redis = sandbox.addUserAssignedIdentity(APP_RG, 'orders-redis')
+    // The values a connect to this cache set: a disconnect removes only those.
+    const cache = sandbox.getCache(CACHE_RG, CACHE).properties
     sandbox.addContainerApp(APP_RG, APP, {
       containers: [
         {
           name: 'api',
           env: [
             { name: 'AZURE_CLIENT_ID', value: kv.clientId },
-            { name: 'REDIS_HOST', value: 'orders-cache.redis.cache.windows.net' },
-            { name: 'REDIS_PORT', value: '6380' },
+            { name: 'REDIS_HOST', value: cache.hostName },
+            { name: 'REDIS_PORT', value: String(cache.sslPort) },
             { name: 'REDIS_OBJECT_ID', value: redis.principalId }
           ]
         }

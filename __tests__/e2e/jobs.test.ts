@@ -254,7 +254,7 @@ describe('an app and a job in one run', () => {
 })
 
 describe('disconnecting a job', () => {
-  it('removes the assignment and the variables from its template (no revision) and, with remove-identity, the identity', async () => {
+  it('removes the assignment and the variables from its template (no revision); remove-identity keeps the identity its Key Vault secret uses', async () => {
     world = await jobWorld()
     const { sandbox } = world
     const before = sandbox.getContainerAppJob(APP_RG, JOB)
@@ -266,12 +266,19 @@ describe('disconnecting a job', () => {
     const job = sandbox.getContainerAppJob(APP_RG, JOB)
     expect(sandbox.listAssignments(CACHE_RG, CACHE)).toEqual([])
     expect(envOf(job, 'sync')).toEqual({ MODE: 'nightly', DB_PASSWORD: 'secretRef:db-password' })
-    expect(job.identity?.type ?? 'None').toBe('None')
+    // The secret kv-secret reads Key Vault as the system identity: without it the job could not start.
+    expect(job.identity.type).toBe('SystemAssigned')
     expect(job.properties.configuration).toEqual(before.properties.configuration)
     expect(revisionRequests(world)).toEqual([])
+    expect(run.result.steps.find(s => s.id === 'identity')).toMatchObject({
+      status: 'skipped',
+      after: 'kept: Key Vault secret kv-secret uses it'
+    })
     expect(run.result.checks.map(c => [c.id, c.status, c.evidence])).toEqual([
       ['assignment-removed', 'passed', expect.any(String)],
-      ['variables-removed', 'passed', expect.stringContaining('the job template')]
+      ['variables-removed', 'passed', expect.stringContaining('the job template')],
+      ['identity-kept', 'warning', expect.stringContaining('Key Vault secret kv-secret uses it')]
     ])
+    expect(run.outputs.changed).toBe('true')
   })
 })

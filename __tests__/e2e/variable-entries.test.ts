@@ -77,25 +77,32 @@ describe('a Redis variable taken from a secret', () => {
     expect(secretsOf(world)).toEqual(SECRETS)
   })
 
-  it('disconnect removes the variables the action set and keeps the one from a secret, and says so', async () => {
+  it('disconnect never removes a variable from a secret, nor the ones it would decide, and says why', async () => {
     const world = await startWorld({ app: FROM_SECRET })
     const connected = await world.run({ 'host-variable': 'REDIS_ENTRA_HOST' })
     expect(connected.outputs.verified).toBe('true')
 
-    // Disconnect with the default names: REDIS_HOST is one of them, but the action never set it.
-    const run = await world.run({ mode: 'disconnect' })
+    // With the default names, REDIS_HOST is one of them, but it comes from a secret whose value the action cannot
+    // read: whose connection REDIS_PORT and REDIS_OBJECT_ID are then cannot be told, so the group stays.
+    const kept = await world.run({ mode: 'disconnect' })
+    expect(kept.exitCode).toBe(0)
+    expect(envOf(world.sandbox.getContainerApp(APP_RG, APP), 'api')).toMatchObject({
+      REDIS_HOST: 'secretRef:redis-host',
+      DB_PASSWORD: 'secretRef:db-password',
+      REDIS_PORT: connected.outputs['redis-port'],
+      REDIS_OBJECT_ID: connected.outputs['principal-id']
+    })
+    expect(kept.result.checks.find(c => c.id === 'variables-kept')).toMatchObject({
+      status: 'warning',
+      evidence: expect.stringContaining('REDIS_HOST comes from secret redis-host')
+    })
+
+    // With the names it connected with, the action's own variables go and the secret reference stays.
+    const run = await world.run({ mode: 'disconnect', 'host-variable': 'REDIS_ENTRA_HOST' })
     expect(run.exitCode).toBe(0)
     const env = envOf(world.sandbox.getContainerApp(APP_RG, APP), 'api')
-    expect(env).toMatchObject({ REDIS_HOST: 'secretRef:redis-host', DB_PASSWORD: 'secretRef:db-password' })
-    expect(env).not.toHaveProperty('REDIS_PORT')
-    expect(env).not.toHaveProperty('REDIS_OBJECT_ID')
-    expect(run.result.variables.map(v => v.name)).not.toContain('REDIS_HOST')
-    expect(run.result.checks.find(c => c.id === 'variables-removed')).toMatchObject({
-      status: 'passed',
-      evidence: expect.stringContaining(
-        'kept, as the action never set them: api: REDIS_HOST from secret redis-host'
-      )
-    })
+    expect(env).toEqual({ REDIS_HOST: 'secretRef:redis-host', DB_PASSWORD: 'secretRef:db-password' })
+    expect(run.result.checks.find(c => c.id === 'variables-removed')).toMatchObject({ status: 'passed' })
     expect(secretsOf(world)).toEqual(SECRETS)
   })
 })

@@ -13,6 +13,7 @@ import type { ManagedRedisContext } from './managed-redis.ts'
 import { operationPathPattern } from './operations.ts'
 import type { Operations } from './operations.ts'
 import { redisRoutes } from './redis.ts'
+import { subscriptionListRoutes } from './subscription-lists.ts'
 import { armRoutes } from './router.ts'
 
 export function createArmRoutes(
@@ -32,6 +33,7 @@ export function createArmRoutes(
     },
     ...containerAppRoutes(state, ops),
     ...jobRoutes(state, ops),
+    ...subscriptionListRoutes(state, ops),
     ...identityRoutes(state),
     ...redisRoutes(ctx),
     ...accessPolicyRoutes(ctx),

@@ -1,9 +1,14 @@
 import { withRetry } from '../azure/retry.js'
 import { explainFailure } from '../explain-failure.js'
 import { findAssignmentFor } from '../plan/assignment-plan.js'
-import { clientIdVariablesToRemove, planDisconnect } from '../plan/disconnect-plan.js'
+import {
+  planDisconnect,
+  type DisconnectedConnection,
+  type DisconnectPlan,
+  type KeptVariables
+} from '../plan/disconnect-plan.js'
 import type { CurrentState } from '../read/read-state.js'
-import { patchIdentity, variablesTitle, type TargetResource } from '../read/target.js'
+import { describeTarget, patchIdentity, variablesTitle, type TargetResource } from '../read/target.js'
 import { speaksForItself } from '../progress.js'
 import { recordStep } from '../report/record-step.js'
 import type { CheckRecord, RunReport } from '../report/run-report.js'
@@ -14,36 +19,62 @@ import { cacheAssignments } from './cache-assignments.js'
 import { deleteAssignment } from './delete-assignment.js'
 import { principalOf } from './identity.js'
 import { waitForRevision } from './revision.js'
+import { decideAssignment, type AssignmentDecision } from './shared-assignment.js'
 import { applyVariables } from './variables.js'
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/** The variables step's before → after: what was set, what went, what stayed. */
+function variablesChange(plan: DisconnectPlan): { before: string; after: string } | { detail: string } {
+  const removed = plan.variables.changes.length
+  const kept = plan.kept.reduce((n, k) => n + k.names.length, 0)
+  if (!removed && !kept) return { detail: 'none set' }
+  if (!kept) return { before: `${removed} set`, after: 'removed' }
+  return {
+    before: `${removed + kept} set`,
+    after: `${removed ? `${removed} removed, ` : ''}${kept} kept (not this connection's, or not visible; see the warnings)`
+  }
+}
+
+function keptWarning(ctx: RunContext, k: KeptVariables): string {
+  return `Kept ${k.names.join(', ')} in container "${k.container}" of ${describeTarget(ctx.inputs.target)}: ${k.reason}. Remove them yourself if they are this connection's.`
+}
+
 /**
- * `mode: disconnect`: removes the assignment and the variables (a new revision), and the identity only with
- * remove-identity: true. Idempotent like apply: what is already gone is not touched.
+ * `mode: disconnect`: removes the assignment and this connection's variables (a new revision), and the identity
+ * only with remove-identity: true. What is not this connection's alone stays, with a warning that says why: an
+ * assignment other apps' identity needs, variables that name another cache or identity, an identity the app's
+ * registries or secrets use. Idempotent like apply: what is already gone is not touched.
  */
 export async function disconnect(ctx: RunContext, report: RunReport, state: CurrentState): Promise<void> {
   const { inputs } = ctx
   const explain = (doing: string) => (error: unknown) =>
     explainFailure(error, doing, { cloud: ctx.cloud, clientId: inputs.clientId, deadline: ctx.deadline })
   const principal = principalOf(state.app, inputs.identity)
-  const principalId = principal.principalId ?? state.userIdentity?.principalId
-  const clientId = principal.clientId ?? state.userIdentity?.clientId
+  const connection: DisconnectedConnection = {
+    host: state.cache.hostName ?? '',
+    port: String(state.cache.sslPort ?? ''),
+    principalId: principal.principalId ?? state.userIdentity?.principalId,
+    clientId: principal.clientId ?? state.userIdentity?.clientId
+  }
   const planFor = (app: TargetResource) =>
     planDisconnect({
-      identity: app.identity,
       choice: inputs.identity,
-      principalId,
-      clientId,
+      connection,
       assignments: state.assignments,
-      containers: app.template?.containers ?? [],
+      app,
       selected: inputs.containers,
       names: inputs.variables,
       removeIdentity: inputs.removeIdentity
     })
   const plan = planFor(state.app)
   report.variablesSet.push(...plan.variables.changes)
-  report.outputs['principal-id'] = principalId ?? ''
+  report.outputs['principal-id'] = connection.principalId ?? ''
+  for (const k of plan.kept) report.warnings.push(keptWarning(ctx, k))
+  const keptCount = plan.kept.reduce((n, k) => n + k.names.length, 0)
+  if (keptCount) report.kept.push(plural(keptCount, 'variable'))
 
-  const removeAssignment = recordStep(
+  const removeAssignment = recordStep<AssignmentDecision | undefined>(
     report,
     {
       id: 'assignment',
@@ -54,25 +85,32 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
     async () => {
       if (!plan.assignment?.name) return { status: 'unchanged', value: undefined }
       const name = plan.assignment.name
+      const decision = await decideAssignment(ctx, plan.assignment)
+      if (!decision.delete) {
+        report.warnings.push(decision.warning)
+        report.kept.push('the access policy assignment')
+        return {
+          status: 'skipped',
+          after: `kept: ${decision.reason}`,
+          detail: decision.warning,
+          value: decision
+        }
+      }
+      if (decision.warning) report.warnings.push(decision.warning)
       await ctx.cacheQueue.run(() => deleteAssignment(ctx, state.cacheRef, name), {
         what: `the removal of the access policy assignment of ${inputs.target.name}`,
         timed: time => report.timeCacheQueue(time)
       })
-      return { status: 'updated', detail: 'deleted', value: undefined }
+      return { status: 'updated', detail: `deleted; ${decision.looked}`, value: decision }
     },
     explain('delete the access policy assignment')
   )
   const removeVariables = recordStep(
     report,
-    {
-      id: 'variables',
-      title: variablesTitle(inputs.target.kind),
-      ...(plan.variables.changes.length
-        ? { before: `${plan.variables.changes.length} set`, after: 'removed' }
-        : { detail: 'none set' })
-    },
+    { id: 'variables', title: variablesTitle(inputs.target.kind), ...variablesChange(plan) },
     async () => {
-      if (!plan.variables.changes.length) return { status: 'unchanged', value: state.app }
+      if (!plan.variables.changes.length)
+        return { status: plan.kept.length ? 'skipped' : 'unchanged', value: state.app }
       const updated = await applyVariables(
         ctx,
         state.app,
@@ -96,21 +134,37 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
   if (assignmentResult.status === 'rejected' || variablesResult.status === 'rejected') return
   let app = variablesResult.value
 
+  const checks: CheckRecord[] = []
   if (inputs.removeIdentity) {
-    const identityPlan = planFor(app).identity
+    const removal = planFor(app).identity
     app = await recordStep(
       report,
       {
         id: 'identity',
         title: 'Managed identity',
-        before: identityPlan?.before ?? 'not attached',
-        after: identityPlan?.after ?? 'not attached'
+        before: removal?.before ?? 'not attached',
+        after: removal?.kind === 'remove' ? removal.after : (removal?.before ?? 'not attached')
       },
       async () => {
-        if (!identityPlan) return { status: 'unchanged', value: app }
+        if (!removal) return { status: 'unchanged', value: app }
+        if (removal.kind === 'keep') {
+          const uses = `${removal.usedBy.join(', ')} ${removal.usedBy.length === 1 ? 'uses' : 'use'} it`
+          report.warnings.push(
+            `Kept the managed identity on ${describeTarget(inputs.target)} (remove-identity: true): ${uses}, and would stop working without it. Point ${removal.usedBy.length === 1 ? 'it' : 'them'} at another identity, then rerun.`
+          )
+          report.kept.push('the managed identity')
+          checks.push({
+            id: 'identity-kept',
+            title: 'The managed identity is kept',
+            status: 'warning',
+            evidence: `${removal.before} stays on ${describeTarget(inputs.target)}: ${uses}`,
+            fix: 'Point them at another identity, then rerun with remove-identity: true.'
+          })
+          return { status: 'skipped', after: `kept: ${uses}`, detail: `kept: ${uses}`, value: app }
+        }
         const updated = await withRetry(
           () =>
-            patchIdentity(ctx.clients, inputs.target, app, identityPlan.patch, {
+            patchIdentity(ctx.clients, inputs.target, app, removal.patch, {
               abortSignal: ctx.deadline.signal,
               updateIntervalInMs: ctx.pollIntervalMs
             }),
@@ -121,74 +175,96 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
       explain('remove the managed identity')
     )
   }
-  for (const check of await disconnectChecks(ctx, state.cacheRef, app, principalId, clientId))
-    report.check(check)
+  const verified = await disconnectChecks(ctx, {
+    ref: state.cacheRef,
+    app,
+    connection,
+    decision: assignmentResult.value,
+    planFor
+  })
+  for (const check of [...verified, ...checks]) report.check(check)
   report.outputs.revision = app.latestReadyRevisionName ?? ''
   report.outputs.verified = report.checks.every(c => c.status !== 'failed')
 }
 
+/** What is true after the disconnect, read back from Azure: each check says what it looked at. */
 async function disconnectChecks(
   ctx: RunContext,
-  ref: CacheRef,
-  app: TargetResource,
-  principalId: string | undefined,
-  clientId: string | undefined
+  o: {
+    ref: CacheRef
+    app: TargetResource
+    connection: DisconnectedConnection
+    /** undefined: there was no assignment to decide about. */
+    decision: AssignmentDecision | undefined
+    planFor(app: TargetResource): DisconnectPlan
+  }
 ): Promise<CheckRecord[]> {
   const { inputs } = ctx
-  const assignments = await cacheAssignments(ctx, ref).list()
+  const { principalId } = o.connection
+  const assignments = await cacheAssignments(ctx, o.ref).list()
   const left = principalId ? findAssignmentFor(assignments, principalId) : undefined
+  const kept = o.decision?.delete === false ? o.decision : undefined
+  const looked = o.decision?.delete ? `; ${o.decision.looked}` : ''
   const checks: CheckRecord[] = [
-    left
+    kept && left
       ? {
-          id: 'assignment-removed',
-          title: 'No access policy assignment is left',
-          status: 'failed',
-          evidence: `assignment ${left.name} for object id ${principalId} is still on ${inputs.redisName}`,
-          fix: 'Rerun the action with mode: disconnect.'
+          id: 'assignment-kept',
+          title: 'The access policy assignment is kept',
+          status: 'warning',
+          evidence: `assignment ${left.name} for object id ${principalId} stays on ${inputs.redisName}: ${kept.reason}`,
+          fix: 'See the warning: delete-shared-assignment: true deletes it anyway.'
         }
-      : {
-          id: 'assignment-removed',
-          title: 'No access policy assignment is left',
-          status: 'passed',
-          evidence: `no assignment on ${inputs.redisName} for object id ${principalId ?? '(no identity)'}`
-        }
+      : left
+        ? {
+            id: 'assignment-removed',
+            title: 'No access policy assignment is left',
+            status: 'failed',
+            evidence: `assignment ${left.name} for object id ${principalId} is still on ${inputs.redisName}`,
+            fix: 'Rerun the action with mode: disconnect.'
+          }
+        : {
+            id: 'assignment-removed',
+            title: 'No access policy assignment is left',
+            status: 'passed',
+            evidence: `no assignment on ${inputs.redisName} for object id ${principalId ?? '(no identity)'}${looked}`
+          }
   ]
-  const revision = await readRevisionEvidence(ctx, app)
-  const template = revision?.template ?? app.template
-  const names = new Set([inputs.variables.host, inputs.variables.port, inputs.variables.objectId])
-  const selected = (template?.containers ?? []).filter(
-    c => !inputs.containers || inputs.containers.includes(c.name ?? '')
-  )
-  // A variable from a secret is not the action's (apply never replaces one): disconnect keeps it.
-  const fromSecrets = selected.flatMap(c =>
-    (c.env ?? [])
-      .filter(v => names.has(v.name ?? '') && v.secretRef !== undefined)
-      .map(v => `${c.name}: ${v.name} from secret ${v.secretRef}`)
-  )
-  // A client id variable left must not name the identity disconnected; one naming another identity is not ours.
-  const still = selected.flatMap(c => {
-    const env = c.env ?? []
-    const left = [
-      ...env.filter(v => names.has(v.name ?? '') && v.secretRef === undefined).map(v => v.name ?? ''),
-      ...clientIdVariablesToRemove(env, inputs.variables, app.identity, clientId)
-    ]
-    return left.map(name => `${c.name}: ${name}`)
-  })
+  const revision = await readRevisionEvidence(ctx, o.app)
+  const template = revision?.template ?? o.app.template
+  const where = revision ? `revision ${revision.name}` : `the ${inputs.target.kind} template`
+  // Planning the disconnect again on what runs now: anything it would still remove was not removed.
+  const again = o.planFor({ ...o.app, template })
+  const still = again.variables.changes.map(c => `${c.container}: ${c.name}`)
+  const names = inputs.variables
+  const values = [
+    `${names.host} = ${o.connection.host}`,
+    `${names.port} = ${o.connection.port}`,
+    `${names.objectId} = ${principalId ?? '(no identity)'}`,
+    ...(o.connection.clientId ? [`a client id variable = ${o.connection.clientId}`] : [])
+  ].join(', ')
   checks.push(
     still.length
       ? {
           id: 'variables-removed',
           title: 'The Redis variables are gone',
           status: 'failed',
-          evidence: `still set in ${revision ? `revision ${revision.name}` : `the ${inputs.target.kind} template`}: ${still.join(', ')}`,
+          evidence: `still set in ${where}: ${still.join(', ')}`,
           fix: 'Rerun the action with mode: disconnect.'
         }
       : {
           id: 'variables-removed',
           title: 'The Redis variables are gone',
           status: 'passed',
-          evidence: `none of ${[...names].join(', ')}${clientId ? `, and no client id variable set to ${clientId},` : ''} in ${revision ? `revision ${revision.name}` : `the ${inputs.target.kind} template`}${fromSecrets.length ? ` (kept, as the action never set them: ${fromSecrets.join(', ')})` : ''}`
+          evidence: `none of this connection's variables (${values}) in ${where}`
         }
   )
+  if (again.kept.length)
+    checks.push({
+      id: 'variables-kept',
+      title: 'Variables left in place',
+      status: 'warning',
+      evidence: `in ${where}: ${again.kept.map(k => `${k.container}: ${k.names.join(', ')} (${k.reason})`).join('; ')}`,
+      fix: "Remove them yourself if they are this connection's."
+    })
   return checks
 }

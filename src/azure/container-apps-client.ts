@@ -14,8 +14,8 @@ import * as revisions from '@azure/arm-appcontainers/api/containerAppsRevisions'
  * 250 KB (a quarter of the bundle's start-up code) behind the first request; these take 40 KB.
  */
 export interface ContainerAppsClient {
-  containerApps: Pick<ContainerAppsAPIClient['containerApps'], 'get' | 'update'>
-  jobs: Pick<ContainerAppsAPIClient['jobs'], 'get' | 'update'>
+  containerApps: Pick<ContainerAppsAPIClient['containerApps'], 'get' | 'update' | 'listBySubscription'>
+  jobs: Pick<ContainerAppsAPIClient['jobs'], 'get' | 'update' | 'listBySubscription'>
   containerAppsRevisions: Pick<
     ContainerAppsAPIClient['containerAppsRevisions'],
     'getRevision' | 'listRevisions'
@@ -31,11 +31,14 @@ export function createContainerAppsClient(
   return {
     containerApps: {
       get: (rg, name, o) => containerApps.get(context, rg, name, o),
-      update: (rg, name, envelope, o) => containerApps.update(context, rg, name, envelope, o)
+      update: (rg, name, envelope, o) => containerApps.update(context, rg, name, envelope, o),
+      // Only a disconnect lists them, to find the other carriers of a shared user-assigned identity.
+      listBySubscription: o => containerApps.listBySubscription(context, o)
     },
     jobs: {
       get: (rg, name, o) => jobs.get(context, rg, name, o),
-      update: (rg, name, envelope, o) => jobs.update(context, rg, name, envelope, o)
+      update: (rg, name, envelope, o) => jobs.update(context, rg, name, envelope, o),
+      listBySubscription: o => jobs.listBySubscription(context, o)
     },
     containerAppsRevisions: {
       getRevision: (rg, app, revision, o) => revisions.getRevision(context, rg, app, revision, o),

@@ -191,11 +191,16 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
   }
   const probeRedis = boolean('probe-redis')
   const removeIdentity = boolean('remove-identity')
+  const deleteSharedAssignment = boolean('delete-shared-assignment')
   const enableEntraAuth = boolean('enable-entra-auth')
   const disableAccessKeys = boolean('disable-access-keys')
   if (removeIdentity && mode !== 'disconnect')
     problems.push(
       'Input "remove-identity" only applies to mode: disconnect; remove it, or set mode: disconnect.'
+    )
+  if (deleteSharedAssignment && mode !== 'disconnect')
+    problems.push(
+      'Input "delete-shared-assignment" only applies to mode: disconnect; remove it, or set mode: disconnect.'
     )
   if (disableAccessKeys && mode !== 'apply')
     problems.push(
@@ -238,6 +243,7 @@ export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
     timeoutExplicit,
     probeRedis,
     removeIdentity,
+    deleteSharedAssignment,
     enableEntraAuth,
     disableAccessKeys,
     healthUrl

@@ -53,6 +53,8 @@ export interface Inputs {
   timeoutExplicit: boolean
   probeRedis: boolean
   removeIdentity: boolean
+  /** Disconnect deletes the assignment of a user-assigned identity even when other apps or jobs carry it. */
+  deleteSharedAssignment: boolean
   enableEntraAuth: boolean
   disableAccessKeys: boolean
   healthUrl?: string

@@ -11,8 +11,10 @@ import { verdictText } from './verdict.js'
 
 /** One line per app in the log, whatever happened: a no-op run says so instead of printing nothing. */
 function logOutcome(report: RunReport): void {
+  const count = (status: string) => report.checks.filter(c => c.status === status).length
+  const warned = count('warning') ? `, ${count('warning')} with a warning` : ''
   const checks = report.checks.length
-    ? `; ${report.checks.filter(c => c.status === 'passed').length} of ${report.checks.length} checks passed`
+    ? `; ${count('passed')} of ${report.checks.length} checks passed${warned}`
     : ''
   const queue =
     report.cacheQueue && report.cacheQueue.waitedMs >= 1000

@@ -88,6 +88,8 @@ export class RunReport {
   readonly links: ResourceLinks = {}
   readonly variablesSet: { container: string; name: string; before?: string; after: string }[] = []
   readonly warnings: string[] = []
+  /** What a disconnect left in place on purpose ("the access policy assignment", "3 variables"); warnings say why. */
+  readonly kept: string[] = []
   variableNames?: { host: string; port: string; objectId: string; clientId: string; usesClientId: boolean }
   traffic?: string
   /** The Managed Redis database's clustering policy (OSSCluster needs cluster-aware clients); none for a classic cache. */

@@ -19,7 +19,7 @@ const WRITE_STEPS = new Set<StepId>([
 
 /** The outcome of one app's run, in words: the summary's headline, the log line, the table row, the notice. */
 export interface Verdict {
-  icon: '✅' | '❌' | '📝'
+  icon: '✅' | '❌' | '📝' | '⚠️'
   /** "Connected", "Not verified", "Plan failed"… */
   label: string
   /** How the target is joined to the cache in the headline. */
@@ -36,6 +36,13 @@ export function mayHaveWritten(report: RunReport): boolean {
   return report.steps.some(
     s => WRITE_STEPS.has(s.id) && (s.status === 'created' || s.status === 'updated' || s.status === 'failed')
   )
+}
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: string[]): string {
+  return items.length > 1
+    ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`
+    : (items[0] ?? '')
 }
 
 function countFailed(failed: CheckRecord[], all: CheckRecord[]): string {
@@ -96,6 +103,14 @@ export function verdictOf(report: RunReport): Verdict {
           label: 'Disconnect not verified',
           join: 'from',
           detail: countFailed(failed, report.checks)
+        }
+      // Something stayed on purpose (another app's assignment, another connection's variables): say what.
+      if (report.kept.length)
+        return {
+          icon: '⚠️',
+          label: report.outputs.changed ? 'Disconnected' : 'Already disconnected',
+          join: 'from',
+          detail: `kept ${listed(report.kept)}; see the warnings`
         }
       return report.outputs.changed
         ? { icon: '✅', label: 'Disconnected', join: 'from', detail: 'removed and verified' }

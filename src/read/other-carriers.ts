@@ -1,0 +1,66 @@
+import type { ManagedServiceIdentity } from '@azure/arm-appcontainers'
+import { readAzureError } from '../azure/azure-error.js'
+import { endedByStop } from '../explain-failure.js'
+import { findUserAssigned } from '../plan/attached-identities.js'
+import type { AzureClients } from '../azure/clients.js'
+import type { TargetKind } from './target.js'
+
+/** Another container app or job that has the identity attached. */
+export interface Carrier {
+  kind: TargetKind
+  name: string
+  resourceGroup: string
+}
+
+/** What the subscription-wide look for other carriers of an identity found, or why it could not look. */
+export type CarriersLookup =
+  { looked: true; carriers: Carrier[] } | { looked: false; status?: number; code?: string; message: string }
+
+interface Listed {
+  id?: string
+  name?: string
+  identity?: ManagedServiceIdentity
+}
+
+async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = []
+  for await (const item of pages) items.push(item)
+  return items
+}
+
+const resourceGroupOf = (id: string | undefined): string =>
+  /\/resourceGroups\/([^/]+)\//i.exec(id ?? '')?.[1] ?? ''
+
+/**
+ * The container apps and jobs of the run's subscription, other than `exclude` (resource IDs, any casing), that
+ * carry the user-assigned identity. A refused or failed list is an answer too (`looked: false`): the caller must
+ * not take it for "nobody else". Only a stop of the run (deadline, cancellation) is thrown.
+ */
+export async function findOtherCarriers(
+  clients: AzureClients,
+  o: { identityId: string; exclude: string[]; signal: AbortSignal }
+): Promise<CarriersLookup> {
+  const options = { abortSignal: o.signal }
+  try {
+    const [apps, jobs] = await Promise.all([
+      all<Listed>(clients.apps.containerApps.listBySubscription(options)),
+      all<Listed>(clients.apps.jobs.listBySubscription(options))
+    ])
+    const excluded = new Set(o.exclude.map(id => id.toLowerCase()))
+    const carriers = (kind: TargetKind, items: Listed[]): Carrier[] =>
+      items
+        .filter(item => !excluded.has((item.id ?? '').toLowerCase()))
+        .filter(item => findUserAssigned(item.identity, o.identityId) !== undefined)
+        .map(item => ({ kind, name: item.name ?? '', resourceGroup: resourceGroupOf(item.id) }))
+    return { looked: true, carriers: [...carriers('app', apps), ...carriers('job', jobs)] }
+  } catch (error) {
+    if (endedByStop(error) || o.signal.aborted) throw error
+    const { status, code, message } = readAzureError(error)
+    return { looked: false, status, code, message }
+  }
+}
+
+/** "container app billing-api (resource group rg-apps)", for messages. */
+export function describeCarrier(c: Carrier): string {
+  return `${c.kind === 'job' ? 'Container Apps job' : 'container app'} ${c.name} (resource group ${c.resourceGroup})`
+}
