@@ -19,6 +19,9 @@ export default {
   coverageProvider: 'v8',
   collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary'],
+  // What the suite reached when the end-to-end tests moved into the test process (94.8 %): a fall below it is a
+  // path of src/ that no test runs any more.
+  coverageThreshold: { global: { lines: 94 } },
   testTimeout: 120000,
   maxWorkers: 2
 }
