@@ -1,5 +1,7 @@
 // Runs a bundled JavaScript action the way the GitHub runner does — a clean runner-like environment, INPUT_*
 // variables, file commands, workflow commands on stdout — for end-to-end tests, the demo and the benchmark.
+// The step's preparation and what the runner reads afterwards are shared with in-process.ts, which runs the
+// action's run() in the test process instead of a process.
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -62,9 +64,29 @@ export interface LaunchResult {
   paths: string[]
 }
 
-const DEFAULT_TIMEOUT_MS = 10 * 60_000
+export const DEFAULT_TIMEOUT_MS = 10 * 60_000
 
-export async function runAction(o: LaunchOptions): Promise<LaunchResult> {
+/** A step as the runner sets it up: its directories, its environment, and the action's entry point. */
+export interface Step {
+  /** the step's own temporary directory (removed afterwards) */
+  base: string
+  dirs: RunnerDirs
+  env: Record<string, string>
+  /** the action's `runs.main`, an absolute path */
+  main: string
+}
+
+/** What ran the step: a process, or the action's run() in this process. */
+export type StepRun = ProcessRun & { maxRssBytes?: number }
+
+/**
+ * Sets up the step as the runner does, has `execute` run the action, and reads what the runner reads
+ * afterwards. `summaryFile` puts GITHUB_STEP_SUMMARY at a given path (in-process.ts needs one path for every run).
+ */
+export async function runStep(
+  o: Pick<LaunchOptions, 'inputs' | 'env' | 'event' | 'idToken' | 'actionDir'> & { summaryFile?: string },
+  execute: (step: Step) => Promise<StepRun>
+): Promise<LaunchResult> {
   const actionDir = resolve(o.actionDir ?? repoRoot)
   const metadata = await loadActionMetadata(actionDir)
   if (metadata.using !== 'node24') {
@@ -74,7 +96,7 @@ export async function runAction(o: LaunchOptions): Promise<LaunchResult> {
   }
   const base = await mkdtemp(join(tmpdir(), 'runner-'))
   try {
-    const dirs = await prepareRunnerDirs(base, actionDir, o.event?.payload ?? pushEvent())
+    const dirs = await prepareRunnerDirs(base, actionDir, o.event?.payload ?? pushEvent(), o.summaryFile)
     const env = {
       ...inheritedVariables(),
       ...runnerVariables(dirs, o.idToken),
@@ -82,25 +104,38 @@ export async function runAction(o: LaunchOptions): Promise<LaunchResult> {
       ...inputEnv(metadata.inputs, o.inputs),
       ...o.env
     }
+    const run = await execute({ base, dirs, env, main: join(actionDir, metadata.main) })
+    return { ...run, ...(await collectResults(run.stdout, dirs)) }
+  } finally {
+    await rm(base, { recursive: true, force: true })
+  }
+}
+
+/** Runs the bundled action in a Node 24 process, as the runner does. */
+export function runAction(o: LaunchOptions): Promise<LaunchResult> {
+  return runStep(o, async ({ base, dirs, env, main }) => {
     const usageFile = join(base, 'resource-usage.json')
     const preload = o.measureResources ? await writeUsagePreload(base, usageFile) : []
     const run = await runNode(
       o.node ?? node24Path(),
-      [...preload, join(actionDir, metadata.main)],
+      [...preload, main],
       dirs.workspace,
       env,
       o.timeoutMs,
       o.cancel
     )
     const maxRssBytes = o.measureResources ? await readMaxRss(usageFile) : undefined
-    return { ...run, maxRssBytes, ...(await collectResults(run.stdout, dirs)) }
-  } finally {
-    await rm(base, { recursive: true, force: true })
-  }
+    return { ...run, maxRssBytes }
+  })
 }
 
 /** The runner's layout: _temp (RUNNER_TEMP) with the file commands and the event, _tool, the workspace. */
-async function prepareRunnerDirs(base: string, actionDir: string, event: object): Promise<RunnerDirs> {
+async function prepareRunnerDirs(
+  base: string,
+  actionDir: string,
+  event: object,
+  summaryFile?: string
+): Promise<RunnerDirs> {
   const temp = join(base, '_temp')
   const commands = join(temp, '_runner_file_commands')
   const dirs: RunnerDirs = {
@@ -113,7 +148,7 @@ async function prepareRunnerDirs(base: string, actionDir: string, event: object)
       env: join(commands, 'set_env'),
       path: join(commands, 'add_path'),
       state: join(commands, 'save_state'),
-      summary: join(commands, 'step_summary'),
+      summary: summaryFile ?? join(commands, 'step_summary'),
       event: join(temp, '_github_workflow', 'event.json')
     }
   }
@@ -153,7 +188,7 @@ async function readMaxRss(usageFile: string): Promise<number | undefined> {
   }
 }
 
-interface ProcessRun {
+export interface ProcessRun {
   exitCode: number | null
   signal: string | null
   signalsSent: string[]
@@ -169,6 +204,34 @@ const CANCEL_LADDER: { signal: NodeJS.Signals; thenWaitMs: number }[] = [
   { signal: 'SIGTERM', thenWaitMs: 2500 },
   { signal: 'SIGKILL', thenWaitMs: 0 }
 ]
+
+/** When `cancel` settles, sends the ladder's signals in turn until the step ends (`ended()`). */
+export function cancelLadder(
+  cancel: Promise<unknown> | undefined,
+  send: (signal: NodeJS.Signals) => void
+): { signalsSent: string[]; ended(): void } {
+  const signalsSent: string[] = []
+  let ended = false
+  const ladder: NodeJS.Timeout[] = []
+  const sendNext = (step: number): void => {
+    const next = CANCEL_LADDER[step]
+    if (ended || !next) return
+    signalsSent.push(next.signal)
+    send(next.signal)
+    if (next.thenWaitMs) ladder.push(setTimeout(() => sendNext(step + 1), next.thenWaitMs))
+  }
+  cancel?.then(
+    () => sendNext(0),
+    () => sendNext(0)
+  )
+  return {
+    signalsSent,
+    ended() {
+      ended = true
+      ladder.forEach(clearTimeout)
+    }
+  }
+}
 
 function runNode(
   node: string,
@@ -187,24 +250,8 @@ function runNode(
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    const signalsSent: string[] = []
-    let exited = false
-    const ladder: NodeJS.Timeout[] = []
-    const sendNext = (step: number): void => {
-      const next = CANCEL_LADDER[step]
-      if (exited || !next) return
-      signalsSent.push(next.signal)
-      child.kill(next.signal)
-      if (next.thenWaitMs) ladder.push(setTimeout(() => sendNext(step + 1), next.thenWaitMs))
-    }
-    cancel?.then(
-      () => sendNext(0),
-      () => sendNext(0)
-    )
-    child.once('exit', () => {
-      exited = true
-      ladder.forEach(clearTimeout)
-    })
+    const ladder = cancelLadder(cancel, signal => child.kill(signal))
+    child.once('exit', () => ladder.ended())
     child.once('error', err => {
       clearTimeout(timer)
       reject(new Error(`could not start ${node}: ${err.message}`))
@@ -212,11 +259,11 @@ function runNode(
     // 'close' rather than 'exit': it waits for the pipes, so no output is lost.
     child.once('close', (exitCode, signal) => {
       clearTimeout(timer)
-      ladder.forEach(clearTimeout)
+      ladder.ended()
       resolvePromise({
         exitCode,
         signal,
-        signalsSent,
+        signalsSent: ladder.signalsSent,
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: Buffer.concat(stderr).toString('utf8'),
         durationMs: performance.now() - started,

@@ -1,5 +1,6 @@
-// A standard Azure world in the sandbox, and a way to run the bundled action against it as the runner does.
-import { runAction, type LaunchResult, type RunnerEvent } from './index.ts'
+// A standard Azure world in the sandbox, and a way to run the action against it: its run() in this process (the
+// default, see in-process.ts), or the bundle in a process of its own as the runner runs it.
+import { runAction, type LaunchOptions, type LaunchResult, type RunnerEvent } from './index.ts'
 import {
   startSandbox,
   type ContainerAppView,
@@ -36,6 +37,11 @@ export interface World {
       actionDir?: string
       /** settles when the workflow is cancelled (the launcher then signals the action as the runner does) */
       cancel?: Promise<unknown>
+      /** Run dist/index.js in a process of its own, as the runner does, instead of run() in this process. A run
+       *  does anyway when it needs a process (see needsProcess). */
+      bundle?: boolean
+      /** multiplies the cadence of the long waits (default: CONNECT_REDIS_TEST_PACE in env, else 1) */
+      pace?: number
     }
   ): Promise<ActionRun>
   stop(): Promise<void>
@@ -43,6 +49,8 @@ export interface World {
 
 export interface ActionRun extends LaunchResult {
   result: RunResultJson
+  /** where the action ran: run() in this process, or the bundle in a process of its own */
+  ranAs: 'in-process' | 'bundle'
 }
 
 export interface RunResultJson {
@@ -69,15 +77,69 @@ export interface RunResultJson {
 
 const running = new Set<World>()
 
+/** Variables that Node reads when a process starts, or that a library reads once per process. */
+const PROCESS_VARIABLES = [
+  'NODE_OPTIONS',
+  'NODE_USE_ENV_PROXY',
+  // @azure/core-rest-pipeline reads NO_PROXY once, for its first pipeline (proxyPolicy's globalNoProxyList).
+  'NO_PROXY',
+  'no_proxy'
+]
+
+/** Set while run() runs in this process: it has one process.env, so a second run at once runs the bundle. */
+let inProcessBusy = false
+
+/** Why a run needs a process of its own (the bundle), or undefined when run() can run in this process. */
+export function needsProcess(o: {
+  bundle?: boolean
+  inputs: Record<string, string>
+  env?: Record<string, string>
+  actionDir?: string
+  measureResources?: boolean
+}): string | undefined {
+  if (o.bundle) return 'the bundle was asked for'
+  if (o.actionDir) return 'another build of the action runs as a bundle'
+  if (o.measureResources) return "the process's resource usage is measured"
+  // @azure/identity starts `az` with the environment of the real process, which the test environment does not set.
+  if (o.inputs.auth === 'azure-cli') return 'the Azure CLI runs in a child process'
+  const read = Object.keys(o.env ?? {}).filter(name => PROCESS_VARIABLES.includes(name))
+  if (read.length) return `${read.join(', ')} is read when a process starts`
+  if (inProcessBusy) return 'another run is running in this process'
+  return undefined
+}
+
+/** Runs the action in this process, or the bundle when the run needs a process. */
+async function launch(
+  o: LaunchOptions & { bundle?: boolean; pace?: number }
+): Promise<LaunchResult & { ranAs: ActionRun['ranAs'] }> {
+  if (needsProcess(o)) {
+    const env = o.pace === undefined ? o.env : { ...o.env, CONNECT_REDIS_TEST_PACE: String(o.pace) }
+    return { ...(await runAction({ ...o, env })), ranAs: 'bundle' }
+  }
+  inProcessBusy = true
+  try {
+    // Loaded only for a run in this process: the scripts that run the bundle under plain Node never load src/.
+    const { runInProcess } = await import('./in-process.ts')
+    return { ...(await runInProcess(o)), ranAs: 'in-process' }
+  } finally {
+    inProcessBusy = false
+  }
+}
+
 /** Stops every world a test started (for afterEach), even one a failing assertion left running. */
 export async function stopWorlds(): Promise<void> {
   await Promise.all([...running].map(w => w.stop()))
 }
 
 export async function startWorld(
-  options: SandboxOptions & { app?: Parameters<Sandbox['addContainerApp']>[2] | false } = {}
+  options: SandboxOptions & {
+    app?: Parameters<Sandbox['addContainerApp']>[2] | false
+    /** every run runs the bundle (for the scripts, which run under plain Node and show the real action) */
+    bundle?: boolean
+  } = {}
 ): Promise<World> {
-  const sandbox = await startSandbox(options)
+  const { bundle, ...sandboxOptions } = options
+  const sandbox = await startSandbox(sandboxOptions)
   const subscription = `/subscriptions/${sandbox.subscriptionId}`
   const workflow = sandbox.addWorkflowIdentity({
     federatedCredentials: [
@@ -105,7 +167,9 @@ export async function startWorld(
     sandbox,
     workflow,
     async run(inputs = {}, runOptions = {}) {
-      const launched = await runAction({
+      const launched = await launch({
+        bundle: bundle || runOptions.bundle,
+        pace: runOptions.pace,
         inputs: {
           'subscription-id': sandbox.subscriptionId,
           'tenant-id': sandbox.tenantId,

@@ -132,7 +132,7 @@ const BENCH_APP = {
 }
 
 async function sample(): Promise<Sample> {
-  const world = await startWorld({ dataPlane: false, latency: PROFILE, app: BENCH_APP })
+  const world = await startWorld({ dataPlane: false, latency: PROFILE, app: BENCH_APP, bundle: true })
   try {
     world.sandbox.clearLog()
     const fresh = await world.run({}, { measureResources: true, actionDir })
@@ -324,7 +324,12 @@ interface RevisionWaitMetrics {
 
 /** One fresh run whose revision takes REVISION_WAIT_PROFILE.revisionReadyMs. */
 async function sampleRevisionWait(): Promise<RevisionWaitMetrics> {
-  const world = await startWorld({ dataPlane: false, latency: REVISION_WAIT_PROFILE, app: BENCH_APP })
+  const world = await startWorld({
+    dataPlane: false,
+    latency: REVISION_WAIT_PROFILE,
+    app: BENCH_APP,
+    bundle: true
+  })
   try {
     world.sandbox.clearLog()
     const run = await world.run({}, { actionDir })
@@ -533,7 +538,7 @@ function assignmentTimeline(run: ActionRun, log: RequestLogEntry[]): ManyAppsMet
 }
 
 async function sampleManyApps(apps: number): Promise<ManyAppsSample> {
-  const world = await startWorld({ app: false, dataPlane: false, latency: PROFILE })
+  const world = await startWorld({ app: false, dataPlane: false, latency: PROFILE, bundle: true })
   try {
     const names = Array.from({ length: apps }, (_, i) => `orders-api-${String(i + 1).padStart(2, '0')}`)
     for (const name of names) world.sandbox.addContainerApp(APP_RG, name, BENCH_APP)

@@ -5,6 +5,7 @@ import { summaryAsText } from './summary-text.ts'
 
 // A little of Azure's latency (scaled down), so the durations in the summary mean something.
 const world = await startWorld({
+  bundle: true,
   latency: {
     armRequestMs: 30,
     identityUpdateMs: 600,

@@ -16,7 +16,7 @@ for (const arg of process.argv.slice(2)) {
   inputs[arg.slice(0, eq)] = arg.slice(eq + 1)
 }
 
-const world = await startWorld()
+const world = await startWorld({ bundle: true })
 try {
   const run = await world.run(inputs)
   console.log(run.stdout)

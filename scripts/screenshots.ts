@@ -91,7 +91,7 @@ await mkdir(out, { recursive: true })
 const work = await mkdtemp(join(tmpdir(), 'summaries-'))
 try {
   for (const scenario of scenarios) {
-    const world = await startWorld({ app, latency: LATENCY })
+    const world = await startWorld({ app, latency: LATENCY, bundle: true })
     try {
       const inputs = await scenario.prepare(world)
       const run = await world.run(inputs)

@@ -1,3 +1,9 @@
+/** Where the signals arrive: the process, or a stand-in for a run that shares its process (the tests). */
+export interface SignalTarget {
+  on(signal: NodeJS.Signals, listener: () => void): unknown
+  off(signal: NodeJS.Signals, listener: () => void): unknown
+}
+
 /**
  * The runner's cancellation of the step. It sends SIGINT, then SIGTERM 7.5 s later, then kills the process tree
  * 2.5 s after that (actions/runner src/Runner.Sdk/ProcessInvoker.cs, CancelAndKillProcessTree), and reads the
@@ -12,9 +18,9 @@ export class Cancellation {
   /** Settles on the second signal: there is no time left to wait for anything. */
   readonly urgent: Promise<void>
   private readonly listeners: [NodeJS.Signals, () => void][] = []
-  private readonly target: NodeJS.Process
+  private readonly target: SignalTarget
 
-  constructor(target: NodeJS.Process = process, signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']) {
+  constructor(target: SignalTarget = process, signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']) {
     this.target = target
     let urgent = (): void => undefined
     this.urgent = new Promise(resolve => (urgent = resolve))

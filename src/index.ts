@@ -1,15 +1,7 @@
 import { run } from './main.js'
+import { testPace } from './test-pace.js'
 
-/**
- * CONNECT_REDIS_TEST_PACE (0 < pace ≤ 1) shrinks the cadence of the long waits so the end-to-end tests can run
- * a 30-minute wait's logic in seconds against the sandbox; anything else leaves the production cadence.
- */
-function testPace(value: string | undefined): number | undefined {
-  const pace = Number(value)
-  return value && pace > 0 && pace <= 1 ? pace : undefined
-}
-
-await run({ pace: testPace(process.env.CONNECT_REDIS_TEST_PACE) })
+process.exitCode = await run({ pace: testPace(process.env.CONNECT_REDIS_TEST_PACE) })
 // Whatever the stopped run left behind (a request that takes no abort signal, a socket) must not keep the step
 // alive: the outputs and the summary are written.
 process.exit()

@@ -3,7 +3,7 @@ import { ensureEntraAuth, turnOffAccessKeys } from './apply/cache-steps.js'
 import { createClients } from './azure/clients.js'
 import type { Sleep } from './azure/retry.js'
 import { WriteLog } from './azure/write-log.js'
-import { Cancellation } from './cancellation.js'
+import { Cancellation, type SignalTarget } from './cancellation.js'
 import { connectApp } from './connect.js'
 import { resolveCloud, type Cloud } from './credential/clouds.js'
 import type { IdTokenSource } from './credential/github-oidc.js'
@@ -27,6 +27,12 @@ export interface RunDependencies {
   pollIntervalMs?: number
   /** Multiplies the cadence of the long waits (default 1). */
   pace?: number
+  /** Where the runner's cancellation signals arrive (default: this process). */
+  signals?: SignalTarget
+  /** Ends the process when a stopped run does not end in time (default: process.exit). */
+  exit?: (code: number) => void
+  /** When the step started, in ms since the epoch: timeout-minutes counts from it (default: this process's start). */
+  startedAt?: number
 }
 
 function reportFor(inputs: Inputs, target: Target, cloud: Cloud): RunReport {
@@ -56,10 +62,15 @@ function reportFor(inputs: Inputs, target: Target, cloud: Cloud): RunReport {
 /**
  * The action: inputs → sign-in → for each app or job (in parallel) read → plan → apply → verify → report.
  * Outputs and the summary are published in every case — a timeout and the runner's cancellation included — and
- * the step fails when any app is not connected.
+ * the step fails when any app is not connected: the exit code is 1 then, else 0.
  */
-export async function run(deps: RunDependencies = {}): Promise<void> {
-  const cancellation = new Cancellation()
+export async function run(deps: RunDependencies = {}): Promise<number> {
+  const reports = await connectAndPublish(deps)
+  return reports.some(r => !r.succeeded) ? 1 : 0
+}
+
+async function connectAndPublish(deps: RunDependencies): Promise<RunReport[]> {
+  const cancellation = new Cancellation(deps.signals)
   let reports: RunReport[] = [new RunReport()]
   const writes = new WriteLog()
   try {
@@ -69,13 +80,13 @@ export async function run(deps: RunDependencies = {}): Promise<void> {
     } catch (error) {
       const e = explainFailure(error, 'read the inputs', {})
       reports[0].fail(e.title, e.message, e.fix)
-      return
+      return reports
     }
     const deadline = new Deadline(inputs.timeoutMinutes * 60_000, Date.now, {
       cancellation,
-      startedAt: performance.timeOrigin
+      startedAt: deps.startedAt ?? performance.timeOrigin
     })
-    exitAfterStop(deadline, cancellation)
+    exitAfterStop(deadline, cancellation, deps.exit)
     const cloud = resolveCloud(inputs.environment, {
       resourceManagerEndpoint: inputs.resourceManagerEndpoint,
       authorityHost: inputs.authorityHost,
@@ -104,9 +115,9 @@ export async function run(deps: RunDependencies = {}): Promise<void> {
       report.outputs.verified =
         report.succeeded && report.checks.length > 0 && report.checks.every(c => c.status !== 'failed')
     await publish(reports, writes.entries)
-    if (reports.some(r => !r.succeeded)) process.exitCode = 1
     cancellation.dispose()
   }
+  return reports
 }
 
 interface RunScope {

@@ -1,4 +1,5 @@
-// End to end: the bundled action, spawned as the runner does, against the local Azure sandbox.
+// End to end: the action against the local Azure sandbox, its run() in this process; the first test also runs the
+// bundle, spawned as the runner does, to show that dist/ does the same.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import {
   APP,
@@ -18,70 +19,77 @@ let world: World | undefined
 afterEach(stopWorlds)
 
 describe('a fresh app', () => {
-  it('gets an identity, an assignment, the variables and exactly one new revision; a rerun writes nothing', async () => {
-    world = await startWorld()
-    const { sandbox } = world
-    const revisionsBefore = sandbox.listRevisions(APP_RG, APP).length
+  it.each([
+    ['in this process', false],
+    ['the bundle', true]
+  ])(
+    'gets an identity, an assignment, the variables and exactly one new revision; a rerun writes nothing (%s)',
+    async (_how, bundle) => {
+      world = await startWorld({ bundle })
+      const { sandbox } = world
+      const revisionsBefore = sandbox.listRevisions(APP_RG, APP).length
 
-    const first = await world.run()
-    expect(first.exitCode).toBe(0)
-    const app = sandbox.getContainerApp(APP_RG, APP)
-    const principalId = app.identity.principalId as string
-    expect(principalId).toMatch(/^[0-9a-f-]{36}$/)
-    const cache = sandbox.getCache(CACHE_RG, CACHE)
-    expect(envOf(app, 'api')).toEqual({
-      LOG_LEVEL: 'info',
-      REDIS_HOST: cache.properties.hostName,
-      REDIS_PORT: String(cache.properties.sslPort),
-      REDIS_OBJECT_ID: principalId
-    })
-    expect(envOf(app, 'api').REDIS_PORT).not.toBe('10000')
-    const assignments = sandbox.listAssignments(CACHE_RG, CACHE)
-    expect(assignments).toHaveLength(1)
-    expect(assignments[0].name).toBe(principalId)
-    expect(assignments[0].properties).toMatchObject({
-      objectId: principalId,
-      objectIdAlias: APP,
-      accessPolicyName: 'Data Contributor',
-      provisioningState: 'Succeeded'
-    })
-    expect(sandbox.listRevisions(APP_RG, APP)).toHaveLength(revisionsBefore + 1)
+      const first = await world.run()
+      expect(first.ranAs).toBe(bundle ? 'bundle' : 'in-process')
+      expect(first.exitCode).toBe(0)
+      const app = sandbox.getContainerApp(APP_RG, APP)
+      const principalId = app.identity.principalId as string
+      expect(principalId).toMatch(/^[0-9a-f-]{36}$/)
+      const cache = sandbox.getCache(CACHE_RG, CACHE)
+      expect(envOf(app, 'api')).toEqual({
+        LOG_LEVEL: 'info',
+        REDIS_HOST: cache.properties.hostName,
+        REDIS_PORT: String(cache.properties.sslPort),
+        REDIS_OBJECT_ID: principalId
+      })
+      expect(envOf(app, 'api').REDIS_PORT).not.toBe('10000')
+      const assignments = sandbox.listAssignments(CACHE_RG, CACHE)
+      expect(assignments).toHaveLength(1)
+      expect(assignments[0].name).toBe(principalId)
+      expect(assignments[0].properties).toMatchObject({
+        objectId: principalId,
+        objectIdAlias: APP,
+        accessPolicyName: 'Data Contributor',
+        provisioningState: 'Succeeded'
+      })
+      expect(sandbox.listRevisions(APP_RG, APP)).toHaveLength(revisionsBefore + 1)
 
-    expect(first.outputs).toMatchObject({
-      'principal-id': principalId,
-      'client-id': '',
-      'redis-host': cache.properties.hostName,
-      'redis-port': String(cache.properties.sslPort),
-      'assignment-name': principalId,
-      revision: app.properties.latestReadyRevisionName,
-      changed: 'true',
-      verified: 'true'
-    })
-    expect(first.result.steps.map(s => [s.id, s.status])).toEqual([
-      ['sign-in', 'done'],
-      ['identity', 'updated'],
-      ['assignment', 'created'],
-      ['variables', 'updated'],
-      ['revision', 'created']
-    ])
-    expect(first.result.checks.filter(c => c.status === 'failed')).toEqual([])
-    // One notice for the app, listing its changes (GitHub shows at most 10 per step).
-    expect(first.notices).toHaveLength(1)
-    expect(first.notices[0].message.split('\n')).toHaveLength(4)
-    expect(first.summary).toContain('Connected')
-    expect(leakedTokens(first)).toEqual([])
-    // One sign-in serves every ARM client of the run (MSAL's cache, asked for as the clients ask).
-    expect(sandbox.tokensIssued.filter(t => /management/.test(t.scope))).toHaveLength(1)
+      expect(first.outputs).toMatchObject({
+        'principal-id': principalId,
+        'client-id': '',
+        'redis-host': cache.properties.hostName,
+        'redis-port': String(cache.properties.sslPort),
+        'assignment-name': principalId,
+        revision: app.properties.latestReadyRevisionName,
+        changed: 'true',
+        verified: 'true'
+      })
+      expect(first.result.steps.map(s => [s.id, s.status])).toEqual([
+        ['sign-in', 'done'],
+        ['identity', 'updated'],
+        ['assignment', 'created'],
+        ['variables', 'updated'],
+        ['revision', 'created']
+      ])
+      expect(first.result.checks.filter(c => c.status === 'failed')).toEqual([])
+      // One notice for the app, listing its changes (GitHub shows at most 10 per step).
+      expect(first.notices).toHaveLength(1)
+      expect(first.notices[0].message.split('\n')).toHaveLength(4)
+      expect(first.summary).toContain('Connected')
+      expect(leakedTokens(first)).toEqual([])
+      // One sign-in serves every ARM client of the run (MSAL's cache, asked for as the clients ask).
+      expect(sandbox.tokensIssued.filter(t => /management/.test(t.scope))).toHaveLength(1)
 
-    sandbox.clearLog()
-    const again = await world.run()
-    expect(again.exitCode).toBe(0)
-    expect(armWrites(sandbox)).toEqual([])
-    expect(sandbox.listRevisions(APP_RG, APP)).toHaveLength(revisionsBefore + 1)
-    expect(again.outputs).toMatchObject({ changed: 'false', verified: 'true', 'principal-id': principalId })
-    expect(armRequests(sandbox).length).toBeLessThanOrEqual(6)
-    expect(again.summary).toContain('Already connected')
-  })
+      sandbox.clearLog()
+      const again = await world.run()
+      expect(again.exitCode).toBe(0)
+      expect(armWrites(sandbox)).toEqual([])
+      expect(sandbox.listRevisions(APP_RG, APP)).toHaveLength(revisionsBefore + 1)
+      expect(again.outputs).toMatchObject({ changed: 'false', verified: 'true', 'principal-id': principalId })
+      expect(armRequests(sandbox).length).toBeLessThanOrEqual(6)
+      expect(again.summary).toContain('Already connected')
+    }
+  )
 })
 
 describe('identities', () => {

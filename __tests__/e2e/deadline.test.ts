@@ -1,5 +1,8 @@
 // One deadline bounds everything: hanging GitHub OIDC, Entra and Redis endpoints with timeout-minutes: 1, and a
 // run the runner cancels (SIGINT, as actions/runner does), which still writes its summary and outputs.
+// The hangs run the bundle, each in a process of its own: they run at once, and show that the process itself
+// ends within timeout-minutes. A cancellation runs in this process (signalled through run()'s signals) and, once,
+// as the bundle that gets a real SIGINT.
 import { describe, expect, it } from '@jest/globals'
 import { startWorld, type ActionRun, type World } from '../../launcher/world.ts'
 import type { Sandbox } from '../../sandbox/index.ts'
@@ -74,7 +77,7 @@ describe('timeout-minutes: 1 bounds every network wait', () => {
     async (_name, hang) => {
       const run = await withWorld({}, async w => {
         await hang.arrange(w)
-        return w.run({ 'timeout-minutes': '1', ...hang.inputs })
+        return w.run({ 'timeout-minutes': '1', ...hang.inputs }, { bundle: true })
       })
       expectCleanStop(run)
       expect(hang.said(run)).toMatch(hang.waitingFor)
@@ -89,28 +92,36 @@ describe('timeout-minutes: 1 bounds every network wait', () => {
 })
 
 describe('cancellation (SIGINT from the runner)', () => {
-  it('during the revision wait: stops, and writes the summary and outputs of what happened so far', async () => {
-    const run = await withWorld({ latency: { revisionReadyMs: 5 * MINUTE } }, async w => {
-      const revisionPolled = untilRequest(w.sandbox, e => e.operation === 'containerAppsRevisions.get')
-      return w.run({}, { cancel: revisionPolled })
-    })
-    expectCleanStop(run)
-    // It stopped on SIGINT: the runner's SIGTERM, 7.5 s later, was never needed.
-    expect(run.signalsSent).toEqual(['SIGINT'])
-    expect(run.result.failure?.message).toMatch(
-      /The runner cancelled the run \(SIGINT\) while waiting for revision .*; last seen: .*provisioning Provisioning/
-    )
-    // What happened before the cancel is in the outputs and the summary.
-    const status = (id: string) => run.result.steps.find(s => s.id === id)?.status
-    expect(status('identity')).toBe('updated')
-    expect(status('assignment')).toBe('created')
-    expect(status('variables')).toBe('updated')
-    expect(status('revision')).toBe('failed')
-    expect(run.outputs['principal-id']).toMatch(/^[0-9a-f-]{36}$/)
-    expect(run.outputs.changed).toBe('true')
-    expect(run.outputs.verified).toBe('false')
-    expect(run.summary).toContain('cancelled the run (SIGINT)')
-  }, 60_000)
+  it.each([
+    ['in this process', false],
+    ['the bundle, signalled as a process', true]
+  ])(
+    'during the revision wait (%s): stops, and writes the summary and outputs of what happened so far',
+    async (_how, bundle) => {
+      const run = await withWorld({ latency: { revisionReadyMs: 5 * MINUTE } }, async w => {
+        const revisionPolled = untilRequest(w.sandbox, e => e.operation === 'containerAppsRevisions.get')
+        return w.run({}, { cancel: revisionPolled, bundle })
+      })
+      expect(run.ranAs).toBe(bundle ? 'bundle' : 'in-process')
+      expectCleanStop(run)
+      // It stopped on SIGINT: the runner's SIGTERM, 7.5 s later, was never needed.
+      expect(run.signalsSent).toEqual(['SIGINT'])
+      expect(run.result.failure?.message).toMatch(
+        /The runner cancelled the run \(SIGINT\) while waiting for revision .*; last seen: .*provisioning Provisioning/
+      )
+      // What happened before the cancel is in the outputs and the summary.
+      const status = (id: string) => run.result.steps.find(s => s.id === id)?.status
+      expect(status('identity')).toBe('updated')
+      expect(status('assignment')).toBe('created')
+      expect(status('variables')).toBe('updated')
+      expect(status('revision')).toBe('failed')
+      expect(run.outputs['principal-id']).toMatch(/^[0-9a-f-]{36}$/)
+      expect(run.outputs.changed).toBe('true')
+      expect(run.outputs.verified).toBe('false')
+      expect(run.summary).toContain('cancelled the run (SIGINT)')
+    },
+    60_000
+  )
 
   it('during a hanging GitHub OIDC request: stops at once, with the summary and outputs', async () => {
     const run = await withWorld({}, async w => {

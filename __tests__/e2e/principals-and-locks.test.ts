@@ -78,11 +78,12 @@ describe('two runs at once on one fresh app', () => {
     world = await startWorld({ app: { containers: CONTAINERS } })
     const { sandbox } = world
     sandbox.setPrincipalReplicationDelay(20_000)
-    const first = world.run()
+    // Two processes, as two workflow runs are: one process has one process.env for the runs in it.
+    const first = world.run({}, { bundle: true })
     // The second run reads an app that already has the (new, not yet replicated) identity the first one added.
     while (sandbox.getContainerApp(APP_RG, APP).identity?.type !== 'SystemAssigned')
       await new Promise(resolve => setTimeout(resolve, 50))
-    const second = world.run()
+    const second = world.run({}, { bundle: true })
     const runs = await Promise.all([first, second])
 
     expect(runs.map(r => r.exitCode)).toEqual([0, 0])

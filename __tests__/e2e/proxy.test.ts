@@ -1,6 +1,8 @@
 // Self-hosted runners behind a forward proxy: the Azure SDK honours HTTPS_PROXY and NO_PROXY for every call to
 // Resource Manager and Microsoft Entra; Node's fetch (health-url) only with NODE_USE_ENV_PROXY=1.
 // The sandbox is on localhost, and nothing bypasses the proxy for localhost unless NO_PROXY says so.
+// Every run is the bundle's: Node reads NODE_USE_ENV_PROXY when a process starts, and @azure/core-rest-pipeline
+// reads NO_PROXY once per process.
 import { afterEach, expect, it } from '@jest/globals'
 import { APP, APP_RG, startWorld, stopWorlds } from '../../launcher/world.ts'
 import { startConnectProxy, type ConnectProxy } from './connect-proxy.ts'
@@ -17,7 +19,7 @@ const hostOf = (origin: string): string => new URL(origin).host
 it('sends every Resource Manager and Entra request of a run through the CONNECT proxy in HTTPS_PROXY', async () => {
   const world = await startWorld()
   proxy = await startConnectProxy()
-  const run = await world.run({}, { env: { HTTPS_PROXY: proxy.url } })
+  const run = await world.run({}, { bundle: true, env: { HTTPS_PROXY: proxy.url } })
   expect(run.exitCode).toBe(0)
   expect(run.result.outputs.changed).toBe(true)
 
@@ -38,7 +40,7 @@ it('sends every Resource Manager and Entra request of a run through the CONNECT 
 it('goes direct to the hosts in NO_PROXY', async () => {
   const world = await startWorld()
   proxy = await startConnectProxy()
-  const run = await world.run({}, { env: { HTTPS_PROXY: proxy.url, NO_PROXY: 'localhost' } })
+  const run = await world.run({}, { bundle: true, env: { HTTPS_PROXY: proxy.url, NO_PROXY: 'localhost' } })
   expect(run.exitCode).toBe(0)
   expect(proxy.tunnels).toEqual([])
 })
@@ -49,7 +51,10 @@ it('checks health-url directly with HTTPS_PROXY alone, and through the proxy wit
   const ingress = hostOf(healthUrl)
   proxy = await startConnectProxy()
 
-  const plain = await world.run({ 'health-url': healthUrl }, { env: { HTTPS_PROXY: proxy.url } })
+  const plain = await world.run(
+    { 'health-url': healthUrl },
+    { bundle: true, env: { HTTPS_PROXY: proxy.url } }
+  )
   expect(plain.exitCode).toBe(0)
   expect(plain.result.checks.find(c => c.id === 'health-url')?.status).toBe('passed')
   expect(proxy.tunnels.filter(t => t.target === ingress)).toEqual([])
@@ -57,7 +62,7 @@ it('checks health-url directly with HTTPS_PROXY alone, and through the proxy wit
 
   const withNode = await world.run(
     { 'health-url': healthUrl },
-    { env: { HTTPS_PROXY: proxy.url, NODE_USE_ENV_PROXY: '1' } }
+    { bundle: true, env: { HTTPS_PROXY: proxy.url, NODE_USE_ENV_PROXY: '1' } }
   )
   expect(withNode.exitCode).toBe(0)
   expect(withNode.result.checks.find(c => c.id === 'health-url')?.status).toBe('passed')

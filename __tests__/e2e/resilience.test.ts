@@ -216,7 +216,8 @@ describe('concurrency and partial failure', () => {
   it('two runs at once converge: one assignment, the variables, nothing lost', async () => {
     world = await startWorld({ app: APP_SPEC })
     const before = userConfiguration(world)
-    const runs = await Promise.all([world.run(), world.run()])
+    // Two processes, as two workflow runs are: one process has one process.env for the runs in it.
+    const runs = await Promise.all([world.run({}, { bundle: true }), world.run({}, { bundle: true })])
     expect(runs.map(r => r.exitCode)).toEqual([0, 0])
     expect(userConfiguration(world)).toEqual(before)
     expectConnected(world)

@@ -1,9 +1,12 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { applyVariables } from '../../src/apply/variables.js'
 import { Deadline } from '../../src/deadline.js'
 import { planVariables } from '../../src/plan/variables-plan.js'
 import type { TargetResource } from '../../src/read/target.js'
 import type { RunContext } from '../../src/run-context.js'
+import { quietCore } from './quiet-core.ts'
+
+await quietCore()
+const { applyVariables } = await import('../../src/apply/variables.js')
 
 const names = {
   host: 'REDIS_HOST',

@@ -1,5 +1,8 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { GitHubAssertionProvider } from '../../src/credential/github-oidc.js'
+import { quietCore } from './quiet-core.ts'
+
+await quietCore()
+const { GitHubAssertionProvider } = await import('../../src/credential/github-oidc.js')
 
 const jwt = (exp: number) =>
   `e30.${Buffer.from(JSON.stringify({ exp, sub: 'repo:o/r:ref:refs/heads/main' })).toString('base64url')}.sig`

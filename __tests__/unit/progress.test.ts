@@ -1,9 +1,12 @@
 // The progress lines of long waits: what is awaited, the state last seen, the time waited; on fake timers, so
 // nothing here depends on how fast the machine is.
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { withRetry } from '../../src/azure/retry.js'
 import { Deadline } from '../../src/deadline.js'
-import { formatElapsed, speaksForItself, startProgress, withProgress } from '../../src/progress.js'
+import { quietCore } from './quiet-core.ts'
+
+await quietCore()
+const { withRetry } = await import('../../src/azure/retry.js')
+const { formatElapsed, speaksForItself, startProgress, withProgress } = await import('../../src/progress.js')
 
 let now = 0
 const lines: string[] = []

@@ -1,7 +1,10 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import { classifyFailure } from '../../src/azure/classify.js'
-import { withRetry } from '../../src/azure/retry.js'
 import { Deadline } from '../../src/deadline.js'
+import { quietCore } from './quiet-core.ts'
+
+const { log } = await quietCore()
+const { withRetry } = await import('../../src/azure/retry.js')
 
 const armError = (status: number, code: string, message: string, retryAfter?: string) =>
   Object.assign(new Error(message), {
@@ -90,6 +93,7 @@ describe('withRetry', () => {
   it('retries busy answers with full-jitter exponential backoff, logging each, without waiting for real', async () => {
     const sleep = jest.fn(async (_ms: number) => undefined)
     let calls = 0
+    log.length = 0
     const result = await withRetry(
       async () => {
         if (++calls < 4) throw armError(409, 'Conflict', 'busy processing a previous update request')
@@ -99,6 +103,11 @@ describe('withRetry', () => {
     )
     expect(result).toBe('done')
     expect(sleep.mock.calls.map(c => c[0])).toEqual([100, 200, 400])
+    expect(log).toEqual([
+      expect.stringMatching(/^Could not write \(attempt 1\): .* Retrying in 0\.1 s\.$/),
+      expect.stringMatching(/^Could not write \(attempt 2\): .* Retrying in 0\.2 s\.$/),
+      expect.stringMatching(/^Could not write \(attempt 3\): .* Retrying in 0\.4 s\.$/)
+    ])
   })
 
   it('honours Retry-After when it is longer than the backoff', async () => {

@@ -18,6 +18,7 @@ const CONTAINER = 'app'
 export async function runLiveAgainstSandbox(log: (line: string) => void): Promise<void> {
   // As provisioned in Azure (scripts/live/provision.sh): the example image, a registry password secret, ingress.
   const world = await startWorld({
+    bundle: true,
     app: {
       containers: [{ name: CONTAINER, image: 'liveacr.azurecr.io/redis-entra-app:live' }],
       secrets: [{ name: 'liveacrazurecrio-liveacr', value: 'registry-password' }],

@@ -2,6 +2,7 @@
 // @actions/github is loaded only here, and only when a comment is due, so other runs do not pay for it.
 import * as core from '@actions/core'
 import type { getOctokit } from '@actions/github'
+import { existsSync, readFileSync } from 'node:fs'
 import { logSafe } from '../log-text.js'
 import { escapeHtml as h, prose } from './escape.js'
 import { table } from './markdown.js'
@@ -58,6 +59,27 @@ interface PullRequest {
   base?: { repo?: { full_name?: string } }
 }
 
+/**
+ * The run and its event, from the runner's variables as they are when the comment is due. (@actions/github's
+ * `context` holds the same, but read once, when its module loads: stale in a process that runs the action more
+ * than once, as the tests do.)
+ */
+function workflowRun(env: NodeJS.ProcessEnv = process.env) {
+  const path = env.GITHUB_EVENT_PATH
+  const payload: { pull_request?: PullRequest } =
+    path && existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {}
+  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
+  const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com'
+  return {
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    pr: payload.pull_request,
+    owner,
+    repo,
+    runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`,
+    apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com'
+  }
+}
+
 /** Posts or updates the plan comment. Never throws: a comment that cannot be posted is a warning. */
 export async function commentPlanOnPullRequest(report: RunReport): Promise<void> {
   let number: number | undefined
@@ -66,23 +88,19 @@ export async function commentPlanOnPullRequest(report: RunReport): Promise<void>
     if (!report.target) return
     const token = readToken()
     if (!token) return
-    const { context, getOctokit } = await import('@actions/github')
-    const pr = context.payload.pull_request as PullRequest | undefined
+    const { getOctokit } = await import('@actions/github')
+    const { eventName, pr, owner, repo, runUrl, apiUrl } = workflowRun()
     if (!pr?.number) {
-      core.warning(
-        `The ${context.eventName} event has no pull request number, so the plan is not posted on it.`
-      )
+      core.warning(`The ${eventName} event has no pull request number, so the plan is not posted on it.`)
       return
     }
     number = pr.number
     const headRepo = pr.head?.repo?.full_name
-    fromFork = context.eventName === 'pull_request' && headRepo !== pr.base?.repo?.full_name
-    const { owner, repo } = context.repo
+    fromFork = eventName === 'pull_request' && headRepo !== pr.base?.repo?.full_name
     const marker = planMarker(report.target)
-    const runUrl = `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`
     const body = renderPlanComment(report, marker, { headSha: pr.head?.sha, runUrl })
 
-    const octokit = getOctokit(token, { baseUrl: context.apiUrl })
+    const octokit = getOctokit(token, { baseUrl: apiUrl })
     // Per request: a `request` option given to getOctokit would replace its proxy-aware fetch.
     const request = { signal: AbortSignal.timeout(TIMEOUT_MS) }
     const issue = { owner, repo, issue_number: number }
