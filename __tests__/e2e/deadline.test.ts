@@ -4,7 +4,7 @@
 // ends within timeout-minutes. A cancellation runs in this process (signalled through run()'s signals) and, once,
 // as the bundle that gets a real SIGINT.
 import { describe, expect, it } from '@jest/globals'
-import { startWorld, type ActionRun, type World } from '../../launcher/world.ts'
+import { CACHE, CACHE_RG, startWorld, type ActionRun, type World } from '../../launcher/world.ts'
 import type { Sandbox } from '../../sandbox/index.ts'
 
 const MINUTE = 60_000
@@ -23,6 +23,10 @@ function expectCleanStop(run: ActionRun): void {
 /** Resolves once the sandbox has seen a request that matches (polled: the action runs in another process). */
 async function untilRequest(sandbox: Sandbox, matches: (e: Sandbox['requestLog'][number]) => boolean) {
   while (!sandbox.requestLog.some(matches)) await new Promise(resolve => setTimeout(resolve, 50))
+}
+
+async function until(holds: () => boolean): Promise<void> {
+  while (!holds()) await new Promise(resolve => setTimeout(resolve, 50))
 }
 
 async function withWorld<T>(
@@ -99,8 +103,18 @@ describe('cancellation (SIGINT from the runner)', () => {
     'during the revision wait (%s): stops, and writes the summary and outputs of what happened so far',
     async (_how, bundle) => {
       const run = await withWorld({ latency: { revisionReadyMs: 5 * MINUTE } }, async w => {
-        const revisionPolled = untilRequest(w.sandbox, e => e.operation === 'containerAppsRevisions.get')
-        return w.run({}, { cancel: revisionPolled, bundle })
+        // The assignment is written alongside the variables: the cancel waits until Azure has it and the run has
+        // polled the revision a few times since, so the assignment's own poll has seen it done on a loaded machine too.
+        const revisionPolls = () =>
+          w.sandbox.requestLog.filter(e => e.operation === 'containerAppsRevisions.get').length
+        const assignmentDone = () =>
+          w.sandbox.listAssignments(CACHE_RG, CACHE).some(a => a.properties.provisioningState === 'Succeeded')
+        const cancel = (async () => {
+          await until(assignmentDone)
+          const seen = revisionPolls()
+          await until(() => revisionPolls() >= seen + 3)
+        })()
+        return w.run({}, { cancel, bundle })
       })
       expect(run.ranAs).toBe(bundle ? 'bundle' : 'in-process')
       expectCleanStop(run)
