@@ -28,13 +28,32 @@ const replan = (current: TargetResource) =>
     signIn: { kind: 'system', identity: undefined, connecting: 'the system identity' }
   }).plan!
 
+/** The read hands its answer to onResponse as the SDK does, shaped as Azure sends it (the read checks it). */
+const answering =
+  (get: (...a: unknown[]) => Promise<unknown>) =>
+  async (rg: string, name: string, o: { onResponse(r: object): void }) => {
+    const app = (await get()) as { location: string; template: object }
+    o.onResponse({
+      status: 200,
+      headers: { get: () => 'application/json' },
+      bodyAsText: JSON.stringify({
+        id: `/subscriptions/sub/resourceGroups/${rg}/providers/Microsoft.App/containerApps/${name}`,
+        name,
+        location: app.location,
+        identity: { type: 'None' },
+        properties: { template: app.template }
+      })
+    })
+    return app
+  }
+
 function context(
   get: (...a: unknown[]) => Promise<unknown>,
   update: (...a: unknown[]) => Promise<unknown>
 ): RunContext {
   return {
     inputs: { target: { kind: 'app', name: 'orders-api', resourceGroup: 'rg' } },
-    clients: { apps: { containerApps: { get, update } } },
+    clients: { subscriptionId: 'sub', apps: { containerApps: { get: answering(get), update } } },
     deadline: new Deadline(60_000),
     sleep: async () => undefined,
     pollIntervalMs: 10

@@ -1,6 +1,16 @@
 import type { Container, ContainerApp, ManagedServiceIdentity, Template } from '@azure/arm-appcontainers'
 import type { AzureClients } from '../azure/clients.js'
 import type { IdentityPatch } from '../plan/attached-identities.js'
+import {
+  checkAnswer,
+  isRecord,
+  readAnswer,
+  valueAt,
+  type Expectation,
+  type OnResponse
+} from './check-answer.js'
+import { ReadError } from './read-error.js'
+import { UnexpectedAnswerError } from './unexpected-answer.js'
 
 export type TargetKind = 'app' | 'job'
 
@@ -20,6 +30,15 @@ export type TargetResource = Pick<
   'location' | 'identity' | 'template' | 'configuration' | 'latestRevisionName' | 'latestReadyRevisionName'
 >
 
+/** A container as Azure answered it: every property, whether the SDK's model knows it or not. */
+export type ArmContainer = Record<string, unknown>
+
+/** One read of the app or job: the SDK's view for planning, and its containers as Azure sent them for writing. */
+export interface TargetRead {
+  app: TargetResource
+  containers: ArmContainer[]
+}
+
 interface ReadOptions {
   abortSignal?: AbortSignal
 }
@@ -28,7 +47,9 @@ interface WriteOptions extends ReadOptions {
 }
 
 interface TargetOperations {
-  get(clients: AzureClients, t: Target, o: ReadOptions): Promise<TargetResource>
+  /** The segment of the resource type: `containerApps` or `jobs`. */
+  type: string
+  get(clients: AzureClients, t: Target, o: ReadOptions & { onResponse: OnResponse }): Promise<TargetResource>
   patchIdentity(
     clients: AzureClients,
     t: Target,
@@ -52,6 +73,7 @@ interface TargetOperations {
  */
 const operations: Record<TargetKind, TargetOperations> = {
   app: {
+    type: 'containerApps',
     get: (c, t, o) => c.apps.containerApps.get(t.resourceGroup, t.name, o),
     patchIdentity: (c, t, current, identity, o) =>
       c.apps.containerApps.update(t.resourceGroup, t.name, { location: current.location, identity }, o),
@@ -61,6 +83,7 @@ const operations: Record<TargetKind, TargetOperations> = {
     }
   },
   job: {
+    type: 'jobs',
     get: (c, t, o) => c.apps.jobs.get(t.resourceGroup, t.name, o),
     patchIdentity: (c, t, _current, identity, o) =>
       c.apps.jobs.update(t.resourceGroup, t.name, { identity }, o),
@@ -69,9 +92,48 @@ const operations: Record<TargetKind, TargetOperations> = {
   }
 }
 
-/** Reads the app or the job. */
-export function getTarget(clients: AzureClients, t: Target, o: ReadOptions): Promise<TargetResource> {
-  return operations[t.kind].get(clients, t, o)
+export function targetId(subscriptionId: string, t: Target): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${t.resourceGroup}/providers/Microsoft.App/${operations[t.kind].type}/${t.name}`
+}
+
+/**
+ * What Azure answers for an app or a job, with or without identities: `identity` is always there, `{"type":"None"}`
+ * when it has none (see sandbox/SPEC.md, "A GET always carries identity"), and a template has containers.
+ */
+const TARGET_FIELDS: Expectation['fields'] = [
+  ['location', 'text'],
+  ['identity', 'object'],
+  ['identity.type', 'text'],
+  ['properties.template.containers', 'objects']
+]
+
+/**
+ * Reads the app or the job, and checks that the answer is it (a proxy's page or `{}` is not): an answer that is
+ * not is a ReadError naming what it lacks, so nothing is planned from it.
+ */
+export async function readTarget(clients: AzureClients, t: Target, o: ReadOptions): Promise<TargetRead> {
+  const expected = {
+    what: describeTarget(t),
+    id: targetId(clients.subscriptionId, t),
+    name: t.name,
+    fields: TARGET_FIELDS
+  }
+  try {
+    const { value, answer } = await readAnswer(expected, onResponse =>
+      operations[t.kind].get(clients, t, { ...o, onResponse })
+    )
+    const containers = valueAt(checkAnswer(answer, expected), 'properties.template.containers')
+    return { app: value, containers: Array.isArray(containers) ? containers.filter(isRecord) : [] }
+  } catch (error) {
+    if (error instanceof UnexpectedAnswerError)
+      throw new ReadError(`${describeTarget(t)} in resource group ${t.resourceGroup}`, error)
+    throw error
+  }
+}
+
+/** Reads the app or the job (checked, as readTarget). */
+export async function getTarget(clients: AzureClients, t: Target, o: ReadOptions): Promise<TargetResource> {
+  return (await readTarget(clients, t, o)).app
 }
 
 /**
