@@ -1,6 +1,7 @@
-// Issue 11, item 3: a run never reverts what someone else changed while it ran. Each write is planned from a read
-// taken right before it; another pipeline's deploy, identity or assignment, made between the run's first read and
-// its writes (here: right after that read, while the cache read is slow), survives.
+// Issue 11, items 3 and 13: a run never reverts what someone else changed while it ran, nor drops what the SDK
+// does not know. Each write is planned from a read taken right before it; another pipeline's deploy or identity,
+// made between the run's first read and its writes (here: right after that read, while the cache read is slow),
+// survives, and so do container properties the SDK's model lacks.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { APP, APP_RG, CACHE, CACHE_RG, envOf, startWorld, stopWorlds } from '../../launcher/world.ts'
 import type { Container } from '../../sandbox/arm/wire.ts'
@@ -119,5 +120,54 @@ describe('another pipeline writes while the run waits', () => {
     expect(sandbox.listAssignments(CACHE_RG, CACHE).map(a => [a.name, a.properties.objectId])).toEqual([
       ['made-elsewhere', principal]
     ])
+  })
+})
+
+describe('container properties the SDK does not know', () => {
+  // imageType is a real property of newer api-versions (BaseContainer.imageType, see sandbox/SPEC.md) that
+  // @azure/arm-appcontainers 4.0.0 lacks; futureProperty stands for whatever Azure adds next.
+  const container = {
+    name: 'api',
+    image: 'ghcr.io/octo-org/orders:1',
+    imageType: 'ContainerImage',
+    futureProperty: { rollout: 'canary', weights: [90, 10], note: 'ünïcode ✓' },
+    env: [{ name: 'LOG_LEVEL', value: 'info' }]
+  }
+  const rest = (c: Container | undefined): string => JSON.stringify({ ...c, env: undefined })
+
+  it('survive a connect of an app, byte for byte, in the app and in the PATCH that set the variables', async () => {
+    const world = await startWorld({ app: { containers: [container] } })
+    const { sandbox } = world
+    const [before] = containersOf(sandbox.getContainerApp(APP_RG, APP))
+
+    const run = await world.run()
+
+    expect(run.exitCode).toBe(0)
+    const [after] = containersOf(sandbox.getContainerApp(APP_RG, APP))
+    expect(rest(after)).toBe(rest(before))
+    expect(JSON.stringify(after?.futureProperty)).toBe(JSON.stringify(container.futureProperty))
+    expect(after?.imageType).toBe('ContainerImage')
+    const patch = sandbox.requestLog.find(
+      e =>
+        e.method === 'PATCH' &&
+        /\/containerApps\//.test(e.path) &&
+        JSON.stringify(e.body).includes('template')
+    )
+    expect(JSON.stringify(patch?.body)).toContain(JSON.stringify(container.futureProperty))
+    expect(envOf(sandbox.getContainerApp(APP_RG, APP), 'api').REDIS_PORT).toBeDefined()
+  })
+
+  it('survive a connect of a job too', async () => {
+    const world = await startWorld({ app: false })
+    const { sandbox } = world
+    sandbox.addContainerAppJob(APP_RG, 'nightly-sync', { containers: [container] })
+    const [before] = containersOf(sandbox.getContainerAppJob(APP_RG, 'nightly-sync'))
+
+    const run = await world.run({ 'container-app': '', 'container-app-job': 'nightly-sync' })
+
+    expect(run.exitCode).toBe(0)
+    const [after] = containersOf(sandbox.getContainerAppJob(APP_RG, 'nightly-sync'))
+    expect(rest(after)).toBe(rest(before))
+    expect((after?.env ?? []).map(e => e.name)).toContain('REDIS_HOST')
   })
 })

@@ -1,12 +1,13 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import type { Container } from '@azure/arm-appcontainers'
 import { CacheQueue } from '../../src/apply/cache-queue.js'
+import { containersToWrite } from '../../src/apply/containers-to-write.js'
 import { applyVariables, type TemplateAccess } from '../../src/apply/variables.js'
 import { resolveCloud } from '../../src/credential/clouds.js'
 import { Deadline } from '../../src/deadline.js'
 import type { Inputs } from '../../src/inputs/types.js'
 import { planVariables, type VariablesPlan } from '../../src/plan/variables-plan.js'
-import type { TargetResource } from '../../src/read/target.js'
+import type { ArmContainer, TargetRead, TargetResource } from '../../src/read/target.js'
 import type { RunContext } from '../../src/run-context.js'
 import { replay, replayClients } from '../contract/replay.ts'
 
@@ -27,10 +28,13 @@ const CONNECTED = [
   { name: 'REDIS_OBJECT_ID', value: 'oid' }
 ]
 
-/** One read of an app with one container `api`. */
-function readOf(env: { name: string; value: string }[]): TargetResource {
+/** One read of an app with one container `api`: as the SDK gives it, and as Azure sent it. */
+function readOf(env: { name: string; value: string }[], extra: ArmContainer = {}): TargetRead {
   const container: Container = { name: 'api', image: 'app:1', env }
-  return { location: 'eastus', template: { containers: [container] } }
+  return {
+    app: { location: 'eastus', template: { containers: [container] } },
+    containers: [{ ...extra, ...container }]
+  }
 }
 function plan(current: TargetResource): VariablesPlan {
   const planned = planVariables({
@@ -81,7 +85,7 @@ const context = (): RunContext => ({
   cacheQueue: new CacheQueue()
 })
 
-function access(reads: TargetResource[], write: TemplateAccess['write']): TemplateAccess & { reads: number } {
+function access(reads: TargetRead[], write: TemplateAccess['write']): TemplateAccess & { reads: number } {
   const state = { reads: 0 }
   return {
     get reads() {
@@ -99,13 +103,10 @@ describe('applyVariables plans each PATCH from a read taken right before it', ()
       { name: 'KEEP', value: '1' },
       { name: 'FEATURE', value: 'on' }
     ])
-    const write = jest.fn<TemplateAccess['write']>(async current => ({
-      ...current,
-      latestRevisionName: 'orders-api--2'
-    }))
+    const write = jest.fn<TemplateAccess['write']>(async () => ({ latestRevisionName: 'orders-api--2' }))
     const app = await applyVariables(context(), plan, access([now], write))
     expect(write).toHaveBeenCalledTimes(1)
-    const [, containers] = write.mock.calls[0]
+    const [containers] = write.mock.calls[0]
     expect(containers[0].env).toEqual([
       { name: 'KEEP', value: '1' },
       { name: 'FEATURE', value: 'on' },
@@ -119,7 +120,7 @@ describe('applyVariables plans each PATCH from a read taken right before it', ()
     const write = jest.fn<TemplateAccess['write']>()
     const app = await applyVariables(context(), plan, access([done], write))
     expect(write).not.toHaveBeenCalled()
-    expect(app).toBe(done)
+    expect(app).toBe(done.app)
   })
 
   it("after a conflict with another writer, reads again and keeps that writer's new variable", async () => {
@@ -131,15 +132,46 @@ describe('applyVariables plans each PATCH from a read taken right before it', ()
     const write = jest
       .fn<TemplateAccess['write']>()
       .mockRejectedValueOnce(busy)
-      .mockResolvedValueOnce(readOf([]))
+      .mockResolvedValueOnce({ latestRevisionName: 'orders-api--2' })
     const reads = access([first, changed], write)
     await applyVariables(context(), plan, reads)
     expect(reads.reads).toBe(2)
     expect(write).toHaveBeenCalledTimes(2)
-    expect(write.mock.calls[1][1][0].env).toEqual([
+    expect(write.mock.calls[1][0][0].env).toEqual([
       { name: 'KEEP', value: '1' },
       { name: 'ADDED_MEANWHILE', value: 'x' },
       ...CONNECTED
+    ])
+  })
+})
+
+describe('containersToWrite', () => {
+  it('sends each container as Azure answered it, properties the SDK does not know included', () => {
+    const read = readOf([{ name: 'KEEP', value: '1' }], {
+      imageType: 'ContainerImage',
+      futureField: { nested: [1, 2] },
+      resources: { cpu: 0.5, memory: '1Gi', ephemeralStorage: '2Gi', gpu: 1 }
+    })
+    const planned = plan(read.app).containers
+    const [sent] = containersToWrite(read.containers, planned)
+    const { env, ...rest } = sent
+    const { env: _readEnv, ...asRead } = read.containers[0]
+    expect(rest).toEqual(asRead)
+    expect(env).toEqual([{ name: 'KEEP', value: '1' }, ...CONNECTED])
+  })
+
+  it('sends an unchanged variable as Azure answered it, and a container without variables unchanged', () => {
+    const asRead: ArmContainer[] = [
+      { name: 'api', env: [{ name: 'KEEP', value: '1', futureFlag: true }] },
+      { name: 'sidecar', image: 'proxy:1' }
+    ]
+    const planned: Container[] = [
+      { name: 'api', env: [{ name: 'KEEP', value: '1' }, ...CONNECTED] },
+      { name: 'sidecar', image: 'proxy:1', env: [] }
+    ]
+    expect(containersToWrite(asRead, planned)).toEqual([
+      { name: 'api', env: [{ name: 'KEEP', value: '1', futureFlag: true }, ...CONNECTED] },
+      { name: 'sidecar', image: 'proxy:1' }
     ])
   })
 })

@@ -1,21 +1,28 @@
-import type { Container } from '@azure/arm-appcontainers'
 import { withRetry } from '../azure/retry.js'
 import type { VariablesPlan } from '../plan/variables-plan.js'
-import { getTarget, patchTemplate, type TargetResource } from '../read/target.js'
+import {
+  patchTemplate,
+  readTarget,
+  type ArmContainer,
+  type TargetRead,
+  type TargetResource,
+  type TemplateWritten
+} from '../read/target.js'
 import type { RunContext } from '../run-context.js'
+import { containersToWrite } from './containers-to-write.js'
 
 /** The read and the write of the variables, apart so a test can play another writer between them. */
 export interface TemplateAccess {
-  read(): Promise<TargetResource>
-  write(current: TargetResource, containers: Container[]): Promise<TargetResource>
+  read(): Promise<TargetRead>
+  write(containers: ArmContainer[]): Promise<TemplateWritten>
 }
 
 export function templateAccess(ctx: RunContext): TemplateAccess {
   const { inputs, clients, deadline } = ctx
   return {
-    read: () => getTarget(clients, inputs.target, { abortSignal: deadline.signal }),
-    write: (current, containers) =>
-      patchTemplate(clients, inputs.target, current, containers, {
+    read: () => readTarget(clients, inputs.target, { abortSignal: deadline.signal }),
+    write: containers =>
+      patchTemplate(clients, inputs.target, containers, {
         abortSignal: deadline.signal,
         updateIntervalInMs: ctx.pollIntervalMs
       })
@@ -29,7 +36,7 @@ export function templateAccess(ctx: RunContext): TemplateAccess {
  *
  * Each attempt plans from a read taken right before its PATCH, not from the run's first read: a deploy or another
  * writer's change made while the run waited (on a slow read, a busy cache, the identity) is kept, not reverted,
- * and nothing is written when the variables are already set.
+ * and nothing is written when the variables are already set. Returns the app as the PATCH leaves it.
  */
 export async function applyVariables(
   ctx: RunContext,
@@ -39,9 +46,14 @@ export async function applyVariables(
   return withRetry(
     async () => {
       const current = await access.read()
-      const planned = plan(current)
-      if (!planned.changes.length) return current
-      return access.write(current, planned.containers)
+      const planned = plan(current.app)
+      if (!planned.changes.length) return current.app
+      const written = await access.write(containersToWrite(current.containers, planned.containers))
+      return {
+        ...current.app,
+        template: { ...current.app.template, containers: planned.containers },
+        latestRevisionName: written.latestRevisionName
+      }
     },
     {
       deadline: ctx.deadline,

@@ -1,4 +1,6 @@
-import type { Container, ContainerApp, ManagedServiceIdentity, Template } from '@azure/arm-appcontainers'
+import type { ContainerApp, ManagedServiceIdentity } from '@azure/arm-appcontainers'
+import { updateById } from '@azure/arm-resources/api/resources'
+import { API_VERSIONS } from '../azure/api-versions.js'
 import type { AzureClients } from '../azure/clients.js'
 import type { IdentityPatch } from '../plan/attached-identities.js'
 import {
@@ -57,19 +59,14 @@ interface TargetOperations {
     identity: ManagedServiceIdentity,
     o: WriteOptions
   ): Promise<TargetResource>
-  patchTemplate(
-    clients: AzureClients,
-    t: Target,
-    current: TargetResource,
-    containers: Container[],
-    o: WriteOptions
-  ): Promise<TargetResource>
+  /** The `template` of a PATCH that sets these containers. */
+  template(containers: ArmContainer[]): Record<string, unknown>
 }
 
 /**
- * The app's PATCH body is flattened and carries `location`; the job's is not (`{ identity }`, `{ properties }`).
- * Neither ever sends `configuration` (a GET hides secret values). Only an app's template has `revisionSuffix`:
- * `null` clears a suffix kept from an earlier deployment, which the new revision would reuse and be refused for.
+ * The app's identity PATCH body is flattened and carries `location`; the job's is not (`{ identity }`). Neither ever
+ * sends `configuration` (a GET hides secret values). Only an app's template has `revisionSuffix`: `null` clears a
+ * suffix kept from an earlier deployment, which the new revision would reuse and be refused for.
  */
 const operations: Record<TargetKind, TargetOperations> = {
   app: {
@@ -77,18 +74,14 @@ const operations: Record<TargetKind, TargetOperations> = {
     get: (c, t, o) => c.apps.containerApps.get(t.resourceGroup, t.name, o),
     patchIdentity: (c, t, current, identity, o) =>
       c.apps.containerApps.update(t.resourceGroup, t.name, { location: current.location, identity }, o),
-    patchTemplate: (c, t, current, containers, o) => {
-      const template: Template = { containers, revisionSuffix: null as unknown as string }
-      return c.apps.containerApps.update(t.resourceGroup, t.name, { location: current.location, template }, o)
-    }
+    template: containers => ({ containers, revisionSuffix: null })
   },
   job: {
     type: 'jobs',
     get: (c, t, o) => c.apps.jobs.get(t.resourceGroup, t.name, o),
     patchIdentity: (c, t, _current, identity, o) =>
       c.apps.jobs.update(t.resourceGroup, t.name, { identity }, o),
-    patchTemplate: (c, t, _current, containers, o) =>
-      c.apps.jobs.update(t.resourceGroup, t.name, { properties: { template: { containers } } }, o)
+    template: containers => ({ containers })
   }
 }
 
@@ -156,15 +149,32 @@ export function patchIdentity(
   return operations[t.kind].patchIdentity(clients, t, current, sdkIdentity(identity), o)
 }
 
-/** PATCHes `template.containers` only (a merge patch replaces arrays whole, so every container is sent). */
-export function patchTemplate(
+/** What a template PATCH tells: the revision it made (an app's; a job has none). */
+export interface TemplateWritten {
+  latestRevisionName?: string
+}
+
+/**
+ * PATCHes `template.containers` only (a merge patch replaces arrays whole, so every container is sent), each as
+ * Azure answered it but for the variables. It goes through the generic resources client, whose body is the JSON
+ * given: @azure/arm-appcontainers' serializer rebuilds each container from the properties its model knows and
+ * would drop the others (`imageType`, a later api-version's fields) from the app.
+ */
+export async function patchTemplate(
   clients: AzureClients,
   t: Target,
-  current: TargetResource,
-  containers: Container[],
+  containers: ArmContainer[],
   o: WriteOptions
-): Promise<TargetResource> {
-  return operations[t.kind].patchTemplate(clients, t, current, containers, o)
+): Promise<TemplateWritten> {
+  const written = await updateById(
+    clients.resources,
+    targetId(clients.subscriptionId, t).slice(1),
+    API_VERSIONS.containerApps,
+    { properties: { template: operations[t.kind].template(containers) } },
+    o
+  )
+  const latest = written.properties?.latestRevisionName
+  return typeof latest === 'string' && latest ? { latestRevisionName: latest } : {}
 }
 
 /** "container app orders-api" or "Container Apps job nightly-sync", for messages. */
