@@ -1,4 +1,5 @@
-// Fault injection (status / connection reset / delay for matching requests) and the latency profile.
+// Fault injection (status / connection reset / delay / a foreign answer for matching requests) and the latency
+// profile.
 
 export interface LatencyProfile {
   /** added to every ARM request */
@@ -31,11 +32,17 @@ export interface FaultSpec {
   method?: string
   /** a string matches when the request path (without query) contains it */
   path: RegExp | string
-  kind: 'status' | 'reset' | 'delay'
+  /** `answer`: something other than Azure answers (a proxy's sign-in page, a captive portal): `status` (default
+   *  200) with `text` as the body and `contentType` (default application/json) */
+  kind: 'status' | 'reset' | 'delay' | 'answer'
   status?: number
   code?: string
   message?: string
   headers?: Record<string, string>
+  /** the body of an `answer`, as sent */
+  text?: string
+  /** the content-type of an `answer` */
+  contentType?: string
   delayMs?: number
   /** how many matching requests get the fault (default 1) */
   times?: number
@@ -63,12 +70,22 @@ export interface FaultInjector extends Faults {
   take(method: string, path: string): FaultSpec | undefined
 }
 
+/** A request matches when the method (if given) is the same and the path (no query) contains or matches `path`. */
+export function matchesRequest(
+  f: { method?: string; path: RegExp | string },
+  method: string,
+  path: string
+): boolean {
+  return (
+    (f.method === undefined || f.method.toUpperCase() === method.toUpperCase()) &&
+    (typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path))
+  )
+}
+
 export function createFaults(now: () => number = Date.now): FaultInjector {
   const pending: { spec: FaultSpec; left: number; until?: number }[] = []
   const injected: InjectedFault[] = []
-  const matches = (f: FaultSpec, method: string, path: string): boolean =>
-    (f.method === undefined || f.method.toUpperCase() === method.toUpperCase()) &&
-    (typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path))
+  const matches = matchesRequest
   return {
     injected,
     add(f) {

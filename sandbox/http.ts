@@ -6,6 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FaultInjector } from './faults.ts'
+import type { HookRunner } from './hooks.ts'
 import type { TestPki } from './tls.ts'
 
 export type ServiceName = 'arm' | 'entra' | 'oidc' | 'sandbox' | 'github'
@@ -82,6 +83,8 @@ export interface ServiceOptions {
   log: RequestLogEntry[]
   nextSeq(): number
   faults: FaultInjector
+  /** actions a test runs right after a matching request is answered */
+  hooks?: HookRunner
   /** extra latency before handling a request of this service */
   latencyMs?(): number
   /** body of an error reply in this service's dialect */
@@ -198,6 +201,7 @@ export async function startHttpsService(o: ServiceOptions): Promise<HttpsService
       entry.operation = sreq.operation
       entry.endedAt = Date.now()
       send(res, reply, correlationId)
+      o.hooks?.answered(method, url.pathname)
     }
 
     const latency = o.latencyMs?.() ?? 0
@@ -212,6 +216,17 @@ export async function startHttpsService(o: ServiceOptions): Promise<HttpsService
         return
       }
       if (fault.kind === 'delay') await sleep(fault.delayMs ?? 0)
+      if (fault.kind === 'answer') {
+        finish({
+          status: fault.status ?? 200,
+          headers: {
+            'content-type': fault.contentType ?? 'application/json; charset=utf-8',
+            ...fault.headers
+          },
+          text: fault.text ?? ''
+        })
+        return
+      }
       if (fault.kind === 'status') {
         const status = fault.status ?? 500
         const code = fault.code ?? defaultFaultCode(status)

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { assignmentView, effectivePermissions, seedAssignment } from './arm/access-policies.ts'
 import { revealSecretValues } from './arm/app-secrets.ts'
 import { createArmRoutes } from './arm/arm.ts'
-import { appView, seedContainerApp } from './arm/container-apps.ts'
+import { appView, patchContainerAppNow, seedContainerApp } from './arm/container-apps.ts'
 import { armErrorBody } from './arm/errors.ts'
 import { seedUserAssignedIdentity } from './arm/identities.ts'
 import { createOperations } from './arm/operations.ts'
@@ -32,6 +32,8 @@ import type { ClusterEndpoint, DataPlane } from './data-plane.ts'
 import { createEntra } from './entra.ts'
 import type { CloudName, TokenIssued } from './entra.ts'
 import { createFaults } from './faults.ts'
+import { createHooks } from './hooks.ts'
+import type { Hooks } from './hooks.ts'
 import { startSilentRedis } from './silent-redis.ts'
 import type { SilentRedis } from './silent-redis.ts'
 import type { Faults, LatencyProfile } from './faults.ts'
@@ -64,6 +66,7 @@ import type {
   EnvVar,
   Ingress as IngressSettings,
   JobView,
+  JsonObject,
   ManagedRedisAssignmentView,
   ManagedRedisView,
   RevisionView,
@@ -71,6 +74,7 @@ import type {
 } from './arm/wire.ts'
 
 export type { Faults, LatencyProfile } from './faults.ts'
+export type { Hook, HookSpec } from './hooks.ts'
 export type { RequestLogEntry } from './http.ts'
 export type { FederatedCredential, RoleAssignment, UnknownPrincipalAnswer } from './state.ts'
 export type { TokenIssued } from './entra.ts'
@@ -103,10 +107,13 @@ export interface EnvSeed extends EnvVar {
   secretRef?: string
 }
 
+/** A container as ARM writes it; any other property (imageType, probes, a field of a later api-version) is kept. */
 export interface ContainerSeed extends Container {
   name: string
   image?: string
   env?: EnvSeed[]
+  /** `ContainerImage` or `CloudBuild` (BaseContainer.imageType, api-versions from 2024-08-02-preview) */
+  imageType?: string
 }
 
 export interface ContainerAppSeed {
@@ -203,6 +210,11 @@ export interface Sandbox {
   /** From now on the classic caches' endpoint (hostName, sslPort) is a Redis that completes TLS and never answers. */
   silenceDataPlane(): Promise<{ host: string; port: number; accepted(): number }>
   faults: Faults
+  /** Runs `action` right after the sandbox has answered a matching request (see sandbox/hooks.ts). */
+  onRequest: Hooks['onRequest']
+  /** Another client's PATCH of the app, done at once: a JSON merge patch of tags and properties, ARM's identity
+   *  rule, a new revision when the template changes (as another pipeline's deploy would make). */
+  updateContainerApp(rg: string, name: string, patch: JsonObject): void
   setLatency(p: Partial<LatencyProfile>): void
 
   requestLog: RequestLogEntry[]
@@ -245,6 +257,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const log: RequestLogEntry[] = []
   let seq = 0
   const faults = createFaults()
+  const hooks = createHooks()
   const github = createGitHubIssuer()
   const azCliKey = randomBytes(16).toString('hex')
   let azCliLogin: string | undefined
@@ -302,7 +315,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       syncUser
     }
 
-    const common = { pki, log, nextSeq: () => ++seq, faults }
+    const common = { pki, log, nextSeq: () => ++seq, faults, hooks }
     const start = async (o: Parameters<typeof startHttpsService>[0]): Promise<HttpsService> => {
       const service = await startHttpsService(o)
       cleanups.push(() => service.stop())
@@ -505,6 +518,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return { host: silent.host, port: silent.port, accepted: () => silent.accepted }
       },
       faults,
+      onRequest: (match, action) => hooks.onRequest(match, action),
+      updateContainerApp: (rg, name, patch) => patchContainerAppNow(state, findApp(rg, name), patch),
       setLatency: p => {
         Object.assign(state.latency, p)
       },

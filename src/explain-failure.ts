@@ -6,6 +6,7 @@ import { explainSignInFailure } from './credential/sign-in-hints.js'
 import { DeadlineExceededError, TimeoutTooShortError, type Deadline } from './deadline.js'
 import { InputError } from './inputs/input-error.js'
 import { ReadError } from './read/read-state.js'
+import { FOREIGN_ANSWER_FIX, UnexpectedAnswerError } from './read/unexpected-answer.js'
 
 export interface Explained {
   title: string
@@ -74,6 +75,12 @@ export function explainFailure(
   if (cause instanceof DeadlineExceededError)
     return explainStop(context.deadline, `waiting for ${cause.waitingFor}`, cause.lastSeen)
   if (endedByStop(cause)) return explainStop(context.deadline, `trying to ${what}`, context.lastSeen)
+  if (cause instanceof UnexpectedAnswerError)
+    return {
+      title: `Could not ${what}`,
+      message: `Could not ${what}: ${cause.message}.`,
+      fix: FOREIGN_ANSWER_FIX
+    }
   if (isSignInFailure(cause)) {
     const message = ((cause as Error).message ?? String(cause))
       .split('\n')[0]

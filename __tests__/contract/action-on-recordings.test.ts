@@ -206,14 +206,12 @@ describe('the action on real Azure answers', () => {
     ])
     const clients = replayClients(http)
     const target = { kind: 'app' as const, name: APP, resourceGroup: APP_RG }
-    const before = body<{ location: string }>('containerapp-get-before')
-    // After Succeeded, @azure/arm-appcontainers reads the operation's Location (containerappOperationResults),
-    // where azd's Go client read the app: no public recording has that answer, so the replay names the gap
-    // (the live test, npm run test:live against Azure, covers it).
+    // After Succeeded, the SDK's poller (@azure/arm-resources' generic update, which sends the containers as
+    // given) reads the operation's Location (containerappOperationResults), where azd's Go client read the app:
+    // no public recording has that answer, so the replay names the gap (the live test, npm run test:live against
+    // Azure, covers it).
     await expect(
-      patchTemplate(clients, target, { location: before.location }, [{ name: 'app', image: 'x' }], {
-        updateIntervalInMs: 1
-      })
+      patchTemplate(clients, target, [{ name: 'app', image: 'x' }], { updateIntervalInMs: 1 })
     ).rejects.toThrow(/no recording answers GET \S+\/containerappOperationResults\/d60d7ae5/)
     expect(http.requests.map(r => r.replace(/\/subscriptions\/[^ ]+\/(?=[^/]+\/[^/]+$)/, '…/'))).toEqual([
       `PATCH …/containerApps/${APP}`,

@@ -62,6 +62,7 @@ export function replayClients(httpClient: HttpClient): AzureClients {
     retryOptions: { maxRetries: 0 }
   }
   return {
+    subscriptionId: SUBSCRIPTION,
     apps: new ContainerAppsAPIClient(anyToken, SUBSCRIPTION, { ...shared, credentials: { scopes: [SCOPE] } }),
     redis: new RedisManagementClient(anyToken, SUBSCRIPTION, shared),
     resources: createResourceManagement(anyToken, SUBSCRIPTION, {

@@ -5,7 +5,7 @@ import { startSandbox } from '../../sandbox/index.ts'
 import type { Sandbox } from '../../sandbox/index.ts'
 import { once } from 'node:events'
 import { connect } from 'node:tls'
-import { hlcOptions, modularOptions, raw, workflowCredential } from './helpers.ts'
+import { armToken, hlcOptions, modularOptions, raw, workflowCredential } from './helpers.ts'
 
 describe('sandbox faults and latency', () => {
   let sandbox: Sandbox
@@ -113,6 +113,82 @@ describe('sandbox faults and latency', () => {
     expect(statuses.at(-1)).toBe(200)
     // Spent: the next request gets no fault.
     await expect(redis.redis.get('rg', 'cache')).resolves.toMatchObject({ name: 'cache' })
+  })
+
+  it("an answer fault answers in Azure's place, with the status, body and content-type given", async () => {
+    const page = '<!DOCTYPE html><html><body>Sign in to continue</body></html>'
+    sandbox.faults.add({ path: '/containerApps/web', kind: 'answer', text: page, contentType: 'text/html' })
+    const token = await armToken(workflowCredential(sandbox, sandbox.addWorkflowIdentity().clientId))
+    const url = `${sandbox.armEndpoint}/subscriptions/${sandbox.subscriptionId}/resourceGroups/rg/providers/Microsoft.App/containerApps/web?api-version=2024-03-01`
+    const first = await raw(sandbox, url, { headers: { authorization: `Bearer ${token}` } })
+    expect([first.status, first.headers['content-type'], first.text]).toEqual([200, 'text/html', page])
+    sandbox.faults.add({ path: '/containerApps/web', kind: 'answer', text: '{}' })
+    const second = await raw(sandbox, url, { headers: { authorization: `Bearer ${token}` } })
+    expect([second.status, second.headers['content-type'], second.json]).toEqual([
+      200,
+      'application/json; charset=utf-8',
+      {}
+    ])
+    // Spent: Azure answers again.
+    const third = await raw(sandbox, url, { headers: { authorization: `Bearer ${token}` } })
+    expect(third.json).toMatchObject({
+      name: 'web',
+      properties: { template: { containers: [{ name: 'web' }] } }
+    })
+    expect(sandbox.requestLog.filter(e => e.path.endsWith('/containerApps/web')).map(e => e.fault)).toEqual([
+      'answer',
+      'answer',
+      undefined
+    ])
+  })
+
+  it('onRequest runs its action right after the matching answer, `times` times', async () => {
+    const seen: string[] = []
+    const hook = sandbox.onRequest({ method: 'GET', path: '/containerApps/web' }, () => {
+      seen.push(sandbox.getContainerApp('rg', 'web').properties.template?.containers?.[0]?.image ?? '')
+      sandbox.updateContainerApp('rg', 'web', {
+        properties: { template: { containers: [{ name: 'web', image: 'example.azurecr.io/web:2' }] } }
+      })
+    })
+    const before = await apps.containerApps.get('rg', 'web')
+    const after = await apps.containerApps.get('rg', 'web')
+    expect(before.template?.containers?.[0].image).toBe('mcr.microsoft.com/k8se/quickstart:latest')
+    expect(after.template?.containers?.[0].image).toBe('example.azurecr.io/web:2')
+    expect(seen).toEqual(['mcr.microsoft.com/k8se/quickstart:latest'])
+    expect([hook.fired, hook.error]).toEqual([1, undefined])
+  })
+})
+
+describe("updateContainerApp: another client's PATCH, done at once", () => {
+  it("merges the template (a new revision) and the identity by ARM's rules, keeping unknown properties", async () => {
+    const sandbox = await startSandbox({ dataPlane: false })
+    try {
+      const uami = sandbox.addUserAssignedIdentity('rg', 'other-pipeline')
+      sandbox.addContainerApp('rg', 'web', {
+        containers: [{ name: 'web', image: 'a:1', imageType: 'ContainerImage', futureField: { x: 1 } }],
+        identity: { type: 'SystemAssigned' }
+      })
+      const revisions = sandbox.listRevisions('rg', 'web').length
+      const container = {
+        ...sandbox.getContainerApp('rg', 'web').properties.template?.containers?.[0],
+        image: 'a:2'
+      }
+      sandbox.updateContainerApp('rg', 'web', {
+        identity: { type: 'SystemAssigned,UserAssigned', userAssignedIdentities: { [uami.id]: {} } },
+        properties: { template: { containers: [container] } }
+      })
+      const app = sandbox.getContainerApp('rg', 'web')
+      expect(app.properties.template?.containers).toEqual([
+        { name: 'web', image: 'a:2', imageType: 'ContainerImage', futureField: { x: 1 } }
+      ])
+      expect(app.identity.type).toBe('SystemAssigned,UserAssigned')
+      expect(Object.keys(app.identity.userAssignedIdentities ?? {}).map(k => k.toLowerCase())).toEqual([
+        uami.id.toLowerCase()
+      ])
+      expect(sandbox.listRevisions('rg', 'web')).toHaveLength(revisions + 1)
+    } finally {
+      await sandbox.stop()
+    }
   })
 })
 

@@ -5,7 +5,7 @@ import type { ContainerAppSeed } from '../index.ts'
 import { addPrincipal, clone, randomRevisionSuffix, REGION_DISPLAY, resourceKey, rgId } from '../state.ts'
 import type { ContainerAppState, RevisionState, SandboxState } from '../state.ts'
 import { withAppDefaults } from './app-defaults.ts'
-import { identityView, normaliseIdentity, replaceIdentity } from './app-identity.ts'
+import { identityView, normaliseIdentity, replaceIdentity, validateUserAssigned } from './app-identity.ts'
 import { mergeAppPatch } from './app-patch.ts'
 import type { AppWrite } from './app-patch.ts'
 import { rejectIfWriteRunning } from './app-pending-write.ts'
@@ -26,7 +26,7 @@ import {
 } from './revisions.ts'
 import { requestedResource } from './requested-resource.ts'
 import type { ArmRouteSpec } from './router.ts'
-import type { ContainerAppView, Template } from './wire.ts'
+import type { ContainerAppView, JsonObject, Template } from './wire.ts'
 import { appPropertiesGuard, parseWire, requestObject, tagsGuard } from './wire-guards.ts'
 
 const TYPE = 'Microsoft.App/containerApps'
@@ -176,6 +176,22 @@ export function seedContainerApp(
   if (rev) app.revisions.push({ ...rev, readyAt: rev.createdAt, failReason: undefined, end: undefined })
   s.apps.set(resourceKey(rg, name), app)
   return app
+}
+
+/**
+ * Another client's PATCH, done at once (no operation to poll): the JSON merge patch of tags and properties, ARM's
+ * identity rule, and a new revision when the template changes, as the PATCH route makes them. For tests that act
+ * as another pipeline in the middle of a run (a deploy of a new image, an identity attached).
+ */
+export function patchContainerAppNow(s: SandboxState, app: ContainerAppState, body: JsonObject): void {
+  if (app.pending) throw new Error(`sandbox: container app ${app.name} is busy with a write`)
+  const next = mergeAppPatch(app, body)
+  validateUserAssigned(s, next.identity, app.id)
+  const revision = planRevision(s, app, app.properties.template, next.properties.template)
+  replaceIdentity(s, app, next.identity)
+  app.tags = next.tags
+  app.properties = next.properties
+  if (revision) app.revisions.push(revision)
 }
 
 export function containerAppRoutes(s: SandboxState, ops: Operations): ArmRouteSpec[] {

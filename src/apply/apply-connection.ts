@@ -53,10 +53,8 @@ export async function applyConnection(
     },
     async () => {
       if (planned.identity.change === 'none') return { status: 'unchanged', value: state.app }
-      return {
-        status: 'updated',
-        value: await applyIdentity(ctx, state.app, planned.identity, state.userIdentity)
-      }
+      const applied = await applyIdentity(ctx, state.userIdentity)
+      return { status: applied.wrote ? 'updated' : 'unchanged', value: applied.app }
     },
     explainer(ctx, 'add the managed identity')
   )
@@ -137,13 +135,16 @@ function writeAssignment(
     { id: 'assignment', title: 'Redis access policy assignment', before: plan.before, after: plan.after },
     async () => {
       if (plan.action === 'unchanged') return { status: 'unchanged', value: undefined }
-      const written = await ctx.cacheQueue.run(() => applyAssignment(ctx, ref, plan), {
-        what: `the access policy assignment of ${ctx.inputs.target.name}`,
-        timed: time => report.timeCacheQueue(time)
-      })
+      const { assignment: written, status } = await ctx.cacheQueue.run(
+        () => applyAssignment(ctx, ref, plan),
+        {
+          what: `the access policy assignment of ${ctx.inputs.target.name}`,
+          timed: time => report.timeCacheQueue(time)
+        }
+      )
       report.outputs['assignment-name'] = written.name ?? plan.name
       return {
-        status: plan.action === 'create' ? 'created' : 'updated',
+        status,
         after: `${written.name}: ${written.accessPolicyName} (${written.provisioningState ?? 'Succeeded'})`,
         value: written
       }
@@ -184,7 +185,7 @@ async function applyVariablesAndWait(
     async () => {
       if (!changed) return { status: 'unchanged', value: app }
       try {
-        return { status: 'updated', value: await applyVariables(ctx, app, plan, replan) }
+        return { status: 'updated', value: await applyVariables(ctx, replan) }
       } catch (error) {
         // A job has no revision to blame: its PATCH failing is the variables' failure.
         if (ctx.inputs.target.kind === 'job' || !isRevisionFailure(error)) throw error

@@ -1,7 +1,8 @@
 import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
 import { readAzureError } from '../azure/azure-error.js'
+import { managedRedisAssignmentName } from '../azure/managed-redis.js'
 import { withRetry } from '../azure/retry.js'
-import { findAssignmentFor, type AssignmentPlan } from '../plan/assignment-plan.js'
+import { findAssignmentFor, planAssignment, type AssignmentPlan } from '../plan/assignment-plan.js'
 import type { CacheRef } from '../read/read-cache.js'
 import type { RunContext } from '../run-context.js'
 import { cacheAssignments } from './cache-assignments.js'
@@ -9,39 +10,82 @@ import { cacheAssignments } from './cache-assignments.js'
 // The classic cache says "duplicate entries"; Managed Redis says the user already has an assignment.
 const DUPLICATE = /duplicate entries|already has an? (access policy )?assignment/i
 
+/** The assignment after the step, and what the step did to it. */
+export interface AssignmentApplied {
+  assignment: RedisCacheAccessPolicyAssignment
+  status: 'created' | 'updated' | 'unchanged'
+}
+
 /**
- * Creates or updates the assignment and waits for it (the SDK poller follows Location / Retry-After).
+ * The plan again, from the assignments the cache has right now. The first plan came from the run's first read;
+ * since then another run or a person may have made the assignment for this object id (under any name), changed
+ * its policy, or taken the name.
+ */
+async function planFromFreshList(
+  ctx: RunContext,
+  ref: CacheRef,
+  first: AssignmentPlan & { objectId: string }
+): Promise<{ plan: AssignmentPlan; existing?: RedisCacheAccessPolicyAssignment }> {
+  const assignments = await cacheAssignments(ctx, ref).list()
+  const requestedName =
+    first.action === 'create'
+      ? first.name
+      : (ctx.inputs.assignmentName ??
+        (ref.kind === 'managed-redis' ? managedRedisAssignmentName(first.objectId) : undefined))
+  const again = planAssignment({
+    assignments,
+    policies: [{ name: first.policy }],
+    wantedPolicy: first.policy,
+    objectId: first.objectId,
+    requestedName,
+    alias: ctx.inputs.containerApp
+  })
+  if (!again.plan) throw new Error(again.blockers.map(b => `${b.message} ${b.fix}`).join(' '))
+  return { plan: again.plan, existing: findAssignmentFor(assignments, first.objectId) }
+}
+
+/**
+ * Creates or updates the assignment and waits for it (the SDK poller follows Location / Retry-After), planned from
+ * the assignments listed right before the PUT (the caller runs this in the cache's queue, so no other write of the
+ * run comes between): one already made for the object id is adopted, not written again.
  * A 409 "busy processing a previous update request" is retried, and so is "principal not found": the object id is
  * the principal Azure reports on the app's identity, so it exists in Entra, whether this run or an earlier step
  * (Bicep, `az containerapp create --system-assigned`, another run) created it; the Redis resource provider may
- * not know it yet. If another run created an assignment for the same object id meanwhile, it is adopted.
+ * not know it yet. If another run created an assignment for the same object id between the list and the PUT, it
+ * is adopted too.
  */
 export async function applyAssignment(
   ctx: RunContext,
   ref: CacheRef,
-  plan: AssignmentPlan & { objectId: string }
-): Promise<RedisCacheAccessPolicyAssignment> {
+  first: AssignmentPlan & { objectId: string }
+): Promise<AssignmentApplied> {
   const { deadline } = ctx
+  const { plan, existing } = await planFromFreshList(ctx, ref, first)
+  if (plan.action === 'unchanged' && existing) return { assignment: existing, status: 'unchanged' }
   const assignments = cacheAssignments(ctx, ref)
-  const put = (name: string) => assignments.put(name, plan.policy, plan.objectId)
+  const put = (name: string) => assignments.put(name, plan.policy, first.objectId)
+  const status = plan.action === 'update' ? 'updated' : 'created'
   try {
-    return await withRetry(() => put(plan.name), {
+    const assignment = await withRetry(() => put(plan.name), {
       deadline,
       sleep: ctx.sleep,
       what: `write access policy assignment ${plan.name}`,
       principalOnApp: true
     })
+    return { assignment, status }
   } catch (error) {
     if (!DUPLICATE.test(readAzureError(error).message)) throw error
-    const existing = findAssignmentFor(await assignments.list(), plan.objectId)
-    const existingName = existing?.name
-    if (!existing || !existingName) throw error
-    if (existing.accessPolicyName?.toLowerCase() === plan.policy.toLowerCase()) return existing
-    return withRetry(() => put(existingName), {
+    const other = findAssignmentFor(await assignments.list(), first.objectId)
+    const otherName = other?.name
+    if (!other || !otherName) throw error
+    if (other.accessPolicyName?.toLowerCase() === plan.policy.toLowerCase())
+      return { assignment: other, status: 'unchanged' }
+    const assignment = await withRetry(() => put(otherName), {
       deadline,
       sleep: ctx.sleep,
-      what: `update access policy assignment ${existingName}`,
+      what: `update access policy assignment ${otherName}`,
       principalOnApp: true
     })
+    return { assignment, status: 'updated' }
   }
 }

@@ -111,12 +111,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
     async () => {
       if (!plan.variables.changes.length)
         return { status: plan.kept.length ? 'skipped' : 'unchanged', value: state.app }
-      const updated = await applyVariables(
-        ctx,
-        state.app,
-        plan.variables,
-        current => planFor(current).variables
-      )
+      const updated = await applyVariables(ctx, current => planFor(current).variables)
       if (inputs.wait && updated.latestRevisionName) {
         const revision = updated.latestRevisionName
         const outcome = await speaksForItself(() => waitForRevision(ctx, revision))

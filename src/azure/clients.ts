@@ -10,6 +10,8 @@ import { requestLoggingPolicy } from './debug-policy.js'
 import { TRANSPORT_RETRY } from './transport-retry.js'
 
 export interface AzureClients {
+  /** The subscription the clients are for: resource ids of the app, the job and the cache start with it. */
+  subscriptionId: string
   apps: ContainerAppsClient
   redis: RedisManagementClient
   /** The generic client, for Azure Managed Redis (no released SDK has its access policy assignments). */
@@ -42,6 +44,7 @@ export function createClients(
     position: 'perRetry' as const
   }))
   return {
+    subscriptionId,
     // The modular Container Apps client takes its scope as credentials.scopes, not credentialScopes.
     apps: createContainerAppsClient(credential, subscriptionId, {
       ...shared,

@@ -5,6 +5,7 @@ import type {
   RedisCacheAccessPolicyAssignment,
   RedisResource
 } from '@azure/arm-rediscache'
+import { checkAnswer, readAnswer, type Expectation } from '../read/check-answer.js'
 import { API_VERSIONS } from './api-versions.js'
 
 /**
@@ -60,15 +61,40 @@ export interface ManagedRedisState {
   assignments: RedisCacheAccessPolicyAssignment[]
 }
 
+/** Reads a resource by id and checks that the answer is it (see read/check-answer.ts). */
+async function getChecked(c: ManagedRedisClients, id: string, expected: Expectation, signal: AbortSignal) {
+  const { value, answer } = await readAnswer(expected, onResponse =>
+    getById(c, bare(id), MANAGED_REDIS_API_VERSION, { abortSignal: signal, onResponse })
+  )
+  checkAnswer(answer, expected)
+  return value
+}
+
 export async function readManagedRedis(
   c: ManagedRedisClients,
   clusterId: string,
   signal: AbortSignal
 ): Promise<ManagedRedisState> {
   const databaseId = `${clusterId}/databases/default`
+  const name = clusterId.split('/').pop() ?? clusterId
   const [cluster, database, assignments] = await Promise.all([
-    getById(c, bare(clusterId), MANAGED_REDIS_API_VERSION, { abortSignal: signal }),
-    getById(c, bare(databaseId), MANAGED_REDIS_API_VERSION, { abortSignal: signal }),
+    getChecked(
+      c,
+      clusterId,
+      {
+        what: `Azure Managed Redis cluster ${name}`,
+        id: clusterId,
+        name,
+        fields: [['properties.hostName', 'text']]
+      },
+      signal
+    ),
+    getChecked(
+      c,
+      databaseId,
+      { what: `database default of ${name}`, name: 'default', fields: [['properties.port', 'number']] },
+      signal
+    ),
     listManagedRedisAssignments(c, databaseId, signal)
   ])
   const clusterProps = (cluster.properties ?? {}) as { hostName?: string; provisioningState?: string }

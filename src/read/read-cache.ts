@@ -7,7 +7,9 @@ import { getById } from '@azure/arm-resources/api/resources'
 import type { AzureClients } from '../azure/clients.js'
 import { MANAGED_REDIS_API_VERSION, readManagedRedis } from '../azure/managed-redis.js'
 import type { CacheKind, Inputs } from '../inputs/types.js'
+import { checkAnswer, readAnswer, type Expectation } from './check-answer.js'
 import { ReadError } from './read-error.js'
+import { UnexpectedAnswerError } from './unexpected-answer.js'
 
 /** Which cache this is, and where its assignments live. */
 export interface CacheRef {
@@ -35,6 +37,32 @@ async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
 export function cacheId(inputs: Inputs, kind: CacheKind): string {
   const type = kind === 'managed-redis' ? 'redisEnterprise' : 'redis'
   return `/subscriptions/${inputs.subscriptionId}/resourceGroups/${inputs.redisResourceGroup}/providers/Microsoft.Cache/${type}/${inputs.redisName}`
+}
+
+/**
+ * Reads the classic cache and checks that the answer is it, with the endpoint the variables need: a cache answers
+ * hostName and sslPort from its creation on (see sandbox/SPEC.md, "A GET always carries identity" and the cache
+ * recording cited there), so an answer without them is not the cache.
+ */
+async function readClassicCache(
+  clients: AzureClients,
+  inputs: Inputs,
+  options: { abortSignal: AbortSignal }
+): Promise<RedisResource> {
+  const expected: Expectation = {
+    what: `cache ${inputs.redisName}`,
+    id: cacheId(inputs, 'redis'),
+    name: inputs.redisName,
+    fields: [
+      ['properties.hostName', 'text'],
+      ['properties.sslPort', 'number']
+    ]
+  }
+  const { value, answer } = await readAnswer(expected, onResponse =>
+    clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, { ...options, onResponse })
+  )
+  checkAnswer(answer, expected)
+  return value
 }
 
 /**
@@ -66,7 +94,7 @@ export async function readCache(
   }
   const readClassic = () =>
     Promise.all([
-      clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, options),
+      readClassicCache(clients, inputs, options),
       all(clients.redis.accessPolicy.list(inputs.redisResourceGroup, inputs.redisName, options)),
       all(clients.redis.accessPolicyAssignment.list(inputs.redisResourceGroup, inputs.redisName, options))
     ])
@@ -89,6 +117,8 @@ export async function readCache(
       const [cache, policies, assignments] = classic.value
       return { ref: { kind: 'redis', id: cacheId(inputs, 'redis') }, cache, policies, assignments }
     }
+    // Something answered for a classic cache, but not Azure: that is the failure, whatever else exists.
+    if (classic.reason instanceof UnexpectedAnswerError) throw classic.reason
     if (managedCluster.status === 'fulfilled') return await readManaged()
     throw classic.reason
   } catch (error) {

@@ -8,15 +8,12 @@ import type { Deadline } from '../deadline.js'
 import type { Inputs } from '../inputs/types.js'
 import { readCache, type CacheRef, type CacheState } from './read-cache.js'
 import { ReadError } from './read-error.js'
+import { readUserIdentity, type UserIdentity } from './read-user-identity.js'
 import { describeTarget, getTarget, type TargetResource } from './target.js'
 
 export { ReadError }
 
-export interface UserIdentity {
-  id: string
-  principalId: string
-  clientId: string
-}
+export type { UserIdentity }
 
 export interface CurrentState {
   /** The container app or the job (see target.ts). */
@@ -33,6 +30,8 @@ async function reading<T>(what: string, read: () => Promise<T>): Promise<T> {
   try {
     return await read()
   } catch (error) {
+    // A read that already says what failed (an answer that is not the resource) keeps its words.
+    if (error instanceof ReadError) throw error
     throw new ReadError(what, error)
   }
 }
@@ -54,18 +53,8 @@ export async function readState(
     reading(app, () => getTarget(clients, inputs.target, options)),
     cache,
     identity.kind === 'user'
-      ? reading(
-          `user-assigned identity ${identity.name} in resource group ${identity.resourceGroup}`,
-          async () => {
-            const found = await clients
-              .identitiesIn(identity.subscriptionId)
-              .userAssignedIdentities.get(identity.resourceGroup, identity.name, options)
-            return {
-              id: identity.resourceId,
-              principalId: found.principalId ?? '',
-              clientId: found.clientId ?? ''
-            }
-          }
+      ? reading(`user-assigned identity ${identity.name} in resource group ${identity.resourceGroup}`, () =>
+          readUserIdentity(clients, identity, options)
         )
       : Promise.resolve(undefined)
   ])

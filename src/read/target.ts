@@ -1,6 +1,18 @@
-import type { Container, ContainerApp, ManagedServiceIdentity, Template } from '@azure/arm-appcontainers'
+import type { ContainerApp, ManagedServiceIdentity } from '@azure/arm-appcontainers'
+import { updateById } from '@azure/arm-resources/api/resources'
+import { API_VERSIONS } from '../azure/api-versions.js'
 import type { AzureClients } from '../azure/clients.js'
 import type { IdentityPatch } from '../plan/attached-identities.js'
+import {
+  checkAnswer,
+  isRecord,
+  readAnswer,
+  valueAt,
+  type Expectation,
+  type OnResponse
+} from './check-answer.js'
+import { ReadError } from './read-error.js'
+import { UnexpectedAnswerError } from './unexpected-answer.js'
 
 export type TargetKind = 'app' | 'job'
 
@@ -20,6 +32,15 @@ export type TargetResource = Pick<
   'location' | 'identity' | 'template' | 'configuration' | 'latestRevisionName' | 'latestReadyRevisionName'
 >
 
+/** A container as Azure answered it: every property, whether the SDK's model knows it or not. */
+export type ArmContainer = Record<string, unknown>
+
+/** One read of the app or job: the SDK's view for planning, and its containers as Azure sent them for writing. */
+export interface TargetRead {
+  app: TargetResource
+  containers: ArmContainer[]
+}
+
 interface ReadOptions {
   abortSignal?: AbortSignal
 }
@@ -28,7 +49,9 @@ interface WriteOptions extends ReadOptions {
 }
 
 interface TargetOperations {
-  get(clients: AzureClients, t: Target, o: ReadOptions): Promise<TargetResource>
+  /** The segment of the resource type: `containerApps` or `jobs`. */
+  type: string
+  get(clients: AzureClients, t: Target, o: ReadOptions & { onResponse: OnResponse }): Promise<TargetResource>
   patchIdentity(
     clients: AzureClients,
     t: Target,
@@ -36,42 +59,74 @@ interface TargetOperations {
     identity: ManagedServiceIdentity,
     o: WriteOptions
   ): Promise<TargetResource>
-  patchTemplate(
-    clients: AzureClients,
-    t: Target,
-    current: TargetResource,
-    containers: Container[],
-    o: WriteOptions
-  ): Promise<TargetResource>
+  /** The `template` of a PATCH that sets these containers. */
+  template(containers: ArmContainer[]): Record<string, unknown>
 }
 
 /**
- * The app's PATCH body is flattened and carries `location`; the job's is not (`{ identity }`, `{ properties }`).
- * Neither ever sends `configuration` (a GET hides secret values). Only an app's template has `revisionSuffix`:
- * `null` clears a suffix kept from an earlier deployment, which the new revision would reuse and be refused for.
+ * The app's identity PATCH body is flattened and carries `location`; the job's is not (`{ identity }`). Neither ever
+ * sends `configuration` (a GET hides secret values). Only an app's template has `revisionSuffix`: `null` clears a
+ * suffix kept from an earlier deployment, which the new revision would reuse and be refused for.
  */
 const operations: Record<TargetKind, TargetOperations> = {
   app: {
+    type: 'containerApps',
     get: (c, t, o) => c.apps.containerApps.get(t.resourceGroup, t.name, o),
     patchIdentity: (c, t, current, identity, o) =>
       c.apps.containerApps.update(t.resourceGroup, t.name, { location: current.location, identity }, o),
-    patchTemplate: (c, t, current, containers, o) => {
-      const template: Template = { containers, revisionSuffix: null as unknown as string }
-      return c.apps.containerApps.update(t.resourceGroup, t.name, { location: current.location, template }, o)
-    }
+    template: containers => ({ containers, revisionSuffix: null })
   },
   job: {
+    type: 'jobs',
     get: (c, t, o) => c.apps.jobs.get(t.resourceGroup, t.name, o),
     patchIdentity: (c, t, _current, identity, o) =>
       c.apps.jobs.update(t.resourceGroup, t.name, { identity }, o),
-    patchTemplate: (c, t, _current, containers, o) =>
-      c.apps.jobs.update(t.resourceGroup, t.name, { properties: { template: { containers } } }, o)
+    template: containers => ({ containers })
   }
 }
 
-/** Reads the app or the job. */
-export function getTarget(clients: AzureClients, t: Target, o: ReadOptions): Promise<TargetResource> {
-  return operations[t.kind].get(clients, t, o)
+export function targetId(subscriptionId: string, t: Target): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${t.resourceGroup}/providers/Microsoft.App/${operations[t.kind].type}/${t.name}`
+}
+
+/**
+ * What Azure answers for an app or a job, with or without identities: `identity` is always there, `{"type":"None"}`
+ * when it has none (see sandbox/SPEC.md, "A GET always carries identity"), and a template has containers.
+ */
+const TARGET_FIELDS: Expectation['fields'] = [
+  ['location', 'text'],
+  ['identity', 'object'],
+  ['identity.type', 'text'],
+  ['properties.template.containers', 'objects']
+]
+
+/**
+ * Reads the app or the job, and checks that the answer is it (a proxy's page or `{}` is not): an answer that is
+ * not is a ReadError naming what it lacks, so nothing is planned from it.
+ */
+export async function readTarget(clients: AzureClients, t: Target, o: ReadOptions): Promise<TargetRead> {
+  const expected = {
+    what: describeTarget(t),
+    id: targetId(clients.subscriptionId, t),
+    name: t.name,
+    fields: TARGET_FIELDS
+  }
+  try {
+    const { value, answer } = await readAnswer(expected, onResponse =>
+      operations[t.kind].get(clients, t, { ...o, onResponse })
+    )
+    const containers = valueAt(checkAnswer(answer, expected), 'properties.template.containers')
+    return { app: value, containers: Array.isArray(containers) ? containers.filter(isRecord) : [] }
+  } catch (error) {
+    if (error instanceof UnexpectedAnswerError)
+      throw new ReadError(`${describeTarget(t)} in resource group ${t.resourceGroup}`, error)
+    throw error
+  }
+}
+
+/** Reads the app or the job (checked, as readTarget). */
+export async function getTarget(clients: AzureClients, t: Target, o: ReadOptions): Promise<TargetResource> {
+  return (await readTarget(clients, t, o)).app
 }
 
 /**
@@ -94,15 +149,32 @@ export function patchIdentity(
   return operations[t.kind].patchIdentity(clients, t, current, sdkIdentity(identity), o)
 }
 
-/** PATCHes `template.containers` only (a merge patch replaces arrays whole, so every container is sent). */
-export function patchTemplate(
+/** What a template PATCH tells: the revision it made (an app's; a job has none). */
+export interface TemplateWritten {
+  latestRevisionName?: string
+}
+
+/**
+ * PATCHes `template.containers` only (a merge patch replaces arrays whole, so every container is sent), each as
+ * Azure answered it but for the variables. It goes through the generic resources client, whose body is the JSON
+ * given: @azure/arm-appcontainers' serializer rebuilds each container from the properties its model knows and
+ * would drop the others (`imageType`, a later api-version's fields) from the app.
+ */
+export async function patchTemplate(
   clients: AzureClients,
   t: Target,
-  current: TargetResource,
-  containers: Container[],
+  containers: ArmContainer[],
   o: WriteOptions
-): Promise<TargetResource> {
-  return operations[t.kind].patchTemplate(clients, t, current, containers, o)
+): Promise<TemplateWritten> {
+  const written = await updateById(
+    clients.resources,
+    targetId(clients.subscriptionId, t).slice(1),
+    API_VERSIONS.containerApps,
+    { properties: { template: operations[t.kind].template(containers) } },
+    o
+  )
+  const latest = written.properties?.latestRevisionName
+  return typeof latest === 'string' && latest ? { latestRevisionName: latest } : {}
 }
 
 /** "container app orders-api" or "Container Apps job nightly-sync", for messages. */
