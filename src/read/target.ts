@@ -134,8 +134,7 @@ export async function getTarget(clients: AzureClients, t: Target, o: ReadOptions
  * the SDK's serializer sends the record as it is. A JSON copy carries the nulls past the SDK's type.
  */
 function sdkIdentity(patch: IdentityPatch): ManagedServiceIdentity {
-  const identity: ManagedServiceIdentity = JSON.parse(JSON.stringify(patch))
-  return identity
+  return JSON.parse(JSON.stringify(patch)) as ManagedServiceIdentity
 }
 
 /** PATCHes the identity block only (ARM merges it; see IdentityPatch): no `configuration`, no `template`. */

@@ -59,6 +59,15 @@ interface PullRequest {
   base?: { repo?: { full_name?: string } }
 }
 
+/** The event's pull request, when it has one with a number. */
+function pullRequestOf(event: unknown): PullRequest | undefined {
+  if (typeof event !== 'object' || event === null || !('pull_request' in event)) return undefined
+  const pr = event.pull_request
+  if (typeof pr !== 'object' || pr === null || !('number' in pr)) return undefined
+  const { number } = pr
+  return typeof number === 'number' ? { ...pr, number } : undefined
+}
+
 /**
  * The run and its event, from the runner's variables as they are when the comment is due. (@actions/github's
  * `context` holds the same, but read once, when its module loads: stale in a process that runs the action more
@@ -66,13 +75,12 @@ interface PullRequest {
  */
 function workflowRun(env: NodeJS.ProcessEnv = process.env) {
   const path = env.GITHUB_EVENT_PATH
-  const payload: { pull_request?: PullRequest } =
-    path && existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {}
+  const event: unknown = path && existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {}
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
   const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com'
   return {
     eventName: env.GITHUB_EVENT_NAME ?? '',
-    pr: payload.pull_request,
+    pr: pullRequestOf(event),
     owner,
     repo,
     runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`,
