@@ -20,34 +20,8 @@ interface Divergence {
   fixedBy: string
 }
 
-const NULL_FIELDS =
-  'issue item "null fields / secrets: null / revisionSuffix: \'\'" (real GETs carry explicit nulls)'
-const ASSIGNMENT_201 =
-  'issue item "201 + Azure-AsyncOperation on assignment updates" (no Retry-After from the Cache RP)'
-const RUNNING_STATES = 'issue item "revision running states" (a failed revision reports no lastActiveTime)'
-
 /** Divergences another change removes; the lead deletes each entry once that change is merged. */
-export const EXPECTED_DIVERGENCES: Divergence[] = [
-  {
-    fixture: 'containerapp-revision-get',
-    where: 'body.**',
-    kind: 'missing',
-    recorded: 'null',
-    fixedBy: NULL_FIELDS
-  },
-  {
-    fixture: 'containerapp-revision-get',
-    where: 'body.properties.lastActiveTime',
-    kind: 'extra',
-    fixedBy: RUNNING_STATES
-  },
-  ...['redis-assignment-put-create', 'redis-assignment-put-update'].map((fixture): Divergence => ({
-    fixture,
-    where: 'header retry-after',
-    kind: 'header-extra',
-    fixedBy: ASSIGNMENT_201
-  }))
-]
+export const EXPECTED_DIVERGENCES: Divergence[] = []
 
 interface Exchange {
   fixture: string

@@ -171,11 +171,14 @@ export function accessPolicyRoutes(ctx: AccessPolicyContext): ArmRouteSpec[] {
       replacedObjectId: previousObjectId !== objectId ? previousObjectId : undefined,
       finalReply: () => ({ status: 200, body: assignmentView(cache, assignment) })
     })
-    // Created or changed, the classic RP answers 201 with both polling headers (azure-cli recording
-    // test_redis_cache_authentication.yaml, `redis access-policy-assignment create|update`).
+    // Created or changed, the classic RP answers 201 with both polling headers and no Retry-After (azure-cli
+    // recording test_redis_cache_authentication.yaml, `redis access-policy-assignment create|update`).
     return {
       status: 201,
-      headers: started.headers,
+      headers: {
+        location: started.headers.location,
+        'azure-asyncoperation': started.headers['azure-asyncoperation']
+      },
       body: assignmentView(cache, assignment)
     }
   }

@@ -67,3 +67,22 @@ export function templateView(template: Template | null | undefined, kind: 'app' 
     { ...t, ...common, revisionSuffix: t.revisionSuffix ?? '', scale }
   )
 }
+
+/**
+ * A revision's template as its GET answers it: unset members are `null`, the suffix included (not `""` as on the
+ * app). The shape is the real revision GET in Azure/azure-powershell
+ * `src/App/App.Autorest/test/AzContainerAppRevision.Recording.json` (October 2023).
+ */
+export function revisionTemplateView(template: Template): Template {
+  const scale = template.scale ? withDefaults({ rules: null }, template.scale) : null
+  return withDefaults(
+    {
+      revisionSuffix: null,
+      terminationGracePeriodSeconds: null,
+      initContainers: null,
+      volumes: null,
+      serviceBinds: null
+    },
+    { ...template, initContainers: emptyAsNull(template.initContainers), scale }
+  )
+}

@@ -2,6 +2,7 @@
 // becoming ready), which one is latest / latest ready, and how traffic is split in Single and Multiple revision modes.
 import type { ContainerAppState, RevisionEnd, RevisionState, SandboxState } from '../state.ts'
 import { clone, findIdentityById } from '../state.ts'
+import { revisionTemplateView } from './app-view-nulls.ts'
 import type { RevisionStatus, RevisionView, Secret, Template } from './wire.ts'
 
 /**
@@ -136,9 +137,13 @@ export function revisionView(
     type: 'Microsoft.App/containerapps/revisions',
     properties: {
       createdTime: new Date(rev.createdAt).toISOString(),
-      lastActiveTime: new Date(Math.min(now, rev.readyAt)).toISOString(),
+      // A revision that never ran has no lastActiveTime (the failed revision of the powershell recording in
+      // app-view-nulls.ts); one still starting is modelled alike, the harsher case, as no source shows it.
+      ...(phase === 'ready' || phase === 'ended'
+        ? { lastActiveTime: new Date(Math.min(now, rev.readyAt)).toISOString() }
+        : {}),
       fqdn: `${rev.name}.${environmentDomain(s, app)}`,
-      template: withoutEmptyEnvValues(rev.template),
+      template: revisionTemplateView(withoutEmptyEnvValues(rev.template)),
       active,
       trafficWeight: trafficWeights(app, now).get(rev.name) ?? 0,
       ...stateOf(rev, phase, active)

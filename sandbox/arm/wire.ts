@@ -167,7 +167,7 @@ export interface RevisionView {
   type: string
   properties: RevisionStatus & {
     createdTime: string
-    lastActiveTime: string
+    lastActiveTime?: string
     fqdn: string
     template: Template
     active: boolean
