@@ -86,6 +86,10 @@ const PROCESS_VARIABLES = [
   'no_proxy'
 ]
 
+/** `CONNECT_REDIS_E2E=bundle npm test -- __tests__/e2e` runs every scenario through the bundle, as the runner would. */
+export const EVERY_RUN_AS_BUNDLE = 'CONNECT_REDIS_E2E'
+export const everyRunAsBundle = (): boolean => process.env[EVERY_RUN_AS_BUNDLE] === 'bundle'
+
 /** Set while run() runs in this process: it has one process.env, so a second run at once runs the bundle. */
 let inProcessBusy = false
 
@@ -98,6 +102,7 @@ export function needsProcess(o: {
   measureResources?: boolean
 }): string | undefined {
   if (o.bundle) return 'the bundle was asked for'
+  if (everyRunAsBundle()) return `${EVERY_RUN_AS_BUNDLE}=bundle`
   if (o.actionDir) return 'another build of the action runs as a bundle'
   if (o.measureResources) return "the process's resource usage is measured"
   // @azure/identity starts `az` with the environment of the real process, which the test environment does not set.

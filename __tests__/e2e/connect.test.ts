@@ -9,6 +9,7 @@ import {
   armRequests,
   armWrites,
   envOf,
+  everyRunAsBundle,
   leakedTokens,
   startWorld,
   type World,
@@ -30,7 +31,7 @@ describe('a fresh app', () => {
       const revisionsBefore = sandbox.listRevisions(APP_RG, APP).length
 
       const first = await world.run()
-      expect(first.ranAs).toBe(bundle ? 'bundle' : 'in-process')
+      expect(first.ranAs).toBe(bundle || everyRunAsBundle() ? 'bundle' : 'in-process')
       expect(first.exitCode).toBe(0)
       const app = sandbox.getContainerApp(APP_RG, APP)
       const principalId = app.identity.principalId as string
