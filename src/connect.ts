@@ -67,7 +67,8 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
         policy: planned.assignment?.policy ?? inputs.accessPolicy
       })
     }
-    await applyConnection(ctx, report, state, planned)
+    const applied = await applyConnection(ctx, report, state, planned)
+    if (applied) await verifyConnection(ctx, report, applied)
   } catch (error) {
     if (error instanceof StepFailed) return
     const e = explainFailure(error, 'connect the app', {

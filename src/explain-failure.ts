@@ -1,12 +1,12 @@
 import { explainAzureError } from './azure/explain.js'
 import type { ManagementLock } from './azure/locks.js'
-import type { Cloud } from './credential/clouds.js'
+import type { Cloud } from './domain/cloud.js'
 import type { SignIn } from './credential/create-credential.js'
 import { explainSignInFailure } from './credential/sign-in-hints.js'
 import { DeadlineExceededError, TimeoutTooShortError, type Deadline } from './deadline.js'
 import { InputError } from './inputs/input-error.js'
-import { ReadError } from './read/read-state.js'
-import { FOREIGN_ANSWER_FIX, UnexpectedAnswerError } from './read/unexpected-answer.js'
+import { endedByStop, ReadError } from './read/read-error.js'
+import { FOREIGN_ANSWER_FIX, UnexpectedAnswerError } from './azure/unexpected-answer.js'
 
 export interface Explained {
   title: string
@@ -19,16 +19,6 @@ function isSignInFailure(error: unknown): boolean {
   return (
     /AuthenticationError|CredentialUnavailableError|AuthenticationRequiredError/.test(e?.name ?? '') ||
     /AADSTS\d+/.test(e?.message ?? '')
-  )
-}
-
-/** A wait or a request that the run's stop (timeout-minutes, or the runner's cancellation) ended. */
-export function endedByStop(error: unknown): boolean {
-  const cause = error instanceof ReadError ? error.cause : error
-  return (
-    cause instanceof DeadlineExceededError ||
-    (cause as { name?: string })?.name === 'AbortError' ||
-    /aborted/i.test((cause as Error)?.message ?? '')
   )
 }
 

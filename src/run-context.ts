@@ -1,10 +1,10 @@
 import type { TokenCredential } from '@azure/identity'
 import type { AzureClients } from './azure/clients.js'
 import type { Sleep } from './azure/retry.js'
-import type { Cloud } from './credential/clouds.js'
+import type { Cloud } from './domain/cloud.js'
 import type { Deadline } from './deadline.js'
 import type { Inputs } from './inputs/types.js'
-import type { CacheQueue } from './apply/cache-queue.js'
+import type { CacheQueue } from './cache-queue.js'
 import type { CacheState } from './read/read-cache.js'
 
 /** What every step of a run shares. */

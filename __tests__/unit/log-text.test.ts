@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { logSafe } from '../../src/log-text.js'
+import { logSafe } from '../../src/domain/text.js'
 import { parseCommandLine } from '../../launcher/workflow-commands.ts'
 
 describe('logSafe', () => {

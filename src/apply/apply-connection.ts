@@ -1,7 +1,8 @@
-import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
+import type { RedisCacheAccessPolicyAssignment, RedisResource } from '@azure/arm-rediscache'
 import { readAzureError } from '../azure/azure-error.js'
 import { locksBehind } from '../azure/locks.js'
-import { endedByStop, explainFailure } from '../explain-failure.js'
+import { explainFailure } from '../explain-failure.js'
+import { endedByStop } from '../read/read-error.js'
 import type { AssignmentPlan } from '../plan/assignment-plan.js'
 import { clientIdContext } from '../plan/client-id-plan.js'
 import { planConnection, type PlannedConnection } from '../plan/plan-connection.js'
@@ -9,14 +10,15 @@ import { planVariables, repeatedNameWarnings, type VariablesPlan } from '../plan
 import type { CacheRef } from '../read/read-cache.js'
 import type { CurrentState } from '../read/read-state.js'
 import { describeRevision } from '../read/revision-state.js'
-import { getTarget, variablesTitle, type TargetResource } from '../read/target.js'
+import { getTarget, type TargetResource } from '../read/target.js'
+import { variablesTitle } from '../domain/target.js'
 import { speaksForItself } from '../progress.js'
 import { recordStep } from '../report/record-step.js'
 import type { RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
-import { verifyConnection } from '../verify/verify-connection.js'
 import { applyAssignment } from './assignment.js'
-import { applyIdentity, principalOf } from './identity.js'
+import { principalOf } from '../domain/identities.js'
+import { applyIdentity } from './identity.js'
 import { waitForRevision, type RevisionOutcome } from './revision.js'
 import { applyVariables } from './variables.js'
 
@@ -32,16 +34,29 @@ const explainer = (ctx: RunContext, doing: string) => async (error: unknown) =>
     deadline: ctx.deadline
   })
 
+/** What the checks after an apply start from: the freshest app, cache and assignments the run holds. */
+export interface Applied {
+  app: TargetResource
+  cache: RedisResource
+  assignments: RedisCacheAccessPolicyAssignment[]
+  expectedPrincipalId: string
+  /** The revision the variables made, seen ready. */
+  revision?: RevisionOutcome
+  /** The policy the assignment must carry (see effectivePolicy). */
+  policy: string
+}
+
 /**
  * `mode: apply`: the identity first (the rest needs its principal id), then the assignment and the variables
- * at the same time, then the checks. Each write is skipped when the plan says it is already right.
+ * at the same time. Each write is skipped when the plan says it is already right. Returns what the checks
+ * start from, or nothing when a step failed (the report says which).
  */
 export async function applyConnection(
   ctx: RunContext,
   report: RunReport,
   state: CurrentState,
   planned: PlannedConnection
-): Promise<void> {
+): Promise<Applied | undefined> {
   const { inputs } = ctx
   const app = await recordStep<TargetResource>(
     report,
@@ -114,14 +129,14 @@ export async function applyConnection(
     (report.outputs.changed
       ? await getTarget(ctx.clients, inputs.target, { abortSignal: ctx.deadline.signal })
       : app)
-  await verifyConnection(ctx, report, {
+  return {
     app: fresh,
     cache: state.cache,
     assignments,
     expectedPrincipalId: principalId,
     revision: revision.value,
     policy: assignmentPlan.policy
-  })
+  }
 }
 
 function writeAssignment(

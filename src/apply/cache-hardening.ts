@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import type { RedisResource, RedisUpdateParameters } from '@azure/arm-rediscache'
 import { withRetry } from '../azure/retry.js'
 import type { RunContext } from '../run-context.js'
-import { aadEnabled } from '../verify/control-plane.js'
+import { aadEnabled } from '../domain/cache.js'
 import { minutesAndSeconds, waitLong } from './long-wait.js'
 
 /** Learn (Azure Cache for Redis, Microsoft Entra authentication): enabling it reboots the nodes, which "can take up

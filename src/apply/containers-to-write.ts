@@ -1,5 +1,5 @@
 import type { Container, EnvironmentVar } from '@azure/arm-appcontainers'
-import { isRecord } from '../read/check-answer.js'
+import { isRecord } from '../azure/check-answer.js'
 import type { ArmContainer } from '../read/target.js'
 
 const sameVariable = (read: Record<string, unknown>, planned: EnvironmentVar): boolean =>

@@ -1,5 +1,5 @@
 import { withRetry } from '../azure/retry.js'
-import { findUserAssigned } from '../plan/attached-identities.js'
+import { principalOf } from '../domain/identities.js'
 import { planIdentity } from '../plan/identity-plan.js'
 import type { UserIdentity } from '../read/read-state.js'
 import { getTarget, patchIdentity, type TargetResource } from '../read/target.js'
@@ -39,13 +39,4 @@ export async function applyIdentity(ctx: RunContext, userIdentity?: UserIdentity
   if (principalOf(applied.app, inputs.identity).principalId) return applied
   // Some final LRO responses carry no body: read the app to learn the new principal id.
   return { app: await get(), wrote: applied.wrote }
-}
-
-export function principalOf(
-  app: TargetResource,
-  choice: RunContext['inputs']['identity']
-): { principalId?: string; clientId?: string } {
-  if (choice.kind === 'system') return { principalId: app.identity?.principalId }
-  const attached = findUserAssigned(app.identity, choice.resourceId)
-  return { principalId: attached?.principalId, clientId: attached?.clientId }
 }

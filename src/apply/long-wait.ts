@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { Sleep } from '../azure/retry.js'
 import { type Deadline, DeadlineExceededError } from '../deadline.js'
-import { logSafe } from '../log-text.js'
+import { logSafe } from '../domain/text.js'
 import { speaksForItself } from '../progress.js'
 
 /** One look at what is awaited: it is done (with a value), or the state seen now, for the log. */

@@ -8,8 +8,9 @@ import {
   readRevisionState,
   type RevisionStatus
 } from '../read/revision-state.js'
+import type { TargetResource } from '../read/target.js'
 import type { RunContext } from '../run-context.js'
-import { logSafe } from '../log-text.js'
+import { logSafe } from '../domain/text.js'
 
 /** The new revision is ready and is the app's latest ready revision. */
 export interface RevisionOutcome {
@@ -89,4 +90,27 @@ export async function waitForRevision(ctx: RunContext, revisionName: string): Pr
     const interval = revisionPollIntervalMs(polledAt - startedAt)
     await ctx.sleep(Math.max(0, Math.min(polledAt + interval - now, remaining)))
   }
+}
+
+function readRevision(ctx: RunContext, name: string | undefined): Promise<RevisionStatus | undefined> {
+  if (!name || ctx.inputs.target.kind === 'job') return Promise.resolve(undefined)
+  return getRevisionStatus(ctx.clients.apps, ctx.inputs.resourceGroup, ctx.inputs.containerApp, name, {
+    abortSignal: ctx.deadline.signal
+  })
+}
+
+/** Reads the app's latest ready revision, fresh. */
+export function readRevisionEvidence(
+  ctx: RunContext,
+  app: TargetResource
+): Promise<RevisionStatus | undefined> {
+  return readRevision(ctx, app.latestReadyRevisionName)
+}
+
+/** Reads the app's latest revision when it is not the latest ready one: it says why it is not ready. */
+export function readNewerRevision(ctx: RunContext, app: TargetResource): Promise<RevisionStatus | undefined> {
+  return readRevision(
+    ctx,
+    app.latestRevisionName !== app.latestReadyRevisionName ? app.latestRevisionName : undefined
+  )
 }

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { PipelinePolicy } from '@azure/core-rest-pipeline'
-import { logSafe } from '../log-text.js'
+import { logSafe } from '../domain/text.js'
 
 const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504])
 

@@ -5,7 +5,7 @@ import type {
   RedisCacheAccessPolicyAssignment,
   RedisResource
 } from '@azure/arm-rediscache'
-import { checkAnswer, readAnswer, type Expectation } from '../read/check-answer.js'
+import { checkAnswer, readAnswer, type Expectation } from './check-answer.js'
 import { API_VERSIONS } from './api-versions.js'
 
 /**
@@ -61,7 +61,7 @@ export interface ManagedRedisState {
   assignments: RedisCacheAccessPolicyAssignment[]
 }
 
-/** Reads a resource by id and checks that the answer is it (see read/check-answer.ts). */
+/** Reads a resource by id and checks that the answer is it (see check-answer.ts). */
 async function getChecked(c: ManagedRedisClients, id: string, expected: Expectation, signal: AbortSignal) {
   const { value, answer } = await readAnswer(expected, onResponse =>
     getById(c, bare(id), MANAGED_REDIS_API_VERSION, { abortSignal: signal, onResponse })

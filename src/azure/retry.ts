@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { Deadline } from '../deadline.js'
-import { logSafe } from '../log-text.js'
+import { logSafe } from '../domain/text.js'
 import { seenInCurrentWait } from '../progress.js'
 import { readAzureError } from './azure-error.js'
 import { classifyFailure, type FailureClass } from './classify.js'

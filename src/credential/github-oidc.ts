@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { Deadline } from '../deadline.js'
 import { InputError } from '../inputs/input-error.js'
-import { logSafe } from '../log-text.js'
+import { logSafe } from '../domain/text.js'
 
 export interface PresentedClaims {
   iss?: string

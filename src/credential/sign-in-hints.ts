@@ -1,4 +1,4 @@
-import type { Cloud } from './clouds.js'
+import type { Cloud } from '../domain/cloud.js'
 import type { PresentedClaims } from './github-oidc.js'
 
 /** Turns an Entra sign-in failure into what to fix, using the claims of the GitHub token that was presented. */

@@ -5,9 +5,11 @@ import { InputReader, quote, type Getter } from './input-reader.js'
 import { readIdentity } from './read-identity.js'
 import { readTargets } from './read-targets.js'
 import { checkResourceIdGroup } from './resource-id-group.js'
-import type { Target } from '../read/target.js'
+import type { Target } from '../domain/target.js'
 import * as rules from './rules.js'
-import type { AuthMethod, CacheKind, CloudName, Inputs, Mode } from './types.js'
+import type { CacheKind } from '../domain/cache.js'
+import type { CloudName } from '../domain/cloud.js'
+import type { AuthMethod, Inputs, Mode } from './types.js'
 
 /**
  * Reads and validates every input before any request to Azure. All problems are gathered so that a user

@@ -1,4 +1,4 @@
-import type { Target } from '../read/target.js'
+import type { Target } from '../domain/target.js'
 import { quote } from './input-reader.js'
 import { checkResourceIdGroup } from './resource-id-group.js'
 import * as rules from './rules.js'

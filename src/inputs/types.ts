@@ -1,9 +1,9 @@
-import type { Target } from '../read/target.js'
+import type { CacheKind } from '../domain/cache.js'
+import type { CloudName } from '../domain/cloud.js'
+import type { Target } from '../domain/target.js'
 
 export type Mode = 'apply' | 'plan' | 'verify' | 'disconnect'
 export type AuthMethod = 'oidc' | 'azure-cli'
-export type CacheKind = 'redis' | 'managed-redis'
-export type CloudName = 'azurecloud' | 'azureusgovernment' | 'azurechinacloud'
 
 export type IdentityChoice =
   | { kind: 'system' }

@@ -1,6 +1,6 @@
 import type { RedisCacheAccessPolicy, RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
 import { MANAGED_REDIS_POLICY } from '../azure/managed-redis.js'
-import type { CacheKind } from '../inputs/types.js'
+import type { CacheKind } from '../domain/cache.js'
 import type { Blocker } from './blocker.js'
 
 export type AssignmentPlan =

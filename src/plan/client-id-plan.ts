@@ -1,6 +1,6 @@
 import type { EnvironmentVar, ManagedServiceIdentity } from '@azure/arm-appcontainers'
 import type { IdentityChoice, VariableNames } from '../inputs/types.js'
-import { attachedUsers, sameId, type AttachedUserIdentity } from './attached-identities.js'
+import { attachedUsers, sameId, type AttachedUserIdentity } from '../domain/identities.js'
 import type { Blocker } from './blocker.js'
 import { DEFAULT_CLIENT_ID_VARIABLE, shownValue } from './sign-in-identity.js'
 

@@ -10,7 +10,7 @@ import {
   identityType,
   sameId,
   type IdentityPatch
-} from './attached-identities.js'
+} from '../domain/identities.js'
 import { connectedClientIdOwner } from './client-id-plan.js'
 import { identityReferences } from './identity-references.js'
 import { describeIdentity } from './identity-plan.js'

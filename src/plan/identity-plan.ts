@@ -7,7 +7,7 @@ import {
   hasSystemIdentity,
   identityType,
   type IdentityPatch
-} from './attached-identities.js'
+} from '../domain/identities.js'
 
 export interface IdentityPlan {
   change: 'none' | 'add'

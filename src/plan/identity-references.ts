@@ -1,6 +1,6 @@
 import type { IdentityChoice } from '../inputs/types.js'
 import type { TargetResource } from '../read/target.js'
-import { sameId } from './attached-identities.js'
+import { sameId } from '../domain/identities.js'
 
 interface IdentityField {
   /** Where the field is, from the app: ['configuration', 'registries', 0]. */

@@ -1,6 +1,6 @@
 import type { Inputs } from '../inputs/types.js'
 import type { CurrentState } from '../read/read-state.js'
-import { aadEnabled, entraFix } from '../verify/control-plane.js'
+import { aadEnabled, entraFix } from '../domain/cache.js'
 import { MANAGED_REDIS_ASSIGNMENT_NAME, managedRedisAssignmentName } from '../azure/managed-redis.js'
 import { effectivePolicy, planAssignment, type AssignmentPlan } from './assignment-plan.js'
 import type { Blocker } from './blocker.js'

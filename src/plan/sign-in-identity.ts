@@ -1,6 +1,6 @@
 import type { EnvironmentVar, ManagedServiceIdentity } from '@azure/arm-appcontainers'
 import type { IdentityChoice, VariableNames } from '../inputs/types.js'
-import { attachedUsers, hasSystemIdentity, sameId, type AttachedUserIdentity } from './attached-identities.js'
+import { attachedUsers, hasSystemIdentity, sameId, type AttachedUserIdentity } from '../domain/identities.js'
 
 /** The variable DefaultAzureCredential reads the client id of a user-assigned managed identity from. */
 export const DEFAULT_CLIENT_ID_VARIABLE = 'AZURE_CLIENT_ID'

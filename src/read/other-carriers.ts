@@ -1,9 +1,9 @@
 import type { ManagedServiceIdentity } from '@azure/arm-appcontainers'
 import { readAzureError } from '../azure/azure-error.js'
-import { endedByStop } from '../explain-failure.js'
-import { findUserAssigned } from '../plan/attached-identities.js'
+import { endedByStop } from './read-error.js'
+import { findUserAssigned } from '../domain/identities.js'
 import type { AzureClients } from '../azure/clients.js'
-import type { TargetKind } from './target.js'
+import type { TargetKind } from '../domain/target.js'
 
 /** Another container app or job that has the identity attached. */
 export interface Carrier {

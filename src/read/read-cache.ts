@@ -6,10 +6,11 @@ import type {
 import { getById } from '@azure/arm-resources/api/resources'
 import type { AzureClients } from '../azure/clients.js'
 import { MANAGED_REDIS_API_VERSION, readManagedRedis } from '../azure/managed-redis.js'
-import type { CacheKind, Inputs } from '../inputs/types.js'
-import { checkAnswer, readAnswer, type Expectation } from './check-answer.js'
+import type { CacheKind } from '../domain/cache.js'
+import type { Inputs } from '../inputs/types.js'
+import { checkAnswer, readAnswer, type Expectation } from '../azure/check-answer.js'
 import { ReadError } from './read-error.js'
-import { UnexpectedAnswerError } from './unexpected-answer.js'
+import { UnexpectedAnswerError } from '../azure/unexpected-answer.js'
 
 /** Which cache this is, and where its assignments live. */
 export interface CacheRef {

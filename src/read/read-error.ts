@@ -1,3 +1,5 @@
+import { DeadlineExceededError } from '../deadline.js'
+
 /** A read that failed, with what was being read, so the error can name the resource. */
 export class ReadError extends Error {
   readonly what: string
@@ -8,4 +10,14 @@ export class ReadError extends Error {
     this.what = what
     this.cause = cause
   }
+}
+
+/** A wait or a request that the run's stop (timeout-minutes, or the runner's cancellation) ended. */
+export function endedByStop(error: unknown): boolean {
+  const cause = error instanceof ReadError ? error.cause : error
+  return (
+    cause instanceof DeadlineExceededError ||
+    (cause as { name?: string })?.name === 'AbortError' ||
+    /aborted/i.test((cause as Error)?.message ?? '')
+  )
 }

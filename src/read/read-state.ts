@@ -9,7 +9,8 @@ import type { Inputs } from '../inputs/types.js'
 import { readCache, type CacheRef, type CacheState } from './read-cache.js'
 import { ReadError } from './read-error.js'
 import { readUserIdentity, type UserIdentity } from './read-user-identity.js'
-import { describeTarget, getTarget, type TargetResource } from './target.js'
+import { getTarget, type TargetResource } from './target.js'
+import { describeTarget } from '../domain/target.js'
 
 export { ReadError }
 

@@ -1,6 +1,6 @@
 import type { AzureClients } from '../azure/clients.js'
 import type { IdentityChoice } from '../inputs/types.js'
-import { checkAnswer, readAnswer, type Expectation } from './check-answer.js'
+import { checkAnswer, readAnswer, type Expectation } from '../azure/check-answer.js'
 
 export interface UserIdentity {
   id: string

@@ -2,7 +2,7 @@ import type { ContainerApp, ManagedServiceIdentity } from '@azure/arm-appcontain
 import { updateById } from '@azure/arm-resources/api/resources'
 import { API_VERSIONS } from '../azure/api-versions.js'
 import type { AzureClients } from '../azure/clients.js'
-import type { IdentityPatch } from '../plan/attached-identities.js'
+import type { IdentityPatch } from '../domain/identities.js'
 import {
   checkAnswer,
   isRecord,
@@ -10,18 +10,10 @@ import {
   valueAt,
   type Expectation,
   type OnResponse
-} from './check-answer.js'
+} from '../azure/check-answer.js'
 import { ReadError } from './read-error.js'
-import { UnexpectedAnswerError } from './unexpected-answer.js'
-
-export type TargetKind = 'app' | 'job'
-
-/** What the action connects: a container app (`Microsoft.App/containerApps`) or a job (`Microsoft.App/jobs`). */
-export interface Target {
-  kind: TargetKind
-  name: string
-  resourceGroup: string
-}
+import { describeTarget, targetId, type Target, type TargetKind } from '../domain/target.js'
+import { UnexpectedAnswerError } from '../azure/unexpected-answer.js'
 
 /**
  * What the pipeline uses of an app or a job. Both GETs flatten `properties`, so a job (`Job`) fits as is: it has
@@ -49,8 +41,6 @@ interface WriteOptions extends ReadOptions {
 }
 
 interface TargetOperations {
-  /** The segment of the resource type: `containerApps` or `jobs`. */
-  type: string
   get(clients: AzureClients, t: Target, o: ReadOptions & { onResponse: OnResponse }): Promise<TargetResource>
   patchIdentity(
     clients: AzureClients,
@@ -70,23 +60,17 @@ interface TargetOperations {
  */
 const operations: Record<TargetKind, TargetOperations> = {
   app: {
-    type: 'containerApps',
     get: (c, t, o) => c.apps.containerApps.get(t.resourceGroup, t.name, o),
     patchIdentity: (c, t, current, identity, o) =>
       c.apps.containerApps.update(t.resourceGroup, t.name, { location: current.location, identity }, o),
     template: containers => ({ containers, revisionSuffix: null })
   },
   job: {
-    type: 'jobs',
     get: (c, t, o) => c.apps.jobs.get(t.resourceGroup, t.name, o),
     patchIdentity: (c, t, _current, identity, o) =>
       c.apps.jobs.update(t.resourceGroup, t.name, { identity }, o),
     template: containers => ({ containers })
   }
-}
-
-export function targetId(subscriptionId: string, t: Target): string {
-  return `/subscriptions/${subscriptionId}/resourceGroups/${t.resourceGroup}/providers/Microsoft.App/${operations[t.kind].type}/${t.name}`
 }
 
 /**
@@ -174,19 +158,4 @@ export async function patchTemplate(
   )
   const latest = written.properties?.latestRevisionName
   return typeof latest === 'string' && latest ? { latestRevisionName: latest } : {}
-}
-
-/** "container app orders-api" or "Container Apps job nightly-sync", for messages. */
-export function describeTarget(t: Target): string {
-  return t.kind === 'job' ? `Container Apps job ${t.name}` : `container app ${t.name}`
-}
-
-/** The title of the target's kind, for reports and links. */
-export function kindTitle(kind: TargetKind): string {
-  return kind === 'job' ? 'Container Apps job' : 'Container app'
-}
-
-/** The title of the variables step. */
-export function variablesTitle(kind: TargetKind): string {
-  return kind === 'job' ? 'Job variables' : 'App variables'
 }

@@ -1,6 +1,6 @@
 // The summary and the PR comment are Markdown with HTML blocks (GitHub renders them with cmark-gfm, then
 // sanitizes). Every value from Azure or the inputs goes through one of these before it is written there.
-import type { Text } from '../log-text.js'
+import type { Text } from '../domain/text.js'
 
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',

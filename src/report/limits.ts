@@ -1,3 +1,5 @@
+import { cut } from '../domain/text.js'
+
 /**
  * GitHub's limits on what a step publishes. A step summary over 1 MiB is not uploaded at all ("$GITHUB_STEP_SUMMARY
  * upload aborted, supports content up to a size of 1024k"; docs.github.com, workflow commands, "Adding a job
@@ -11,11 +13,6 @@ export const OUTPUT_MAX_BYTES = 1_000_000 - 4096
 const CAPS = [64_000, 16_000, 4_000, 1_000, 300]
 
 export const bytes = (text: string): number => Buffer.byteLength(text)
-
-/** `text` cut to `cap` characters, saying how much was left out. */
-export function cut(text: string, cap: number): string {
-  return text.length > cap ? `${text.slice(0, cap)}… (${text.length - cap} characters left out)` : text
-}
 
 /**
  * Cuts the long texts of the reports (an error from Azure, a variable's old value, a revision's failure) in place,

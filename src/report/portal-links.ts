@@ -1,5 +1,5 @@
-import type { CacheKind } from '../inputs/types.js'
-import type { Target } from '../read/target.js'
+import type { CacheKind } from '../domain/cache.js'
+import type { Target } from '../domain/target.js'
 
 export function portalLink(portal: string, resourceId: string): string {
   return `${portal}/#@/resource${resourceId}`

@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import type { getOctokit } from '@actions/github'
 import { existsSync, readFileSync } from 'node:fs'
-import { logSafe } from '../log-text.js'
+import { logSafe } from '../domain/text.js'
 import { escapeHtml as h, prose } from './escape.js'
 import { table } from './markdown.js'
 import type { RunReport, StepRecord } from './run-report.js'

@@ -1,6 +1,6 @@
 import type { PlannedConnection } from '../plan/plan-connection.js'
 import { repeatedNameWarnings } from '../plan/variables-plan.js'
-import { variablesTitle } from '../read/target.js'
+import { variablesTitle } from '../domain/target.js'
 import type { RunReport } from './run-report.js'
 
 /** `mode: plan`: each step as it would change, and nothing else. */

@@ -1,5 +1,5 @@
 import type { Mode } from '../inputs/types.js'
-import type { TargetKind } from '../read/target.js'
+import type { TargetKind } from '../domain/target.js'
 
 export type StepId =
   'sign-in' | 'read' | 'identity' | 'assignment' | 'variables' | 'revision' | 'cache' | 'access-keys'

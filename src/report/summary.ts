@@ -1,5 +1,5 @@
 import { isOssCluster } from '../azure/managed-redis.js'
-import { kindTitle } from '../read/target.js'
+import { kindTitle } from '../domain/target.js'
 import { escapeHtml as h, prose } from './escape.js'
 import { codeBlock, codeValue, details, link, table } from './markdown.js'
 import type { CheckRecord, CheckStatus, RunReport, StepRecord, StepStatus } from './run-report.js'

@@ -1,4 +1,4 @@
-import { kindTitle } from '../read/target.js'
+import { kindTitle } from '../domain/target.js'
 import { escapeMarkdown } from './escape.js'
 import type { CheckRecord, RunReport, StepId } from './run-report.js'
 

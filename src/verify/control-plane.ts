@@ -1,11 +1,11 @@
 import type { RedisCacheAccessPolicyAssignment, RedisResource } from '@azure/arm-rediscache'
-import { principalOf } from '../apply/identity.js'
+import { aadEnabled, entraFix } from '../domain/cache.js'
+import { principalOf } from '../domain/identities.js'
 import { findAssignmentFor } from '../plan/assignment-plan.js'
 import { desiredVariables, type ConnectionValues } from '../plan/variables-plan.js'
 import {
   describeFailure,
   describeRevision,
-  getRevisionStatus,
   readRevisionState,
   type RevisionStatus
 } from '../read/revision-state.js'
@@ -25,33 +25,6 @@ export interface Evidence {
   latestRevision?: RevisionStatus
   policy: string
   expectedPrincipalId?: string
-}
-
-function readRevision(ctx: RunContext, name: string | undefined): Promise<RevisionStatus | undefined> {
-  if (!name || ctx.inputs.target.kind === 'job') return Promise.resolve(undefined)
-  return getRevisionStatus(ctx.clients.apps, ctx.inputs.resourceGroup, ctx.inputs.containerApp, name, {
-    abortSignal: ctx.deadline.signal
-  })
-}
-
-/** Reads the app's latest ready revision, fresh. */
-export function readRevisionEvidence(
-  ctx: RunContext,
-  app: TargetResource
-): Promise<RevisionStatus | undefined> {
-  return readRevision(ctx, app.latestReadyRevisionName)
-}
-
-/** Reads the app's latest revision when it is not the latest ready one: it says why it is not ready. */
-export function readNewerRevision(ctx: RunContext, app: TargetResource): Promise<RevisionStatus | undefined> {
-  return readRevision(
-    ctx,
-    app.latestRevisionName !== app.latestReadyRevisionName ? app.latestRevisionName : undefined
-  )
-}
-
-export function aadEnabled(cache: RedisResource): boolean {
-  return String(cache.redisConfiguration?.aadEnabled ?? '').toLowerCase() === 'true'
 }
 
 /** The control-plane checks: each says what it looked at, so a reader can trust a pass. */
@@ -333,8 +306,4 @@ export function trafficCheck(e: Evidence): CheckRecord {
         ? undefined
         : 'Revisions without the variables still serve traffic; shift traffic when you are ready (az containerapp ingress traffic set).'
   }
-}
-
-export function entraFix(cache: string, group: string): string {
-  return `Turn on Microsoft Entra authentication for the cache (portal: Authentication > Microsoft Entra Authentication; or \`az redis update --name ${cache} --resource-group ${group} --set redisConfiguration.aad-enabled=true\`). It reboots the cache nodes and can take up to 30 minutes; then rerun this action.`
 }

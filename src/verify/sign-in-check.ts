@@ -1,6 +1,6 @@
 import type { ManagedServiceIdentity, Template } from '@azure/arm-appcontainers'
 import type { IdentityChoice, VariableNames } from '../inputs/types.js'
-import { sameId } from '../plan/attached-identities.js'
+import { sameId } from '../domain/identities.js'
 import { signedInPrincipal, signInIdentity } from '../plan/sign-in-identity.js'
 import type { CheckRecord } from '../report/run-report.js'
 

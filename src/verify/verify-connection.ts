@@ -1,10 +1,10 @@
 import type { RedisCacheAccessPolicyAssignment, RedisResource } from '@azure/arm-rediscache'
-import type { RevisionOutcome } from '../apply/revision.js'
+import { readNewerRevision, readRevisionEvidence, type RevisionOutcome } from '../apply/revision.js'
 import { waitForRevisionInFlight } from '../apply/revision-in-flight.js'
 import type { TargetResource } from '../read/target.js'
 import type { RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
-import { controlPlaneChecks, readNewerRevision, readRevisionEvidence } from './control-plane.js'
+import { controlPlaneChecks } from './control-plane.js'
 import { runDataPlaneChecks } from './data-plane-checks.js'
 
 /** Runs every check on the freshest state the run holds, reading only what it lacks. */

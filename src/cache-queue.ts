@@ -1,5 +1,5 @@
-import { startProgress } from '../progress.js'
-import type { CacheQueueTime } from '../report/run-report.js'
+import { startProgress } from './progress.js'
+import type { CacheQueueTime } from './report/run-report.js'
 
 /**
  * Serializes writes to one cache: Azure applies one update at a time there and answers 409 "busy processing a

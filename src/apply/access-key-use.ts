@@ -1,5 +1,6 @@
 import type { Revision, Template } from '@azure/arm-appcontainers'
-import { getTarget, type Target } from '../read/target.js'
+import { getTarget } from '../read/target.js'
+import { type Target } from '../domain/target.js'
 import type { RunContext } from '../run-context.js'
 
 /** An app or job of the run, and the revision the run connected (verified) for it. */

@@ -1,12 +1,12 @@
 import * as core from '@actions/core'
-import type { Deadline } from '../deadline.js'
-import { explainFailure } from '../explain-failure.js'
-import type { Inputs } from '../inputs/types.js'
-import { recordStep } from '../report/record-step.js'
-import type { RunReport } from '../report/run-report.js'
-import type { Cloud } from './clouds.js'
-import { createCredential, type SignIn } from './create-credential.js'
-import { decodeJwtClaims, type IdTokenSource } from './github-oidc.js'
+import type { Deadline } from './deadline.js'
+import { explainFailure } from './explain-failure.js'
+import type { Inputs } from './inputs/types.js'
+import { recordStep } from './report/record-step.js'
+import type { RunReport } from './report/run-report.js'
+import type { Cloud } from './domain/cloud.js'
+import { createCredential, type SignIn } from './credential/create-credential.js'
+import { decodeJwtClaims, type IdTokenSource } from './credential/github-oidc.js'
 
 /** Signs in once for the whole run, so a refused credential fails before anything else is tried. */
 export async function signIn(

@@ -1,4 +1,4 @@
-import type { ManagedServiceIdentity } from '@azure/arm-appcontainers'
+import type { ContainerApp, ManagedServiceIdentity } from '@azure/arm-appcontainers'
 
 /** A user-assigned identity on the app, keyed as the app's GET spells it. */
 export interface AttachedUserIdentity {
@@ -53,4 +53,14 @@ export function identityType(system: boolean, users: number): IdentityPatch['typ
   if (system && users) return 'SystemAssigned,UserAssigned'
   if (system) return 'SystemAssigned'
   return users ? 'UserAssigned' : 'None'
+}
+
+/** The principal (and, for a user-assigned identity, the client) id of the chosen identity on the app. */
+export function principalOf(
+  app: Pick<ContainerApp, 'identity'>,
+  choice: { kind: 'system' } | { kind: 'user'; resourceId: string }
+): { principalId?: string; clientId?: string } {
+  if (choice.kind === 'system') return { principalId: app.identity?.principalId }
+  const attached = findUserAssigned(app.identity, choice.resourceId)
+  return { principalId: attached?.principalId, clientId: attached?.clientId }
 }

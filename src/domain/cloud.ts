@@ -1,4 +1,4 @@
-import type { CloudName } from '../inputs/types.js'
+export type CloudName = 'azurecloud' | 'azureusgovernment' | 'azurechinacloud'
 
 export interface Cloud {
   name: CloudName

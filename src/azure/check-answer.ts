@@ -1,5 +1,5 @@
-import { readAzureError } from '../azure/azure-error.js'
-import { cut } from '../report/limits.js'
+import { readAzureError } from './azure-error.js'
+import { cut } from '../domain/text.js'
 import { opening, UnexpectedAnswerError, type Answer } from './unexpected-answer.js'
 
 /** The part of a raw response every official client hands to `onResponse`. */

@@ -1,5 +1,3 @@
-import { cut } from './report/limits.js'
-
 /** Remote text as the action shows it: text, or a number or flag written as text; nothing for null or undefined. */
 export type Text = string | number | boolean | null | undefined
 
@@ -18,4 +16,9 @@ export function logSafe(value: Text): string {
     .replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, ' ⏎ ')
     .replace(/(?!\t)\p{Cc}/gu, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(/::/g, ':\u200b:')
+}
+
+/** `text` cut to `cap` characters, saying how much was left out. */
+export function cut(text: string, cap: number): string {
+  return text.length > cap ? `${text.slice(0, cap)}… (${text.length - cap} characters left out)` : text
 }

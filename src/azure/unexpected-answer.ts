@@ -1,4 +1,4 @@
-import { cut } from '../report/limits.js'
+import { cut } from '../domain/text.js'
 
 /** A read's answer as the client received it, before the SDK's deserializers dropped anything. */
 export interface Answer {
