@@ -7,7 +7,8 @@
 // The order the folders keep today, each importing only folders before it:
 //   domain ← deadline, progress ← azure ← inputs ← credential ← read ← plan ← report ← explain-failure,
 //   run-context ← apply ← verify ← sign-in, connect ← main
-// domain/ is the vocabulary every stage shares (targets, resource ids, clouds, cache kinds, identities, text).
+// domain/ is the vocabulary every stage shares: targets and resource ids, clouds, cache kinds, attached identities,
+// what a revision's state means, portal links, safe log text.
 // Prints each offending edge as file → file and exits 1 if there is any.
 import { readFileSync, readdirSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'

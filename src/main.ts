@@ -13,8 +13,8 @@ import { explainFailure } from './explain-failure.js'
 import { readInputs } from './inputs/read-inputs.js'
 import { readCache } from './read/read-cache.js'
 import type { Inputs } from './inputs/types.js'
-import type { Target } from './domain/target.js'
-import { appBlades, cacheResourceId, portalLink, targetResourceId } from './report/portal-links.js'
+import { targetId, type Target } from './domain/target.js'
+import { appBlades, cacheResourceId, portalLink } from './domain/portal-links.js'
 import { publish } from './report/publish.js'
 import { StepFailed } from './report/record-step.js'
 import { RunReport } from './report/run-report.js'
@@ -47,7 +47,7 @@ function reportFor(inputs: Inputs, target: Target, cloud: Cloud): RunReport {
     subscriptionId: inputs.subscriptionId
   }
   report.variableNames = { ...inputs.variables, usesClientId: inputs.identity.kind === 'user' }
-  report.links.app = portalLink(cloud.portal, targetResourceId(inputs.subscriptionId, target))
+  report.links.app = portalLink(cloud.portal, targetId(inputs.subscriptionId, target))
   if (target.kind === 'app') Object.assign(report.links, appBlades(report.links.app))
   // A bare cache name's kind is known after the read, which sets this link again (connect.ts).
   report.links.cache = portalLink(

@@ -8,7 +8,7 @@ import {
   waitForRevision
 } from '../../src/apply/revision.js'
 import { Deadline, DeadlineExceededError } from '../../src/deadline.js'
-import { readRevisionState } from '../../src/read/revision-state.js'
+import { readRevisionState } from '../../src/domain/revision.js'
 import type { RunContext } from '../../src/run-context.js'
 
 const NAME = 'orders-api--v2'

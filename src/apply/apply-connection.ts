@@ -9,7 +9,7 @@ import { planConnection, type PlannedConnection } from '../plan/plan-connection.
 import { planVariables, repeatedNameWarnings, type VariablesPlan } from '../plan/variables-plan.js'
 import type { CacheRef } from '../read/read-cache.js'
 import type { CurrentState } from '../read/read-state.js'
-import { describeRevision } from '../read/revision-state.js'
+import { describeRevision } from '../domain/revision.js'
 import { getTarget, type TargetResource } from '../read/target.js'
 import { variablesTitle } from '../domain/target.js'
 import { speaksForItself } from '../progress.js'

@@ -4,10 +4,10 @@ import { DeadlineExceededError } from '../deadline.js'
 import {
   describeFailure,
   describeRevision,
-  getRevisionStatus,
   readRevisionState,
   type RevisionStatus
-} from '../read/revision-state.js'
+} from '../domain/revision.js'
+import { getRevisionStatus } from '../read/revision-state.js'
 import type { TargetResource } from '../read/target.js'
 import type { RunContext } from '../run-context.js'
 import { logSafe } from '../domain/text.js'

@@ -1,6 +1,6 @@
 import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
 import { describeCarrier, findOtherCarriers, type CarriersLookup } from '../read/other-carriers.js'
-import { targetResourceId } from '../report/portal-links.js'
+import { targetId } from '../domain/target.js'
 import type { RunContext } from '../run-context.js'
 
 /**
@@ -43,7 +43,7 @@ export async function decideAssignment(
   const lookup = await findOtherCarriers(ctx.clients, {
     identityId: choice.resourceId,
     // Every app and job of the run is being disconnected from this cache with it.
-    exclude: inputs.targets.map(t => targetResourceId(inputs.subscriptionId, t)),
+    exclude: inputs.targets.map(t => targetId(inputs.subscriptionId, t)),
     signal: ctx.deadline.signal
   })
   const name = `${assignment.name} (${assignment.accessPolicyName})`

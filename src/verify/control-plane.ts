@@ -8,7 +8,7 @@ import {
   describeRevision,
   readRevisionState,
   type RevisionStatus
-} from '../read/revision-state.js'
+} from '../domain/revision.js'
 import type { TargetResource } from '../read/target.js'
 import type { CheckRecord } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
