@@ -1,3 +1,4 @@
+import { isSignInFailure } from './azure/classify.js'
 import { explainAzureError } from './azure/explain.js'
 import type { ManagementLock } from './azure/locks.js'
 import type { Cloud } from './domain/cloud.js'
@@ -12,14 +13,6 @@ export interface Explained {
   title: string
   message: string
   fix?: string
-}
-
-function isSignInFailure(error: unknown): boolean {
-  const e = error as { name?: string; message?: string }
-  return (
-    /AuthenticationError|CredentialUnavailableError|AuthenticationRequiredError/.test(e?.name ?? '') ||
-    /AADSTS\d+/.test(e?.message ?? '')
-  )
 }
 
 /** What the run was doing when it stopped, in the words of why it stopped. */

@@ -115,11 +115,52 @@ describe('withRetry', () => {
     let calls = 0
     await withRetry(
       async () => {
-        if (++calls === 1) throw armError(429, 'TooManyRequests', 'slow down', '7')
+        if (++calls === 1) throw armError(409, 'ContainerAppOperationInProgress', 'in progress', '7')
       },
       { deadline: new Deadline(60_000), sleep, what: 'read', random: () => 0 }
     )
     expect(sleep).toHaveBeenCalledWith(7000)
+  })
+
+  // The SDK pipeline retried these until the deadline (TRANSPORT_RETRY): one more loop here would nest in it.
+  it.each([
+    ['a 429 with Retry-After', armError(429, 'TooManyRequests', 'slow down', '1')],
+    ['a 503', armError(503, 'ServiceUnavailable', 'unavailable')],
+    ['a 500', armError(500, 'InternalServerError', 'oops')],
+    ['a reset', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })]
+  ])('leaves %s to the SDK pipeline: thrown at once', async (_name, failure) => {
+    const sleep = jest.fn(async (_ms: number) => undefined)
+    let calls = 0
+    await expect(
+      withRetry(
+        async () => {
+          calls++
+          throw failure
+        },
+        { deadline: new Deadline(60_000), sleep, what: 'write' }
+      )
+    ).rejects.toBe(failure)
+    expect(calls).toBe(1)
+    expect(sleep).not.toHaveBeenCalled()
+  })
+
+  // What the pipeline hands back without a retry of its own is retried here, and only that.
+  it.each([
+    ['a 429 without Retry-After', armError(429, 'TooManyRequests', 'slow down')],
+    ['a broken pipe', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })],
+    ['a DNS hiccup', Object.assign(new Error('getaddrinfo EAI_AGAIN'), { code: 'EAI_AGAIN' })]
+  ])('retries %s, which the SDK pipeline does not', async (_name, failure) => {
+    const sleep = jest.fn(async (_ms: number) => undefined)
+    let calls = 0
+    const result = await withRetry(
+      async () => {
+        if (++calls === 1) throw failure
+        return 'done'
+      },
+      { deadline: new Deadline(60_000), sleep, what: 'write' }
+    )
+    expect(result).toBe('done')
+    expect(sleep).toHaveBeenCalledTimes(1)
   })
 
   it('gives up at once on a final error', async () => {
@@ -181,7 +222,7 @@ describe('withRetry and its bounds', () => {
           calls++
           throw armError(409, 'ScopeLocked', SCOPE_LOCKED_TEXT)
         },
-        { deadline: new Deadline(60_000), sleep: clock.sleep, now: clock.now, what: 'write' }
+        { deadline: new Deadline(60_000, clock.now), sleep: clock.sleep, what: 'write' }
       )
     ).rejects.toThrow('locked')
     expect(calls).toBe(1)
@@ -215,9 +256,8 @@ describe('withRetry and its bounds', () => {
           return clock.now()
         },
         {
-          deadline: new Deadline(20 * 60_000),
+          deadline: new Deadline(20 * 60_000, clock.now),
           sleep: clock.sleep,
-          now: clock.now,
           what: 'write',
           principalOnApp: true,
           random: () => 1
@@ -239,9 +279,8 @@ describe('withRetry and its bounds', () => {
           throw armError(400, 'PrincipalNotFound', PRINCIPAL_NOT_FOUND_TEXT)
         },
         {
-          deadline: new Deadline(60 * 60_000),
+          deadline: new Deadline(60 * 60_000, clock.now),
           sleep: clock.sleep,
-          now: clock.now,
           what: 'write',
           principalOnApp: true,
           principalWaitMs: 30_000,

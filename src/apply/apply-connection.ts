@@ -1,5 +1,6 @@
 import type { RedisCacheAccessPolicyAssignment, RedisResource } from '@azure/arm-rediscache'
 import { readAzureError } from '../azure/azure-error.js'
+import { isRevisionFailure } from '../azure/classify.js'
 import { locksBehind } from '../azure/locks.js'
 import { explainFailure } from '../explain-failure.js'
 import { endedByStop } from '../read/read-error.js'
@@ -168,14 +169,6 @@ function writeAssignment(
   )
 }
 
-/** A PATCH whose new revision fails to provision fails the PATCH's own operation: that is the revision's failure. */
-function isRevisionFailure(error: unknown): boolean {
-  const { code, message } = readAzureError(error)
-  return (
-    /ContainerAppOperationError/i.test(code ?? '') || /provision revision|revision .* failed/i.test(message)
-  )
-}
-
 async function applyVariablesAndWait(
   ctx: RunContext,
   report: RunReport,
@@ -202,8 +195,9 @@ async function applyVariablesAndWait(
       try {
         return { status: 'updated', value: await applyVariables(ctx, replan) }
       } catch (error) {
-        // A job has no revision to blame: its PATCH failing is the variables' failure.
-        if (ctx.inputs.target.kind === 'job' || !isRevisionFailure(error)) throw error
+        // A job has no revision to blame: its PATCH failing is the variables' failure. An app's PATCH whose new
+        // revision fails to provision fails the PATCH's own operation: that is the revision's failure.
+        if (ctx.inputs.target.kind === 'job' || !isRevisionFailure(readAzureError(error))) throw error
         // The variables were written; it is the revision they made that failed. Report it there.
         revisionFailure = error
         return {

@@ -1,14 +1,12 @@
 import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
 import { readAzureError } from '../azure/azure-error.js'
+import { isDuplicateAssignment } from '../azure/classify.js'
 import { managedRedisAssignmentName } from '../azure/managed-redis.js'
 import { withRetry } from '../azure/retry.js'
 import { findAssignmentFor, planAssignment, type AssignmentPlan } from '../plan/assignment-plan.js'
 import type { CacheRef } from '../read/read-cache.js'
 import type { RunContext } from '../run-context.js'
 import { cacheAssignments } from './cache-assignments.js'
-
-// The classic cache says "duplicate entries"; Managed Redis says the user already has an assignment.
-const DUPLICATE = /duplicate entries|already has an? (access policy )?assignment/i
 
 /** The assignment after the step, and what the step did to it. */
 export interface AssignmentApplied {
@@ -74,7 +72,7 @@ export async function applyAssignment(
     })
     return { assignment, status }
   } catch (error) {
-    if (!DUPLICATE.test(readAzureError(error).message)) throw error
+    if (!isDuplicateAssignment(readAzureError(error))) throw error
     const other = findAssignmentFor(await assignments.list(), first.objectId)
     const otherName = other?.name
     if (!other || !otherName) throw error

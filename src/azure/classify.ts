@@ -15,6 +15,19 @@ const TRANSIENT_NETWORK_CODES = new Set([
   'REQUEST_SEND_ERROR'
 ])
 
+/**
+ * The network codes the SDK pipeline retries itself (core-rest-pipeline's exponentialRetryStrategy, isSystemError);
+ * any other failure to send is thrown to the caller at once.
+ */
+const PIPELINE_RETRIED_NETWORK_CODES = new Set([
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOENT',
+  'ENOTFOUND'
+])
+
 /** 409 codes that mean "another operation is running on this resource" (Container Apps, ARM). */
 const BUSY_CODES = new Set([
   'containerappoperationinprogress',
@@ -61,15 +74,72 @@ export function classifyFailure(
   if (codes.includes(SCOPE_LOCKED)) return 'locked'
   if (codes.some(c => BUSY_CODES.has(c))) return 'busy'
   if (info.status === 409 && codes.includes('conflict') && CACHE_BUSY.test(info.message)) return 'busy'
-  if (context.principalOnApp && isPrincipalUnknown(info, codes)) return 'not-replicated'
+  if (context.principalOnApp && isPrincipalUnknown(info)) return 'not-replicated'
   if (info.status !== undefined && info.status >= 500) return 'transient'
   if (info.status === 408) return 'transient'
   if (info.code && TRANSIENT_NETWORK_CODES.has(info.code)) return 'transient'
   return 'final'
 }
 
-function isPrincipalUnknown(info: AzureErrorInfo, codes: string[]): boolean {
+/**
+ * A throttling or transport failure that the SDK pipeline hands back without retrying: a 429 without Retry-After
+ * (its throttling strategy needs the header, its exponential one skips 429) and a failure to send whose code it
+ * does not know (EPIPE, EAI_AGAIN, REQUEST_SEND_ERROR). Every other 429, 408, 5xx and reset was retried there
+ * until the deadline, so reaching the caller means the deadline is over.
+ */
+export function isLeftByPipeline(info: AzureErrorInfo, kind: FailureClass): boolean {
+  if (kind === 'throttled') return info.retryAfterMs === undefined
+  if (kind !== 'transient' || info.status !== undefined) return false
+  return info.code !== undefined && !PIPELINE_RETRIED_NETWORK_CODES.has(info.code)
+}
+
+/** The resource provider does not know the principal (yet): RBAC's code, or either of the Redis RP's answers. */
+export function isPrincipalUnknown(info: AzureErrorInfo): boolean {
+  const codes = codesOf(info)
   if (codes.includes(PRINCIPAL_NOT_FOUND_CODE)) return true
   if (info.status === 400 && PRINCIPAL_NOT_IN_DIRECTORY.test(info.message)) return true
   return codes.includes(INVALID_ASSIGNMENT_CODE) && OBJECT_ID_INVALID.test(info.message)
+}
+
+/** A write refused by a management lock. */
+export const isScopeLocked = (info: AzureErrorInfo): boolean => codesOf(info).includes(SCOPE_LOCKED)
+
+/** The caller may not perform the action (RBAC). */
+export const isAuthorizationFailure = (info: AzureErrorInfo): boolean =>
+  info.status === 403 || /AuthorizationFailed/i.test(info.code ?? '')
+
+/** The resource (or its parent) does not exist. */
+export const isNotFound = (info: AzureErrorInfo): boolean =>
+  info.status === 404 || /NotFound/i.test(info.code ?? '')
+
+// The classic cache says "duplicate entries"; Managed Redis says the user already has an assignment.
+const DUPLICATE_ASSIGNMENT = /duplicate entries|already has an? (access policy )?assignment/i
+
+/** The cache already has an access policy assignment for this object id (under another name). */
+export const isDuplicateAssignment = (info: AzureErrorInfo): boolean =>
+  DUPLICATE_ASSIGNMENT.test(info.message)
+
+/**
+ * A Container Apps PATCH whose new revision failed to provision: the PATCH's own operation fails with
+ * ContainerAppOperationError, or (as the poller words a failed operation) with text naming the revision.
+ */
+export const isRevisionFailure = (info: AzureErrorInfo): boolean =>
+  /ContainerAppOperationError/i.test(info.code ?? '') ||
+  /provision revision|revision .* failed/i.test(info.message)
+
+/** Microsoft Entra refused the sign-in: the identity library's error names, or an AADSTS code in the text. */
+export function isSignInFailure(error: unknown): boolean {
+  const e = (error ?? {}) as { name?: unknown; message?: unknown }
+  const name = typeof e.name === 'string' ? e.name : ''
+  const message = typeof e.message === 'string' ? e.message : ''
+  return (
+    /AuthenticationError|CredentialUnavailableError|AuthenticationRequiredError/.test(name) ||
+    /AADSTS\d+/.test(message)
+  )
+}
+
+/** A request that an abort signal ended (the SDKs' AbortError, or their "aborted" text). */
+export function isAborted(error: unknown): boolean {
+  const e = (error ?? {}) as { name?: unknown; message?: unknown }
+  return e.name === 'AbortError' || (typeof e.message === 'string' && /aborted/i.test(e.message))
 }

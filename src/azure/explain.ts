@@ -1,4 +1,5 @@
 import { readAzureError } from './azure-error.js'
+import { isAuthorizationFailure, isNotFound, isPrincipalUnknown, isScopeLocked } from './classify.js'
 import { lockedScopes, type ManagementLock } from './locks.js'
 
 /** Least-privilege built-in roles that grant each action this action performs. */
@@ -39,21 +40,17 @@ export function explainAzureError(
   const info = readAzureError(error)
   const base = { status: info.status, code: info.code }
   const correlation = info.correlationId ? ` (correlation id ${info.correlationId})` : ''
-  if (/^ScopeLocked$/i.test(info.code ?? '')) {
+  if (isScopeLocked(info)) {
     return { ...base, ...explainLock(doing, info.message, context.locks ?? [], correlation) }
   }
-  if (
-    /does not exist in the directory|access policy assignment \(objectId: [^)]*\) is invalid/i.test(
-      info.message
-    )
-  ) {
+  if (isPrincipalUnknown(info)) {
     return {
       ...base,
       message: `Could not ${doing}: ${info.message}${info.code ? ` (${info.code})` : ''}${correlation}`,
       fix: 'The identity exists (Azure reports it on the app), but the Redis resource provider still did not know it when the action stopped retrying: Microsoft Entra replication can take minutes. Rerun the action; it continues where it stopped.'
     }
   }
-  if (info.status === 403 || /AuthorizationFailed/i.test(info.code ?? '')) {
+  if (isAuthorizationFailure(info)) {
     const action = /perform action '([^']+)'/i.exec(info.message)?.[1]
     const scope = /over scope '([^']+)'/i.exec(info.message)?.[1]
     const role = action ? ROLE_FOR_ACTION.find(([pattern]) => pattern.test(action))?.[1] : undefined
@@ -70,7 +67,7 @@ export function explainAzureError(
       fix: 'Check that tenant-id and subscription-id belong together and that the workflow identity exists in that tenant.'
     }
   }
-  if (info.status === 404 || /NotFound/i.test(info.code ?? '')) {
+  if (isNotFound(info)) {
     return {
       ...base,
       message: `Could not ${doing}: ${info.message}${correlation}`,

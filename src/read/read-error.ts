@@ -1,3 +1,4 @@
+import { isAborted } from '../azure/classify.js'
 import { DeadlineExceededError } from '../deadline.js'
 
 /** A read that failed, with what was being read, so the error can name the resource. */
@@ -15,9 +16,5 @@ export class ReadError extends Error {
 /** A wait or a request that the run's stop (timeout-minutes, or the runner's cancellation) ended. */
 export function endedByStop(error: unknown): boolean {
   const cause = error instanceof ReadError ? error.cause : error
-  return (
-    cause instanceof DeadlineExceededError ||
-    (cause as { name?: string })?.name === 'AbortError' ||
-    /aborted/i.test((cause as Error)?.message ?? '')
-  )
+  return cause instanceof DeadlineExceededError || isAborted(cause)
 }
