@@ -145,14 +145,18 @@ async function connectAll({
   writes
 }: RunScope): Promise<void> {
   try {
-    const credential = await signIn(shared, inputs, cloud, deadline, deps.fetchIdToken)
+    const sleep = deps.sleep ?? ((ms: number) => deadline.sleep(ms))
+    const credential = await signIn(shared, inputs, cloud, deadline, {
+      sleep,
+      fetchIdToken: deps.fetchIdToken
+    })
     const base: RunContext = {
       inputs,
       cloud,
       clients: createClients(credential.credential, inputs.subscriptionId, cloud, [writes.policy()]),
       credential: credential.credential,
       deadline,
-      sleep: deps.sleep ?? (ms => deadline.sleep(ms)),
+      sleep,
       pollIntervalMs: deps.pollIntervalMs ?? 1000,
       pace: deps.pace ?? 1,
       cacheQueue: new CacheQueue()

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { Sleep } from './azure/retry.js'
 import type { Deadline } from './deadline.js'
 import { explainFailure } from './explain-failure.js'
 import type { Inputs } from './inputs/types.js'
@@ -14,14 +15,14 @@ export async function signIn(
   inputs: Inputs,
   cloud: Cloud,
   deadline: Deadline,
-  fetchIdToken?: IdTokenSource
+  o: { sleep: Sleep; fetchIdToken?: IdTokenSource }
 ): Promise<SignIn> {
   let created: SignIn | undefined
   return recordStep(
     report,
     { id: 'sign-in', title: 'Sign in to Azure' },
     async () => {
-      created = createCredential(inputs, cloud, deadline, fetchIdToken)
+      created = createCredential(inputs, cloud, deadline, o)
       // enableCae as the SDK clients ask for it: MSAL caches CAE and non-CAE tokens apart, so this one
       // token then serves every ARM client (no second Entra round trip before the first read).
       const token = await created.credential.getToken(cloud.resourceManagerScope, {

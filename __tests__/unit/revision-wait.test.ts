@@ -7,6 +7,8 @@ import {
   revisionPollIntervalMs,
   waitForRevision
 } from '../../src/apply/revision.js'
+import { waitLong } from '../../src/apply/long-wait.js'
+import { withRetry } from '../../src/azure/retry.js'
 import { Deadline, DeadlineExceededError } from '../../src/deadline.js'
 import { readRevisionState } from '../../src/domain/revision.js'
 import type { RunContext } from '../../src/run-context.js'
@@ -208,5 +210,54 @@ describe('how it polls', () => {
       expect(seconds[i] - seconds[i - 1]).toBeGreaterThanOrEqual(20)
       expect(seconds[i] - seconds[i - 1]).toBeLessThanOrEqual(30)
     }
+  })
+})
+
+describe("the long waits run on the deadline's clock and the injected sleep", () => {
+  it('waitLong (the Entra wait) looks, logs progress and gives up by the fake clock alone', async () => {
+    let now = 0
+    const deadline = new Deadline(10 * 60_000, () => now)
+    const sleep = jest.fn(async (ms: number) => {
+      now += ms
+    })
+    const looks: number[] = []
+    const wait = waitLong<string>({
+      waitingFor: 'Microsoft Entra authentication on cache c',
+      pollMs: 30_000,
+      progressMs: 20_000,
+      deadline,
+      sleep,
+      look: async () => {
+        looks.push(now)
+        return { done: false, seen: 'cache provisioningState ConfiguringAAD' }
+      }
+    })
+    await expect(wait).rejects.toThrow(DeadlineExceededError)
+    // Ten simulated minutes: a look every 30 s, the last at the deadline; only the fake sleep let time pass.
+    expect(looks).toEqual(Array.from({ length: 21 }, (_, i) => i * 30_000))
+    expect(now).toBe(10 * 60_000)
+    const progress = logged.join('').match(/\(([^)]*) so far\)/g)
+    expect(progress?.slice(0, 3)).toEqual(['(20 s so far)', '(40 s so far)', '(1 min 0 s so far)'])
+  })
+
+  it('a busy app, then the revision wait: withRetry and waitForRevision share one fake clock', async () => {
+    const run = simulate(60_000, scaledToZero)
+    let calls = 0
+    await withRetry(
+      async () => {
+        if (++calls < 3)
+          throw Object.assign(new Error('in progress'), {
+            statusCode: 409,
+            code: 'ContainerAppOperationInProgress'
+          })
+      },
+      { deadline: run.ctx.deadline, sleep: run.ctx.sleep, what: 'patch', random: () => 1, baseDelayMs: 1000 }
+    )
+    expect(run.clock()).toBe(3_000)
+    const outcome = await waitForRevision(run.ctx, NAME)
+    expect(outcome.app.latestReadyRevisionName).toBe(NAME)
+    // Ready at 60 s on the fake clock, seen within a poll of it.
+    expect(run.clock()).toBeGreaterThanOrEqual(60_000)
+    expect(run.clock()).toBeLessThan(60_000 + revisionPollIntervalMs(60_000) + 2 * ROUND_TRIP_MS)
   })
 })

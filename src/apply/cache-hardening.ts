@@ -48,7 +48,7 @@ export async function enableEntraAuth(ctx: RunContext, o: { alreadySent: boolean
   core.info(
     `${o.alreadySent ? 'Waiting for' : 'Turning on'} ${waitingFor}; looking every ${minutesAndSeconds(pollMs)}.`
   )
-  const started = Date.now()
+  const started = deadline.now()
   const options = { abortSignal: deadline.signal }
   // The update's own operation is stepped here rather than by pollUntilDone, which would follow Retry-After.
   const poller = o.alreadySent
@@ -90,7 +90,7 @@ export async function enableEntraAuth(ctx: RunContext, o: { alreadySent: boolean
     )
   }
   core.info(
-    `Microsoft Entra authentication is on for cache ${inputs.redisName} (${minutesAndSeconds(Date.now() - started)}).`
+    `Microsoft Entra authentication is on for cache ${inputs.redisName} (${minutesAndSeconds(deadline.now() - started)}).`
   )
   return cache
 }

@@ -29,11 +29,12 @@ export function waitLong<T>(w: LongWait<T>): Promise<T> {
 }
 
 async function lookUntilDone<T>(w: LongWait<T>): Promise<T> {
-  const started = Date.now()
+  const now = (): number => w.deadline.now()
+  const started = now()
   let nextLog = started + w.progressMs
   let seen = 'nothing yet'
   for (;;) {
-    const lookedAt = Date.now()
+    const lookedAt = now()
     const look = await w.look().catch((error: unknown) => {
       if (w.deadline.expired) throw new DeadlineExceededError(w.waitingFor, seen)
       throw error
@@ -41,15 +42,15 @@ async function lookUntilDone<T>(w: LongWait<T>): Promise<T> {
     if (look.done) return look.value
     seen = look.seen
     const nextLook = lookedAt + w.pollMs
-    while (Date.now() < nextLook) {
+    while (now() < nextLook) {
       const remaining = w.deadline.remainingMs()
       if (remaining <= 0) throw new DeadlineExceededError(w.waitingFor, seen)
-      await w.sleep(Math.min(Math.max(0, Math.min(nextLook, nextLog) - Date.now()), remaining))
-      if (Date.now() >= nextLog) {
+      await w.sleep(Math.min(Math.max(0, Math.min(nextLook, nextLog) - now()), remaining))
+      if (now() >= nextLog) {
         core.info(
-          `Still waiting for ${w.waitingFor}: ${logSafe(seen)} (${minutesAndSeconds(Date.now() - started)} so far).`
+          `Still waiting for ${w.waitingFor}: ${logSafe(seen)} (${minutesAndSeconds(now() - started)} so far).`
         )
-        nextLog = Date.now() + w.progressMs
+        nextLog = now() + w.progressMs
       }
     }
   }

@@ -1,6 +1,7 @@
 import { AzureCliCredential, ClientAssertionCredential, type TokenCredential } from '@azure/identity'
 import { requestLoggingPolicy } from '../azure/debug-policy.js'
 import { TRANSPORT_RETRY } from '../azure/transport-retry.js'
+import type { Sleep } from '../azure/retry.js'
 import type { Deadline } from '../deadline.js'
 import type { Inputs } from '../inputs/types.js'
 import { KNOWN_AUTHORITY_HOSTS, type Cloud } from '../domain/cloud.js'
@@ -21,7 +22,7 @@ export function createCredential(
   inputs: Inputs,
   cloud: Cloud,
   deadline: Deadline,
-  fetchIdToken?: IdTokenSource
+  o: { sleep: Sleep; fetchIdToken?: IdTokenSource }
 ): SignIn {
   if (inputs.auth === 'azure-cli') {
     const cli = new AzureCliCredential({ tenantId: inputs.tenantId })
@@ -36,7 +37,11 @@ export function createCredential(
   const { tenantId, clientId } = inputs
   // readInputs requires both for OIDC; the check keeps that promise visible to the compiler.
   if (!tenantId || !clientId) throw new Error('OIDC sign-in needs the tenant-id and client-id inputs.')
-  const assertions = new GitHubAssertionProvider(cloud.oidcAudience, fetchIdToken, undefined, deadline)
+  const assertions = new GitHubAssertionProvider(
+    cloud.oidcAudience,
+    { deadline, sleep: o.sleep },
+    o.fetchIdToken
+  )
   const credential = new ClientAssertionCredential(tenantId, clientId, assertions.getAssertion, {
     authorityHost: cloud.authorityHost,
     // Instance discovery asks login.microsoftonline.com about the authority, which fails for Azure Stack Hub

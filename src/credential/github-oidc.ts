@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { Sleep } from '../azure/retry.js'
 import type { Deadline } from '../deadline.js'
 import { InputError } from '../inputs/input-error.js'
 import { logSafe } from '../domain/text.js'
@@ -47,23 +48,23 @@ export class GitHubAssertionProvider {
   private cached?: { jwt: string; exp: number }
   private readonly audience: string
   private readonly fetchToken: IdTokenSource
-  private readonly now: () => number
-  private readonly deadline?: Deadline
+  private readonly deadline: Deadline
+  private readonly sleep: Sleep
   /** Claims of the last assertion presented, for diagnosing a mismatch with the federated credential. */
   lastClaims?: PresentedClaims
   /** A request to GitHub's token service is in flight (what a sign-in that never ends is waiting for). */
   fetching = false
 
+  /** The deadline's clock tells a token's age (so it must be the epoch clock); `sleep` is the run's. */
   constructor(
     audience: string,
-    fetchToken: IdTokenSource = aud => core.getIDToken(aud),
-    now = () => Date.now(),
-    deadline?: Deadline
+    clock: { deadline: Deadline; sleep: Sleep },
+    fetchToken: IdTokenSource = aud => core.getIDToken(aud)
   ) {
     this.audience = audience
     this.fetchToken = fetchToken
-    this.now = now
-    this.deadline = deadline
+    this.deadline = clock.deadline
+    this.sleep = clock.sleep
   }
 
   /**
@@ -77,12 +78,10 @@ export class GitHubAssertionProvider {
         return await this.fetchToken(this.audience)
       } catch (error) {
         const message = (error as Error).message
-        if (attempt >= 4 || this.deadline?.expired || /Unable to get ACTIONS_ID_TOKEN_REQUEST/.test(message))
+        if (attempt >= 4 || this.deadline.expired || /Unable to get ACTIONS_ID_TOKEN_REQUEST/.test(message))
           throw error
         core.info(`Could not get the GitHub OIDC token (attempt ${attempt}): ${logSafe(message)} Retrying.`)
-        await (this.deadline
-          ? this.deadline.sleep(500 * attempt)
-          : new Promise(r => setTimeout(r, 500 * attempt)))
+        await this.sleep(500 * attempt)
       } finally {
         this.fetching = false
       }
@@ -90,7 +89,7 @@ export class GitHubAssertionProvider {
   }
 
   readonly getAssertion = async (): Promise<string> => {
-    const nowSeconds = this.now() / 1000
+    const nowSeconds = this.deadline.now() / 1000
     if (!this.cached || this.cached.exp - nowSeconds < 60) {
       const jwt = await this.fetchWithRetry()
       core.setSecret(jwt)

@@ -21,7 +21,7 @@ async function poll(
   fetchImpl: typeof fetch,
   progress: Progress
 ): Promise<CheckRecord> {
-  const started = Date.now()
+  const started = ctx.deadline.now()
   const seen: string[] = []
   let lastBody = ''
   let delay = 1000
@@ -42,7 +42,7 @@ async function poll(
           id: 'health-url',
           title: TITLE,
           status: 'passed',
-          evidence: `${url} answered ${response.status} after ${plural(attempt, 'attempt')} in ${elapsed(started)} (statuses seen: ${compact(seen)})`
+          evidence: `${url} answered ${response.status} after ${plural(attempt, 'attempt')} in ${elapsed(ctx, started)} (statuses seen: ${compact(seen)})`
         }
       }
       lastBody = await readStart(response)
@@ -56,7 +56,7 @@ async function poll(
         id: 'health-url',
         title: TITLE,
         status: 'failed',
-        evidence: `${url} did not answer 2xx in ${plural(attempt, 'attempt')} over ${elapsed(started)} (statuses seen: ${compact(seen)})${lastBody ? `; last answer: ${lastBody}` : ''}`,
+        evidence: `${url} did not answer 2xx in ${plural(attempt, 'attempt')} over ${elapsed(ctx, started)} (statuses seen: ${compact(seen)})${lastBody ? `; last answer: ${lastBody}` : ''}`,
         fix: healthFix(seen)
       }
     }
@@ -103,8 +103,8 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
-function elapsed(started: number): string {
-  return `${((Date.now() - started) / 1000).toFixed(1)} s`
+function elapsed(ctx: RunContext, started: number): string {
+  return `${((ctx.deadline.now() - started) / 1000).toFixed(1)} s`
 }
 
 /** "503 ×3, 200" rather than a long list. */
