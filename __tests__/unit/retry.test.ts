@@ -1,5 +1,15 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { classifyFailure } from '../../src/azure/classify.js'
+import {
+  classifyFailure,
+  isAborted,
+  isDuplicateAssignment,
+  isLeftByPipeline,
+  isPrincipalUnknown,
+  isRevisionFailure,
+  isSignInFailure,
+  lockedScopes,
+  refusedAction
+} from '../../src/azure/classify.js'
 import { Deadline } from '../../src/deadline.js'
 import { quietCore } from './quiet-core.ts'
 
@@ -86,6 +96,76 @@ describe('classifyFailure', () => {
     [{ status: 400, code: 'InvalidResourceName', message: 'bad' }, {}, 'final']
   ] as const)('%j %j → %s', (info, context, expected) => {
     expect(classifyFailure(info, context)).toBe(expected)
+  })
+})
+
+describe('the classifier answers one question per function, from codes first and text where Azure gives no code', () => {
+  it('tells a revision that failed to provision from any other failed PATCH', () => {
+    expect(isRevisionFailure({ code: 'ContainerAppOperationError', message: 'x' })).toBe(true)
+    expect(
+      isRevisionFailure({
+        message:
+          "The long-running operation has failed. Failed. Failed to provision revision for container app 'a'."
+      })
+    ).toBe(true)
+    expect(isRevisionFailure({ status: 400, code: 'InvalidParameterValue', message: 'bad env' })).toBe(false)
+  })
+
+  it("finds a duplicate assignment in either cache's words", () => {
+    expect(
+      isDuplicateAssignment({
+        message: 'An invalid access policy assignment was detected due to duplicate entries.'
+      })
+    ).toBe(true)
+    expect(isDuplicateAssignment({ message: 'The user already has an access policy assignment.' })).toBe(true)
+    expect(isDuplicateAssignment({ message: 'The resource already exists.' })).toBe(false)
+  })
+
+  it('reads the locked scopes and the refused action from their answers', () => {
+    expect(lockedScopes({ code: 'ScopeLocked', message: SCOPE_LOCKED_TEXT })).toEqual([
+      '/subscriptions/s/resourceGroups/rg'
+    ])
+    expect(
+      refusedAction({
+        status: 403,
+        message:
+          "The client 'x' does not have authorization to perform action 'Microsoft.Cache/redis/write' over scope '/subscriptions/s/resourceGroups/rg'."
+      })
+    ).toEqual({ action: 'Microsoft.Cache/redis/write', scope: '/subscriptions/s/resourceGroups/rg' })
+  })
+
+  it("knows an unknown principal by code or by either of the Redis RP's texts", () => {
+    expect(isPrincipalUnknown({ status: 400, code: 'BadRequest', message: PRINCIPAL_NOT_FOUND_TEXT })).toBe(
+      true
+    )
+    expect(
+      isPrincipalUnknown({
+        status: 400,
+        code: 'InvalidAccessPolicyAssignment',
+        message: OBJECT_ID_INVALID_TEXT
+      })
+    ).toBe(true)
+    expect(isPrincipalUnknown({ status: 400, code: 'BadRequest', message: 'bad' })).toBe(false)
+  })
+
+  it('knows a refused sign-in and an aborted request', () => {
+    expect(isSignInFailure(Object.assign(new Error('x'), { name: 'AuthenticationError' }))).toBe(true)
+    expect(isSignInFailure(new Error('AADSTS700213: No matching federated identity record found'))).toBe(true)
+    expect(isSignInFailure(new Error('socket hang up'))).toBe(false)
+    expect(isAborted(Object.assign(new Error('x'), { name: 'AbortError' }))).toBe(true)
+    expect(isAborted(new Error('The operation was aborted.'))).toBe(true)
+    expect(isAborted(undefined)).toBe(false)
+  })
+
+  it.each([
+    [{ status: 429, message: 'slow down' }, 'throttled', true],
+    [{ status: 429, message: 'slow down', retryAfterMs: 1000 }, 'throttled', false],
+    [{ status: 503, message: 'unavailable' }, 'transient', false],
+    [{ code: 'ECONNRESET', message: 'socket hang up' }, 'transient', false],
+    [{ code: 'EPIPE', message: 'write EPIPE' }, 'transient', true],
+    [{ code: 'REQUEST_SEND_ERROR', message: 'send failed' }, 'transient', true]
+  ] as const)('%j (%s) is left by the SDK pipeline: %s', (info, kind, expected) => {
+    expect(isLeftByPipeline(info, kind)).toBe(expected)
   })
 })
 

@@ -42,7 +42,7 @@ const BUSY_CODES = new Set([
 const CACHE_BUSY = /busy processing a previous update request/i
 
 /** ARM's code for a write refused by a management lock (ReadOnly, or CanNotDelete for a delete). */
-export const SCOPE_LOCKED = 'scopelocked'
+const SCOPE_LOCKED = 'scopelocked'
 
 /** Entra's replication delay as resource providers word it (RBAC's `PrincipalNotFound`; the Redis RP's text). */
 const PRINCIPAL_NOT_FOUND_CODE = 'principalnotfound'
@@ -104,9 +104,26 @@ export function isPrincipalUnknown(info: AzureErrorInfo): boolean {
 /** A write refused by a management lock. */
 export const isScopeLocked = (info: AzureErrorInfo): boolean => codesOf(info).includes(SCOPE_LOCKED)
 
+/**
+ * The scopes a `ScopeLocked` answer names: "The scope '…' cannot perform write operation because following
+ * scope(s) are locked: '…'. Please remove the lock and try again."
+ */
+export function lockedScopes(info: AzureErrorInfo): string[] {
+  const list = /are locked:\s*(.*?)\.\s*Please remove/i.exec(info.message)?.[1] ?? ''
+  return [...list.matchAll(/'([^']+)'/g)].flatMap(m => m[1].split(',').map(s => s.trim())).filter(Boolean)
+}
+
 /** The caller may not perform the action (RBAC). */
 export const isAuthorizationFailure = (info: AzureErrorInfo): boolean =>
   info.status === 403 || /AuthorizationFailed/i.test(info.code ?? '')
+
+/** What an AuthorizationFailed answer says was refused: "… does not have authorization to perform action '…' over scope '…'". */
+export function refusedAction(info: AzureErrorInfo): { action?: string; scope?: string } {
+  return {
+    action: /perform action '([^']+)'/i.exec(info.message)?.[1],
+    scope: /over scope '([^']+)'/i.exec(info.message)?.[1]
+  }
+}
 
 /** The resource (or its parent) does not exist. */
 export const isNotFound = (info: AzureErrorInfo): boolean =>

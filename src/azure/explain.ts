@@ -1,6 +1,13 @@
 import { readAzureError } from './azure-error.js'
-import { isAuthorizationFailure, isNotFound, isPrincipalUnknown, isScopeLocked } from './classify.js'
-import { lockedScopes, type ManagementLock } from './locks.js'
+import {
+  isAuthorizationFailure,
+  isNotFound,
+  isPrincipalUnknown,
+  isScopeLocked,
+  lockedScopes,
+  refusedAction
+} from './classify.js'
+import type { ManagementLock } from './locks.js'
 
 /** Least-privilege built-in roles that grant each action this action performs. */
 const ROLE_FOR_ACTION: [RegExp, string][] = [
@@ -41,7 +48,7 @@ export function explainAzureError(
   const base = { status: info.status, code: info.code }
   const correlation = info.correlationId ? ` (correlation id ${info.correlationId})` : ''
   if (isScopeLocked(info)) {
-    return { ...base, ...explainLock(doing, info.message, context.locks ?? [], correlation) }
+    return { ...base, ...explainLock(doing, lockedScopes(info), context.locks ?? [], correlation) }
   }
   if (isPrincipalUnknown(info)) {
     return {
@@ -51,8 +58,7 @@ export function explainAzureError(
     }
   }
   if (isAuthorizationFailure(info)) {
-    const action = /perform action '([^']+)'/i.exec(info.message)?.[1]
-    const scope = /over scope '([^']+)'/i.exec(info.message)?.[1]
+    const { action, scope } = refusedAction(info)
     const role = action ? ROLE_FOR_ACTION.find(([pattern]) => pattern.test(action))?.[1] : undefined
     return {
       ...base,
@@ -100,11 +106,10 @@ function listLocksCommand(scope: string): string {
  */
 function explainLock(
   doing: string,
-  message: string,
+  scopes: string[],
   locks: ManagementLock[],
   correlation: string
 ): { message: string; fix: string } {
-  const scopes = lockedScopes(message)
   const where = scopes.length ? scopes.map(describeScope).join(', ') : 'a parent scope'
   const named = locks.map(
     l => `${l.level} lock '${l.name}' on ${describeScope(l.scope)}${l.notes ? ` (notes: "${l.notes}")` : ''}`

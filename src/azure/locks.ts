@@ -1,6 +1,6 @@
 import type { ResourceManagementContext } from '@azure/arm-resources/api'
 import { readAzureError } from './azure-error.js'
-import { SCOPE_LOCKED } from './classify.js'
+import { isScopeLocked, lockedScopes } from './classify.js'
 
 /** A management lock (Microsoft.Authorization/locks) that blocks a write. */
 export interface ManagementLock {
@@ -14,19 +14,6 @@ export interface ManagementLock {
 
 /** The api-version of Microsoft.Authorization/locks that every cloud serves (Learn, "Lock your resources"). */
 const LOCKS_API_VERSION = '2016-09-01'
-
-/**
- * The scopes a `ScopeLocked` answer names: "The scope '…' cannot perform write operation because following
- * scope(s) are locked: '…'. Please remove the lock and try again."
- */
-export function lockedScopes(message: string): string[] {
-  const list = /are locked:\s*(.*?)\.\s*Please remove/i.exec(message)?.[1] ?? ''
-  return [...list.matchAll(/'([^']+)'/g)].flatMap(m => m[1].split(',').map(s => s.trim())).filter(Boolean)
-}
-
-export function isScopeLocked(error: unknown): boolean {
-  return readAzureError(error).code?.toLowerCase() === SCOPE_LOCKED
-}
 
 interface LockJson {
   id?: string
@@ -44,8 +31,9 @@ export async function locksBehind(
   error: unknown,
   signal: AbortSignal
 ): Promise<ManagementLock[]> {
-  if (!isScopeLocked(error)) return []
-  const scopes = lockedScopes(readAzureError(error).message)
+  const info = readAzureError(error)
+  if (!isScopeLocked(info)) return []
+  const scopes = lockedScopes(info)
   const found = await Promise.all(
     scopes.map(scope => locksAt(resources, scope, signal).catch((): ManagementLock[] => []))
   )
