@@ -29,7 +29,7 @@ function expectCleanStop(run: ActionRun): void {
 
 /** Resolves once the sandbox has seen a request that matches (polled: the action runs in another process). */
 async function untilRequest(sandbox: Sandbox, matches: (e: Sandbox['requestLog'][number]) => boolean) {
-  while (!sandbox.requestLog.some(matches)) await new Promise(resolve => setTimeout(resolve, 50))
+  await until(() => sandbox.requestLog.some(matches))
 }
 
 async function until(holds: () => boolean): Promise<void> {
