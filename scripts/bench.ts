@@ -7,13 +7,17 @@
 //   --apps N (or BENCH_APPS=N), N > 1   instead: issue 7's scenario, N container apps connected to one cache in
 //                  ONE run (one fresh world, BENCH_RUNS=n for more; ~3.5 minutes for 20 apps), against the floor
 //                  identity + N × assignment + PATCH + revision (the cache takes one assignment at a time)
+//   --startup      only the cold start: one world, BENCH_STARTUP_RUNS no-op runs (default 5), each followed by the
+//                  start-up floor (scripts/startup-floor.mjs: Node reaching the same three services with node:https)
 //   --revision-wait   only the revision-wait scenario (also part of the default benchmark): one fresh run whose
 //                  revision takes 60 s, as real ones take 30–120 s; reports the ARM reads per second while the
 //                  run waits for it (ARM refills reads at 25 per second per subscription and principal) and how
 //                  late the run ends after the moment the revision is ready (BENCH_REVISION_RUNS=n, default 1)
+import { execFile } from 'node:child_process'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { repoRoot } from '../launcher/node24.ts'
+import { promisify } from 'node:util'
+import { node24Path, repoRoot } from '../launcher/node24.ts'
 import { APP, APP_RG, CACHE, CACHE_RG, armWrites, startWorld, type ActionRun } from '../launcher/world.ts'
 import type { LatencyProfile } from '../sandbox/faults.ts'
 import type { RequestLogEntry } from '../sandbox/index.ts'
@@ -79,6 +83,9 @@ interface RunMetrics {
 interface Sample {
   fresh: RunMetrics
   noop: RunMetrics
+  /** spawn → first ARM request: of no-op runs without the RSS preload, and of scripts/startup-floor.mjs taken
+   *  in turn with them in the same world */
+  startup: { actionMs: number[]; floorMs: number[] }
 }
 
 /** Length of the longest chain of intervals where each starts at or after the end of the one before. */
@@ -144,10 +151,53 @@ async function sample(): Promise<Sample> {
     const noop = await world.run({}, { measureResources: true, actionDir })
     check(noop, 'no-op')
     const noopMetrics = metricsOf(noop, [...world.sandbox.requestLog], armWrites(world.sandbox).length)
-    return { fresh: freshMetrics, noop: noopMetrics }
+    return { fresh: freshMetrics, noop: noopMetrics, startup: await measureStartup(world) }
   } finally {
     await world.stop()
   }
+}
+
+/** Cold start of no-op runs (without the preload that reads their memory), each followed by the floor's. */
+async function measureStartup(world: Awaited<ReturnType<typeof startWorld>>): Promise<Sample['startup']> {
+  const runs = Math.max(1, Number(process.env.BENCH_STARTUP_RUNS ?? 5) || 5)
+  const startup: Sample['startup'] = { actionMs: [], floorMs: [] }
+  for (let i = 0; i < runs; i++) {
+    world.sandbox.clearLog()
+    const run = await world.run({}, { actionDir })
+    check(run, 'start-up')
+    const first = metricsOf(run, [...world.sandbox.requestLog], 0).firstArmMs
+    const floor = await startupFloorMs(world)
+    if (first !== undefined && floor !== undefined) {
+      startup.actionMs.push(first)
+      startup.floorMs.push(floor)
+    }
+  }
+  return startup
+}
+
+/** Spawn → first ARM request of the start-up floor (scripts/startup-floor.mjs): Node and three HTTPS requests. */
+async function startupFloorMs(world: Awaited<ReturnType<typeof startWorld>>): Promise<number | undefined> {
+  world.sandbox.clearLog()
+  const { oidc } = world.sandbox
+  const endpoints = world.sandbox.endpointInputs()
+  const spawnedAt = Date.now()
+  await promisify(execFile)(
+    node24Path(),
+    [
+      join(repoRoot, 'scripts/startup-floor.mjs'),
+      oidc.requestUrl,
+      endpoints['authority-host'],
+      endpoints['resource-manager-endpoint']
+    ],
+    {
+      env: {
+        NODE_EXTRA_CA_CERTS: world.sandbox.actionEnv().NODE_EXTRA_CA_CERTS,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken
+      }
+    }
+  )
+  const arm = world.sandbox.requestLog.filter(e => e.service === 'arm')
+  return arm.length ? Math.min(...arm.map(e => e.startedAt)) - spawnedAt : undefined
 }
 
 async function bundleSizes(): Promise<{ indexBytes: number; distBytes: number }> {
@@ -220,6 +270,11 @@ async function benchOneApp(): Promise<void> {
       firstArmMs: of(s => s.noop.firstArmMs),
       maxRssBytes: of(s => s.noop.maxRssBytes)
     },
+    startup: {
+      actionMs: stats(samples.flatMap(s => s.startup.actionMs)),
+      floorMs: stats(samples.flatMap(s => s.startup.floorMs)),
+      overFloorMs: stats(samples.flatMap(s => s.startup.actionMs.map((a, i) => a - s.startup.floorMs[i])))
+    },
     bundle,
     revisionWait,
     targets: {} as Targets
@@ -241,7 +296,7 @@ async function benchOneApp(): Promise<void> {
   target(
     'cold start, ms (spawn → first ARM request)',
     `≤ ${TARGETS.coldStartMs} ms`,
-    stats(samples.flatMap(s => [s.fresh.firstArmMs, s.noop.firstArmMs]))?.median,
+    stats(samples.flatMap(s => s.startup.actionMs))?.median,
     v => v <= TARGETS.coldStartMs
   )
   recordRevisionWaitTargets(results.targets, revisionWait)
@@ -299,6 +354,12 @@ async function benchOneApp(): Promise<void> {
     )
     console.log(
       `sequential = identity + assignment + PATCH + revision     = ${SEQUENTIAL_MS / 1000} s   fresh ÷ sequential ${n(results.fresh.overSequential, 2)}`
+    )
+    const st = results.startup
+    console.log(
+      `\ncold start, spawn → first ARM request (${st.actionMs ? samples.flatMap(s => s.startup.actionMs).length : 0} no-op runs without the RSS preload): ${msInt(st.actionMs)}\n` +
+        `start-up floor, the same for node:https alone (scripts/startup-floor.mjs, taken in turn): ${msInt(st.floorMs)}\n` +
+        `what the action adds to the floor, run by run: ${msInt(st.overFloorMs)}`
     )
     console.log(
       `bundle: dist/index.js ${(bundle.indexBytes / 1e6).toFixed(2)} MB; dist/ ${(bundle.distBytes / 1e6).toFixed(2)} MB in all\n`
@@ -744,7 +805,33 @@ function printTargets(targets: Targets, decimals: number): void {
   }
 }
 
+/** `--startup`: only the cold start, in one world: a fresh run, then BENCH_STARTUP_RUNS no-op runs and floors. */
+async function benchStartup(): Promise<void> {
+  const world = await startWorld({ dataPlane: false, latency: PROFILE, app: BENCH_APP, bundle: true })
+  try {
+    check(await world.run({}, { actionDir }), 'fresh')
+    const startup = await measureStartup(world)
+    const ms = (x: Stat | undefined) =>
+      x ? `${x.median.toFixed(0)} ms (${x.min.toFixed(0)}–${x.max.toFixed(0)})` : '–'
+    const over = startup.actionMs.map((a, i) => a - startup.floorMs[i])
+    console.log(`cold start, spawn → first ARM request: ${ms(stats(startup.actionMs))}`)
+    console.log(`start-up floor (node:https alone):      ${ms(stats(startup.floorMs))}`)
+    console.log(`what the action adds, run by run:       ${ms(stats(over))}`)
+    const targets: Targets = {}
+    targetRecorder(targets)(
+      'cold start, ms (spawn → first ARM request)',
+      `≤ ${TARGETS.coldStartMs} ms`,
+      stats(startup.actionMs)?.median,
+      v => v <= TARGETS.coldStartMs
+    )
+    printTargets(targets, 0)
+  } finally {
+    await world.stop()
+  }
+}
+
 const apps = appsOption()
-if (process.argv.includes('--revision-wait')) await benchRevisionWait()
+if (process.argv.includes('--startup')) await benchStartup()
+else if (process.argv.includes('--revision-wait')) await benchRevisionWait()
 else if (apps > 1) await benchManyApps(apps)
 else await benchOneApp()
