@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module'
+
 // How src/ becomes dist/: the esbuild configurations for `npm run package` (scripts/build.mjs) and for the
 // check that dist/ is what it should be (scripts/check-dist.mjs).
 
@@ -13,25 +15,22 @@ export const UNBUNDLED = ['open', '@node-rs/xxhash', '@opentelemetry/api']
 /** Budgets for what the action ships, in bytes. */
 export const BUDGET = { dist: 2_000_000, mainFile: 1_500_000 }
 
-/** Where undici goes: a CommonJS file of its own, required only when something calls into it. */
-const UNDICI_FILE = 'chunks/undici.cjs'
-
 /**
- * @actions/http-client imports undici (400 KB) at start-up for one thing, the proxy dispatcher of its
- * getAgentDispatcher(), which only the pull request comment (through @actions/github's fetch) uses. Every
- * `undici` import in the bundle resolves to this loader instead, which requires the real undici from
- * UNDICI_FILE on first use. It exports what the bundled packages import; an import of anything else fails the
- * build ("No matching export"), so a new use of undici cannot go unnoticed.
+ * Packages that the bundle imports at start-up for a code path most runs never take. Each goes to a CommonJS file
+ * of its own under dist/chunks/, and every import of it resolves to a small loader that requires that file on
+ * first use. The loader exports only what the bundled packages import; an import of anything else fails the
+ * build ("No matching export"), so a new use cannot go unnoticed.
+ * - undici (400 KB): @actions/http-client imports it for its proxy dispatcher, which only the pull request
+ *   comment (through @actions/github's fetch) uses.
+ * - jsonwebtoken (with jws and semver, 60 KB, whose regular expressions are built as it loads): @azure/msal-node
+ *   signs a client assertion with it when the credential is a certificate; the action's assertion is the
+ *   GitHub OIDC token, which is never signed here.
  */
-const LAZY_UNDICI = `
-import { createRequire as requireFrom } from 'node:module'
-let undici
-function load() {
-  // The loader lands in dist/index.js or in a chunk under dist/chunks/; undici.cjs is in dist/chunks/.
-  const here = import.meta.url
-  undici ??= requireFrom(here)(here.includes('/chunks/') ? './undici.cjs' : './${UNDICI_FILE}')
-  return undici
-}
+const LAZY_PACKAGES = [
+  {
+    name: 'undici',
+    file: 'chunks/undici.cjs',
+    exports: `
 export class ProxyAgent {
   constructor(options) {
     return new (load().ProxyAgent)(options)
@@ -39,14 +38,47 @@ export class ProxyAgent {
 }
 export function fetch(input, init) {
   return load().fetch(input, init)
+}`
+  },
+  {
+    name: 'jsonwebtoken',
+    file: 'chunks/jsonwebtoken.cjs',
+    exports: `
+export default {
+  sign(...args) {
+    return load().sign(...args)
+  }
+}`
+  }
+]
+
+const resolvePackage = createRequire(import.meta.url).resolve
+
+const lazyLoader = ({ file, exports }) => `
+import { createRequire as requireFrom } from 'node:module'
+let loaded
+function load() {
+  // The loader lands in dist/index.js or in a chunk under dist/chunks/.
+  const here = import.meta.url
+  loaded ??= requireFrom(here)(here.includes('/chunks/') ? './${file.replace('chunks/', '')}' : './${file}')
+  return loaded
 }
+${exports}
 `
 
-const lazyUndici = {
-  name: 'lazy-undici',
+const lazyPackages = {
+  name: 'lazy-packages',
   setup(build) {
-    build.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'lazy-undici' }))
-    build.onLoad({ filter: /.*/, namespace: 'lazy-undici' }, () => ({ contents: LAZY_UNDICI, loader: 'js' }))
+    for (const pkg of LAZY_PACKAGES) {
+      build.onResolve({ filter: new RegExp(`^${pkg.name}$`) }, () => ({
+        path: pkg.name,
+        namespace: 'lazy-packages'
+      }))
+    }
+    build.onLoad({ filter: /.*/, namespace: 'lazy-packages' }, args => ({
+      contents: lazyLoader(LAZY_PACKAGES.find(p => p.name === args.path)),
+      loader: 'js'
+    }))
   }
 }
 
@@ -89,9 +121,9 @@ const common = {
 }
 
 /**
- * The two builds: the action, as minified, tree-shaken ESM for Node 24, split so that the Redis client and the
- * pull request comment load only in the runs that use them; and undici, as the CommonJS file the loader above
- * requires.
+ * The builds: the action, as minified, tree-shaken ESM for Node 24, split so that the Redis client and the
+ * pull request comment load only in the runs that use them; and each lazy package, as the CommonJS file its
+ * loader requires.
  */
 export function bundleBuilds() {
   return [
@@ -103,7 +135,7 @@ export function bundleBuilds() {
       splitting: true,
       chunkNames: 'chunks/[name]-[hash]',
       external: UNBUNDLED,
-      plugins: [lazyUndici, httpByRequire],
+      plugins: [lazyPackages, httpByRequire],
       // Node's global FormData is a getter that loads its internal undici (a fifth of the start-up), and the
       // Azure pipeline reads it on every request to ask whether the body is a FormData. No body of the action
       // ever is one (ARM and Entra take JSON and URL-encoded strings), so the answer is settled at build time.
@@ -111,15 +143,14 @@ export function bundleBuilds() {
       // CommonJS packages inside an ESM bundle call require() for Node's built-ins.
       banner: { js: "import{createRequire as __cjs}from'node:module';const require=__cjs(import.meta.url);" }
     },
-    {
+    ...LAZY_PACKAGES.map(pkg => ({
       ...common,
-      entryPoints: ['node_modules/undici/index.js'],
-      outfile: `dist/${UNDICI_FILE}`,
+      entryPoints: [resolvePackage(pkg.name)],
+      outfile: `dist/${pkg.file}`,
       format: 'cjs'
-    }
+    }))
   ]
 }
-
 /** Static imports of an unbundled package, which would make start-up fail where it is not installed. */
 export function eagerUnbundledImports(metafile) {
   const found = []
