@@ -1,4 +1,4 @@
-import { createRequire, isBuiltin } from 'node:module'
+import { createRequire } from 'node:module'
 
 // How src/ becomes dist/: the esbuild configurations for `npm run package` (scripts/build.mjs) and for the
 // check that dist/ is what it should be (scripts/check-dist.mjs).
@@ -83,22 +83,27 @@ const lazyPackages = {
 }
 
 /**
- * An ESM import of a Node built-in makes Node fill the module's namespace by reading every export, and many are
- * getters that load more of Node: `node:http`'s WebSocket loads Node's internal undici (with zlib, http2 and
- * worker_threads), `node:util` its argument parser and diff, `node:crypto` WebCrypto, `node:process` the
- * diagnostic report. The bundle takes every built-in through require() instead, as CommonJS, whose properties
- * esbuild reads where they are used: only what the action uses is loaded.
+ * An ESM import of `node:http` makes Node fill the module's namespace by reading every export, and three of them
+ * (WebSocket, CloseEvent, MessageEvent) are getters that load Node's internal undici, with zlib, http2 and
+ * worker_threads: about a fifth of the start-up. The bundle takes `http` through require() instead, which reads
+ * only what is used. The exports are listed: an import of anything else fails the build.
  */
-const builtinsByRequire = {
-  name: 'builtins-by-require',
+const HTTP_BY_REQUIRE = `
+const http = require('node:http')
+export default http
+export const { Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server,
+  ServerResponse, createServer, get, globalAgent, maxHeaderSize, request, validateHeaderName,
+  validateHeaderValue } = http
+`
+
+const httpByRequire = {
+  name: 'http-by-require',
   setup(build) {
-    build.onResolve({ filter: /^[a-z_/:]+$/ }, args =>
-      args.kind === 'import-statement' && isBuiltin(args.path)
-        ? { path: args.path.replace(/^node:/, ''), namespace: 'builtins-by-require' }
-        : undefined
+    build.onResolve({ filter: /^(node:)?http$/ }, args =>
+      args.kind === 'import-statement' ? { path: 'http', namespace: 'http-by-require' } : undefined
     )
-    build.onLoad({ filter: /.*/, namespace: 'builtins-by-require' }, args => ({
-      contents: `module.exports = require('node:${args.path}')`,
+    build.onLoad({ filter: /.*/, namespace: 'http-by-require' }, () => ({
+      contents: HTTP_BY_REQUIRE,
       loader: 'js'
     }))
   }
@@ -130,7 +135,7 @@ export function bundleBuilds() {
       splitting: true,
       chunkNames: 'chunks/[name]-[hash]',
       external: UNBUNDLED,
-      plugins: [lazyPackages, builtinsByRequire],
+      plugins: [lazyPackages, httpByRequire],
       // Node's global FormData is a getter that loads its internal undici (a fifth of the start-up), and the
       // Azure pipeline reads it on every request to ask whether the body is a FormData. No body of the action
       // ever is one (ARM and Entra take JSON and URL-encoded strings), so the answer is settled at build time.
