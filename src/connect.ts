@@ -21,12 +21,12 @@ const BLOCKER_TITLES: Record<Blocker['step'], string> = {
 
 /** One app's pipeline: read → plan → apply, verify, plan or disconnect. Every finding goes into its report. */
 export async function connectApp(ctx: RunContext, report: RunReport): Promise<void> {
-  const { inputs } = ctx
+  const { config } = ctx
   try {
-    const state = await readState(ctx.clients, inputs, ctx.deadline, ctx.cache).catch(error => {
+    const state = await readState(ctx.clients, config, ctx.deadline, ctx.cache).catch(error => {
       const e = explainFailure(error, 'read the current state', {
         cloud: ctx.cloud,
-        clientId: inputs.clientId,
+        clientId: config.clientId,
         deadline: ctx.deadline
       })
       report.fail(e.title, e.message, e.fix)
@@ -35,17 +35,17 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
     report.links.cache = portalLink(ctx.cloud.portal, state.cacheRef.id)
     const fqdn = state.app.configuration?.ingress?.fqdn
     if (fqdn) report.links.appUrl = `https://${fqdn}`
-    const identity = planIdentity(state.app.identity, inputs.identity, state.userIdentity)
+    const identity = planIdentity(state.app.identity, config.identity, state.userIdentity)
     report.outputs['redis-host'] = state.cache.hostName ?? ''
     report.outputs['redis-port'] = String(state.cache.sslPort ?? '')
     report.clusteringPolicy = state.cacheRef.clusteringPolicy
     report.outputs.revision = state.app.latestReadyRevisionName ?? ''
     report.outputs['principal-id'] = identity.principalId ?? ''
     report.outputs['client-id'] = identity.clientId ?? ''
-    if (inputs.mode === 'disconnect') return await disconnect(ctx, report, state)
+    if (config.mode === 'disconnect') return await disconnect(ctx, report, state)
 
-    const planned = planConnection(state, inputs, identity, {
-      entraAuthWillBeOn: inputs.enableEntraAuth && inputs.mode === 'plan'
+    const planned = planConnection(state, config, identity, {
+      entraAuthWillBeOn: config.enableEntraAuth && config.mode === 'plan'
     })
     if (planned.blockers.length) {
       const [first, ...rest] = planned.blockers
@@ -57,14 +57,14 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
       )
       return
     }
-    if (inputs.mode === 'plan') return recordPlan(report, planned)
-    if (inputs.mode === 'verify') {
+    if (config.mode === 'plan') return recordPlan(report, planned)
+    if (config.mode === 'verify') {
       return await verifyConnection(ctx, report, {
         app: state.app,
         cache: state.cache,
         assignments: state.assignments,
         expectedPrincipalId: identity.principalId,
-        policy: planned.assignment?.policy ?? inputs.accessPolicy
+        policy: planned.assignment?.policy ?? config.accessPolicy
       })
     }
     const applied = await applyConnection(ctx, report, state, planned)
@@ -73,7 +73,7 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
     if (error instanceof StepFailed) return
     const e = explainFailure(error, 'connect the app', {
       cloud: ctx.cloud,
-      clientId: inputs.clientId,
+      clientId: config.clientId,
       deadline: ctx.deadline
     })
     report.fail(e.title, e.message, e.fix)

@@ -12,7 +12,7 @@ import { Deadline, DeadlineExceededError } from './deadline.js'
 import { explainFailure } from './explain-failure.js'
 import { readInputs } from './inputs/read-inputs.js'
 import { readCache } from './read/read-cache.js'
-import type { Inputs } from './inputs/types.js'
+import type { RunConfig } from './inputs/types.js'
 import { targetId, type Target } from './domain/target.js'
 import { appBlades, cacheResourceId, portalLink } from './domain/portal-links.js'
 import { publish } from './report/publish.js'
@@ -35,27 +35,27 @@ export interface RunDependencies {
   startedAt?: number
 }
 
-function reportFor(inputs: Inputs, target: Target, cloud: Cloud): RunReport {
+function reportFor(config: RunConfig, target: Target, cloud: Cloud): RunReport {
   const report = new RunReport()
-  report.mode = inputs.mode
+  report.mode = config.mode
   report.target = {
     app: target.name,
     kind: target.kind,
     resourceGroup: target.resourceGroup,
-    cache: inputs.redisName,
-    cacheResourceGroup: inputs.redisResourceGroup,
-    subscriptionId: inputs.subscriptionId
+    cache: config.redisName,
+    cacheResourceGroup: config.redisResourceGroup,
+    subscriptionId: config.subscriptionId
   }
-  report.variableNames = { ...inputs.variables, usesClientId: inputs.identity.kind === 'user' }
-  report.links.app = portalLink(cloud.portal, targetId(inputs.subscriptionId, target))
+  report.variableNames = { ...config.variables, usesClientId: config.identity.kind === 'user' }
+  report.links.app = portalLink(cloud.portal, targetId(config.subscriptionId, target))
   if (target.kind === 'app') Object.assign(report.links, appBlades(report.links.app))
   // A bare cache name's kind is known after the read, which sets this link again (connect.ts).
   report.links.cache = portalLink(
     cloud.portal,
-    cacheResourceId(inputs.subscriptionId, inputs.redisResourceGroup, inputs.redisName, inputs.redisKind)
+    cacheResourceId(config.subscriptionId, config.redisResourceGroup, config.redisName, config.redisKind)
   )
-  if (inputs.identity.kind === 'user')
-    report.links.identity = portalLink(cloud.portal, inputs.identity.resourceId)
+  if (config.identity.kind === 'user')
+    report.links.identity = portalLink(cloud.portal, config.identity.resourceId)
   return report
 }
 
@@ -74,31 +74,31 @@ async function connectAndPublish(deps: RunDependencies): Promise<RunReport[]> {
   let reports: RunReport[] = [new RunReport()]
   const writes = new WriteLog()
   try {
-    let inputs: Inputs
+    let config: RunConfig
     try {
-      inputs = readInputs()
+      config = readInputs()
     } catch (error) {
       const e = explainFailure(error, 'read the inputs', {})
       reports[0].fail(e.title, e.message, e.fix)
       return reports
     }
-    const deadline = new Deadline(inputs.timeoutMinutes * 60_000, Date.now, {
+    const deadline = new Deadline(config.timeoutMinutes * 60_000, Date.now, {
       cancellation,
       startedAt: deps.startedAt ?? performance.timeOrigin
     })
     exitAfterStop(deadline, cancellation, deps.exit)
-    const cloud = resolveCloud(inputs.environment, {
-      resourceManagerEndpoint: inputs.resourceManagerEndpoint,
-      authorityHost: inputs.authorityHost,
-      audience: inputs.audience
+    const cloud = resolveCloud(config.environment, {
+      resourceManagerEndpoint: config.resourceManagerEndpoint,
+      authorityHost: config.authorityHost,
+      audience: config.audience
     })
-    reports = inputs.targets.map(target => reportFor(inputs, target, cloud))
+    reports = config.targets.map(target => reportFor(config, target, cloud))
     // Steps that concern the whole run (sign-in, the cache's settings) are recorded once and shown in every app's report.
     const shared = new RunReport()
     const finished = new Set<RunReport>()
     const publishBy = publishDeadline(deadline, cancellation)
     const done = await Promise.race([
-      connectAll({ inputs, cloud, deadline, deps, reports, shared, finished, writes }).then(() => true),
+      connectAll({ config, cloud, deadline, deps, reports, shared, finished, writes }).then(() => true),
       publishBy.reached.then(() => false)
     ])
     publishBy.clear()
@@ -121,7 +121,7 @@ async function connectAndPublish(deps: RunDependencies): Promise<RunReport[]> {
 }
 
 interface RunScope {
-  inputs: Inputs
+  config: RunConfig
   cloud: Cloud
   deadline: Deadline
   deps: RunDependencies
@@ -135,7 +135,7 @@ interface RunScope {
 
 /** Signs in, then connects every app; records every failure in the reports, so it never rejects. */
 async function connectAll({
-  inputs,
+  config,
   cloud,
   deadline,
   deps,
@@ -146,14 +146,14 @@ async function connectAll({
 }: RunScope): Promise<void> {
   try {
     const sleep = deps.sleep ?? ((ms: number) => deadline.sleep(ms))
-    const credential = await signIn(shared, inputs, cloud, deadline, {
+    const credential = await signIn(shared, config, cloud, deadline, {
       sleep,
       fetchIdToken: deps.fetchIdToken
     })
     const base: RunContext = {
-      inputs,
+      config,
       cloud,
-      clients: createClients(credential.credential, inputs.subscriptionId, cloud, [writes.policy()]),
+      clients: createClients(credential.credential, config.subscriptionId, cloud, [writes.policy()]),
       credential: credential.credential,
       deadline,
       sleep,
@@ -161,27 +161,27 @@ async function connectAll({
       pace: deps.pace ?? 1,
       cacheQueue: new CacheQueue()
     }
-    if (inputs.enableEntraAuth && inputs.mode === 'apply') await ensureEntraAuth(base, shared)
-    const cache = readCache(base.clients, inputs, deadline.signal)
+    if (config.enableEntraAuth && config.mode === 'apply') await ensureEntraAuth(base, shared)
+    const cache = readCache(base.clients, config, deadline.signal)
     // Every app awaits it; this keeps a failure from being reported as unhandled before they do.
     cache.catch(() => undefined)
     await Promise.all(
-      inputs.targets.map((target, i) =>
+      config.targets.map((target, i) =>
         connectApp(
           {
             ...base,
             cache,
-            inputs: { ...inputs, target, containerApp: target.name, resourceGroup: target.resourceGroup }
+            config: { ...config, target, containerApp: target.name, resourceGroup: target.resourceGroup }
           },
           reports[i]
         ).finally(() => finished.add(reports[i]))
       )
     )
-    if (inputs.disableAccessKeys && reports.every(r => r.succeeded && r.outputs.verified))
+    if (config.disableAccessKeys && reports.every(r => r.succeeded && r.outputs.verified))
       await turnOffAccessKeys(
         base,
         shared,
-        inputs.targets.map((target, i) => ({ target, revision: reports[i].outputs.revision }))
+        config.targets.map((target, i) => ({ target, revision: reports[i].outputs.revision }))
       )
   } catch (error) {
     if (!(error instanceof StepFailed)) {

@@ -3,13 +3,13 @@ import type { AzureClients } from './azure/clients.js'
 import type { Sleep } from './azure/retry.js'
 import type { Cloud } from './domain/cloud.js'
 import type { Deadline } from './deadline.js'
-import type { Inputs } from './inputs/types.js'
+import type { RunConfig } from './inputs/types.js'
 import type { CacheQueue } from './cache-queue.js'
 import type { CacheState } from './read/read-cache.js'
 
 /** What every step of a run shares. */
 export interface RunContext {
-  inputs: Inputs
+  config: RunConfig
   cloud: Cloud
   clients: AzureClients
   /** The workflow identity, for data-plane tokens. */

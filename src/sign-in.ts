@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import type { Sleep } from './azure/retry.js'
 import type { Deadline } from './deadline.js'
 import { explainFailure } from './explain-failure.js'
-import type { Inputs } from './inputs/types.js'
+import type { RunConfig } from './inputs/types.js'
 import { recordStep } from './report/record-step.js'
 import type { RunReport } from './report/run-report.js'
 import type { Cloud } from './domain/cloud.js'
@@ -12,7 +12,7 @@ import { decodeJwtClaims, type IdTokenSource } from './credential/github-oidc.js
 /** Signs in once for the whole run, so a refused credential fails before anything else is tried. */
 export async function signIn(
   report: RunReport,
-  inputs: Inputs,
+  config: RunConfig,
   cloud: Cloud,
   deadline: Deadline,
   o: { sleep: Sleep; fetchIdToken?: IdTokenSource }
@@ -22,7 +22,7 @@ export async function signIn(
     report,
     { id: 'sign-in', title: 'Sign in to Azure' },
     async () => {
-      created = createCredential(inputs, cloud, deadline, o)
+      created = createCredential(config, cloud, deadline, o)
       // enableCae as the SDK clients ask for it: MSAL caches CAE and non-CAE tokens apart, so this one
       // token then serves every ARM client (no second Entra round trip before the first read).
       const token = await created.credential.getToken(cloud.resourceManagerScope, {
@@ -42,7 +42,7 @@ export async function signIn(
       explainFailure(error, 'sign in to Azure', {
         cloud,
         signIn: created,
-        clientId: inputs.clientId,
+        clientId: config.clientId,
         deadline
       })
   )

@@ -10,7 +10,7 @@ import { describeFailure, describeRevision, readRevisionState } from '../../src/
 import { explainAzureError } from '../../src/azure/explain.js'
 import { resolveCloud } from '../../src/domain/cloud.js'
 import { Deadline } from '../../src/deadline.js'
-import type { Inputs } from '../../src/inputs/types.js'
+import type { RunConfig } from '../../src/inputs/types.js'
 import { planAssignment } from '../../src/plan/assignment-plan.js'
 import { planIdentity } from '../../src/plan/identity-plan.js'
 import { planConnection } from '../../src/plan/plan-connection.js'
@@ -32,7 +32,7 @@ const CACHE = 'cliredis000002'
 const UAMI_NAME = 'mi-w7djqs5ah3wpg'
 const UAMI_RECORDED_KEY = `/subscriptions/${SUBSCRIPTION}/resourcegroups/${APP_RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${UAMI_NAME}`
 
-function inputs(o: Partial<Inputs> = {}): Inputs {
+function inputs(o: Partial<RunConfig> = {}): RunConfig {
   const target = { kind: 'app' as const, name: APP, resourceGroup: APP_RG }
   return {
     subscriptionId: SUBSCRIPTION,
@@ -80,9 +80,9 @@ const classicCacheRoutes = [
   recorded('GET', /\/redis\/cliredis000002\/accessPolicyAssignments$/i, 'redis-assignments-list')
 ]
 
-function context(routes: Route[], o: Partial<Inputs> = {}): RunContext {
+function context(routes: Route[], o: Partial<RunConfig> = {}): RunContext {
   return {
-    inputs: inputs(o),
+    config: inputs(o),
     cloud: resolveCloud('azurecloud'),
     clients: replayClients(replay(routes)),
     credential: { getToken: async () => null },
@@ -97,9 +97,9 @@ function context(routes: Route[], o: Partial<Inputs> = {}): RunContext {
 describe('the action on real Azure answers', () => {
   it('plans from a real app GET and a real cache GET: values from hostName and sslPort, every container field kept', async () => {
     const ctx = context([recorded('GET', appPath, 'containerapp-get-before'), ...classicCacheRoutes])
-    const state = await readState(ctx.clients, ctx.inputs, ctx.deadline)
-    const identity = planIdentity(state.app.identity, ctx.inputs.identity, state.userIdentity)
-    const plan = planConnection(state, ctx.inputs, identity)
+    const state = await readState(ctx.clients, ctx.config, ctx.deadline)
+    const identity = planIdentity(state.app.identity, ctx.config.identity, state.userIdentity)
+    const plan = planConnection(state, ctx.config, identity)
 
     expect(plan.blockers).toEqual([])
     expect(plan.values).toMatchObject({ host: 'cliredis000002.redis.cache.windows.net', port: '6380' })
@@ -125,7 +125,7 @@ describe('the action on real Azure answers', () => {
   it('finds the user-assigned identity the app already has although Azure spells its key with resourcegroups', async () => {
     const resourceId = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${APP_RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${UAMI_NAME}`
     const ctx = context([recorded('GET', appPath, 'containerapp-get-before'), ...classicCacheRoutes])
-    const state = await readState(ctx.clients, ctx.inputs, ctx.deadline)
+    const state = await readState(ctx.clients, ctx.config, ctx.deadline)
     const plan = planIdentity(state.app.identity, {
       kind: 'user',
       resourceId,
@@ -142,7 +142,7 @@ describe('the action on real Azure answers', () => {
 
   it('reads secrets: null and an absent env as nothing to keep, not as an error', async () => {
     const ctx = context([recorded('GET', appPath, 'containerapp-get'), ...classicCacheRoutes])
-    const state = await readState(ctx.clients, ctx.inputs, ctx.deadline)
+    const state = await readState(ctx.clients, ctx.config, ctx.deadline)
     expect(state.app.configuration?.secrets ?? undefined).toBeUndefined()
     expect(state.app.template?.revisionSuffix).toBe('azd-1775762551')
   })
@@ -173,7 +173,7 @@ describe('the action on real Azure answers', () => {
 
   it('verify on real reads: Entra on, the revision failed, the new revision is not the latest ready one', async () => {
     const ctx = context([recorded('GET', appPath, 'containerapp-get'), ...classicCacheRoutes])
-    const state = await readState(ctx.clients, ctx.inputs, ctx.deadline)
+    const state = await readState(ctx.clients, ctx.config, ctx.deadline)
     const raw = body<{ name: string; properties: Revision }>('containerapp-revision-get')
     expect(aadEnabled(state.cache)).toBe(true)
     const checks = controlPlaneChecks(ctx, {
@@ -249,7 +249,7 @@ describe('the action on real Azure answers', () => {
         redisKind: 'managed-redis'
       }
     )
-    const cache = await readCache(ctx.clients, ctx.inputs, ctx.deadline.signal)
+    const cache = await readCache(ctx.clients, ctx.config, ctx.deadline.signal)
     expect(cache.cache).toMatchObject({
       hostName: 'clitest-as-000001.centraluseuap.redis.azure.net',
       sslPort: 10000
@@ -275,7 +275,7 @@ describe('the action on real Azure answers', () => {
 
   it('explains a real ResourceNotFound as a read of the named app that failed, with a fix and no stack', async () => {
     const ctx = context([recorded('GET', appPath, 'arm-error-not-found'), ...classicCacheRoutes])
-    const failure = await readState(ctx.clients, ctx.inputs, ctx.deadline).catch((e: unknown) => e)
+    const failure = await readState(ctx.clients, ctx.config, ctx.deadline).catch((e: unknown) => e)
     expect(failure).toBeInstanceOf(ReadError)
     const explained = explainAzureError(
       failure instanceof ReadError ? failure.cause : failure,

@@ -5,7 +5,7 @@ import { containersToWrite } from '../../src/apply/containers-to-write.js'
 import type { TemplateAccess } from '../../src/apply/variables.js'
 import { resolveCloud } from '../../src/domain/cloud.js'
 import { Deadline } from '../../src/deadline.js'
-import type { Inputs } from '../../src/inputs/types.js'
+import type { RunConfig } from '../../src/inputs/types.js'
 import { planVariables, type VariablesPlan } from '../../src/plan/variables-plan.js'
 import type { ArmContainer, TargetRead, TargetResource } from '../../src/read/target.js'
 import type { RunContext } from '../../src/run-context.js'
@@ -51,7 +51,7 @@ function plan(current: TargetResource): VariablesPlan {
   return planned.plan
 }
 
-const inputs: Inputs = {
+const inputs: RunConfig = {
   subscriptionId: '00000000-0000-0000-0000-000000000000',
   auth: 'oidc',
   environment: 'azurecloud',
@@ -78,7 +78,7 @@ const inputs: Inputs = {
 }
 
 const context = (): RunContext => ({
-  inputs,
+  config: inputs,
   cloud: resolveCloud('azurecloud'),
   // No request may reach Azure here: the template access is the test's.
   clients: replayClients(replay([])),

@@ -57,7 +57,7 @@ function simulate(atMs: number, after: Shown, o: { before?: Shown; timeoutMs?: n
     }
   })
   const ctx = {
-    inputs: { resourceGroup: 'rg-apps', containerApp: 'orders-api' },
+    config: { resourceGroup: 'rg-apps', containerApp: 'orders-api' },
     clients: { apps: { containerAppsRevisions: { getRevision }, containerApps: { get } } },
     deadline: new Deadline(o.timeoutMs ?? 20 * 60_000, () => now),
     sleep: async (ms: number) => {

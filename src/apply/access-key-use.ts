@@ -30,7 +30,7 @@ export async function findAccessKeyUse(
   for (const { target, revision } of connected) {
     if (target.kind === 'job') {
       const job = await getTarget(ctx.clients, target, { abortSignal: ctx.deadline.signal })
-      reasons.push(...templateKeyUse(`job ${target.name}`, job.template, host, ctx.inputs.redisName))
+      reasons.push(...templateKeyUse(`job ${target.name}`, job.template, host, ctx.config.redisName))
       continue
     }
     const active: Revision[] = []
@@ -46,7 +46,7 @@ export async function findAccessKeyUse(
       )
     for (const r of active)
       reasons.push(
-        ...templateKeyUse(`${target.name}, revision ${r.name}`, r.template, host, ctx.inputs.redisName)
+        ...templateKeyUse(`${target.name}, revision ${r.name}`, r.template, host, ctx.config.redisName)
       )
   }
   return reasons

@@ -30,7 +30,7 @@ const REVISION_FIX =
 const explainer = (ctx: RunContext, doing: string) => async (error: unknown) =>
   explainFailure(error, doing, {
     cloud: ctx.cloud,
-    clientId: ctx.inputs.clientId,
+    clientId: ctx.config.clientId,
     locks: await locksBehind(ctx.clients.resources, error, ctx.deadline.signal),
     deadline: ctx.deadline
   })
@@ -58,7 +58,7 @@ export async function applyConnection(
   state: CurrentState,
   planned: PlannedConnection
 ): Promise<Applied | undefined> {
-  const { inputs } = ctx
+  const { config } = ctx
   const app = await recordStep<TargetResource>(
     report,
     {
@@ -74,7 +74,7 @@ export async function applyConnection(
     },
     explainer(ctx, 'add the managed identity')
   )
-  const principal = principalOf(app, inputs.identity)
+  const principal = principalOf(app, config.identity)
   const principalId = principal.principalId ?? planned.identity.principalId
   const clientId = principal.clientId ?? planned.identity.clientId
   if (!principalId) {
@@ -88,7 +88,7 @@ export async function applyConnection(
   report.outputs['principal-id'] = principalId
   report.outputs['client-id'] = clientId ?? ''
   // Now that the principal is known, plan again: the assignment and the variables depend on it.
-  const final = planConnection({ ...state, app }, inputs, { ...planned.identity, principalId, clientId })
+  const final = planConnection({ ...state, app }, config, { ...planned.identity, principalId, clientId })
   if (final.blockers.length) {
     report.fail(
       'Cannot continue',
@@ -106,10 +106,10 @@ export async function applyConnection(
   const replan = (current: TargetResource): VariablesPlan => {
     const again = planVariables({
       containers: current.template?.containers ?? [],
-      selected: inputs.containers,
-      names: inputs.variables,
+      selected: config.containers,
+      names: config.variables,
       values: final.values,
-      signIn: clientIdContext(inputs.identity, current.identity)
+      signIn: clientIdContext(config.identity, current.identity)
     })
     if (!again.plan) throw new Error(again.blockers.map(b => b.message).join(' '))
     return again.plan
@@ -128,7 +128,7 @@ export async function applyConnection(
   const fresh =
     revision.value?.app ??
     (report.outputs.changed
-      ? await getTarget(ctx.clients, inputs.target, { abortSignal: ctx.deadline.signal })
+      ? await getTarget(ctx.clients, config.target, { abortSignal: ctx.deadline.signal })
       : app)
   return {
     app: fresh,
@@ -154,7 +154,7 @@ function writeAssignment(
       const { assignment: written, status } = await ctx.cacheQueue.run(
         () => applyAssignment(ctx, ref, plan),
         {
-          what: `the access policy assignment of ${ctx.inputs.target.name}`,
+          what: `the access policy assignment of ${ctx.config.target.name}`,
           timed: time => report.timeCacheQueue(time)
         }
       )
@@ -182,7 +182,7 @@ async function applyVariablesAndWait(
     report,
     {
       id: 'variables',
-      title: variablesTitle(ctx.inputs.target.kind),
+      title: variablesTitle(ctx.config.target.kind),
       ...(changed
         ? {
             before: `${plan.changes.length} missing or different`,
@@ -197,18 +197,18 @@ async function applyVariablesAndWait(
       } catch (error) {
         // A job has no revision to blame: its PATCH failing is the variables' failure. An app's PATCH whose new
         // revision fails to provision fails the PATCH's own operation: that is the revision's failure.
-        if (ctx.inputs.target.kind === 'job' || !isRevisionFailure(readAzureError(error))) throw error
+        if (ctx.config.target.kind === 'job' || !isRevisionFailure(readAzureError(error))) throw error
         // The variables were written; it is the revision they made that failed. Report it there.
         revisionFailure = error
         return {
           status: 'updated',
-          value: await getTarget(ctx.clients, ctx.inputs.target, { abortSignal: ctx.deadline.signal })
+          value: await getTarget(ctx.clients, ctx.config.target, { abortSignal: ctx.deadline.signal })
         }
       }
     },
     explainer(ctx, 'set the Redis variables')
   )
-  if (!changed || (!ctx.inputs.wait && !revisionFailure)) return undefined
+  if (!changed || (!ctx.config.wait && !revisionFailure)) return undefined
   // A job has no revisions (no latestRevisionName): its next execution runs the template just written.
   const name = updated.latestRevisionName
   if (!name) return undefined

@@ -28,7 +28,7 @@ async function planFromFreshList(
   const requestedName =
     first.action === 'create'
       ? first.name
-      : (ctx.inputs.assignmentName ??
+      : (ctx.config.assignmentName ??
         (ref.kind === 'managed-redis' ? managedRedisAssignmentName(first.objectId) : undefined))
   const again = planAssignment({
     assignments,
@@ -36,7 +36,7 @@ async function planFromFreshList(
     wantedPolicy: first.policy,
     objectId: first.objectId,
     requestedName,
-    alias: ctx.inputs.containerApp
+    alias: ctx.config.containerApp
   })
   if (!again.plan) throw new Error(again.blockers.map(b => `${b.message} ${b.fix}`).join(' '))
   return { plan: again.plan, existing: findAssignmentFor(assignments, first.objectId) }

@@ -9,7 +9,7 @@ import type { RunContext } from '../run-context.js'
 
 /** The three assignment operations, for either kind of cache. */
 export function cacheAssignments(ctx: RunContext, ref: CacheRef) {
-  const { inputs, clients, deadline } = ctx
+  const { config, clients, deadline } = ctx
   const options = { abortSignal: deadline.signal, updateIntervalInMs: ctx.pollIntervalMs }
   const managed = ref.kind === 'managed-redis' && ref.databaseId ? ref.databaseId : undefined
   return {
@@ -20,10 +20,10 @@ export function cacheAssignments(ctx: RunContext, ref: CacheRef) {
           pollMs: ctx.pollIntervalMs
         })
       return clients.redis.accessPolicyAssignment.beginCreateUpdateAndWait(
-        inputs.redisResourceGroup,
-        inputs.redisName,
+        config.redisResourceGroup,
+        config.redisName,
         name,
-        { accessPolicyName: policy, objectId, objectIdAlias: inputs.containerApp },
+        { accessPolicyName: policy, objectId, objectIdAlias: config.containerApp },
         options
       )
     },
@@ -34,8 +34,8 @@ export function cacheAssignments(ctx: RunContext, ref: CacheRef) {
           pollMs: ctx.pollIntervalMs
         })
       await clients.redis.accessPolicyAssignment.beginDeleteAndWait(
-        inputs.redisResourceGroup,
-        inputs.redisName,
+        config.redisResourceGroup,
+        config.redisName,
         name,
         options
       )
@@ -44,8 +44,8 @@ export function cacheAssignments(ctx: RunContext, ref: CacheRef) {
       if (managed) return listManagedRedisAssignments(clients.resources, managed, deadline.signal)
       const found: RedisCacheAccessPolicyAssignment[] = []
       for await (const a of clients.redis.accessPolicyAssignment.list(
-        inputs.redisResourceGroup,
-        inputs.redisName,
+        config.redisResourceGroup,
+        config.redisName,
         { abortSignal: deadline.signal }
       ))
         found.push(a)

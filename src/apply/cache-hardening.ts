@@ -19,10 +19,10 @@ function updateCache(
   what: string,
   pollMs: number
 ): Promise<RedisResource> {
-  const { inputs, clients, deadline } = ctx
+  const { config, clients, deadline } = ctx
   return withRetry(
     () =>
-      clients.redis.redis.beginUpdateAndWait(inputs.redisResourceGroup, inputs.redisName, patch, {
+      clients.redis.redis.beginUpdateAndWait(config.redisResourceGroup, config.redisName, patch, {
         abortSignal: deadline.signal,
         updateIntervalInMs: pollMs
       }),
@@ -42,9 +42,9 @@ export const isConfiguringEntra = (cache: RedisResource): boolean =>
  * run that stopped while the cache was configuring: only the wait is left.
  */
 export async function enableEntraAuth(ctx: RunContext, o: { alreadySent: boolean }): Promise<RedisResource> {
-  const { inputs, clients, deadline } = ctx
+  const { config, clients, deadline } = ctx
   const pollMs = ENTRA_POLL_MS * ctx.pace
-  const waitingFor = `Microsoft Entra authentication on cache ${inputs.redisName} (its nodes reboot; up to 30 minutes)`
+  const waitingFor = `Microsoft Entra authentication on cache ${config.redisName} (its nodes reboot; up to 30 minutes)`
   core.info(
     `${o.alreadySent ? 'Waiting for' : 'Turning on'} ${waitingFor}; looking every ${minutesAndSeconds(pollMs)}.`
   )
@@ -56,8 +56,8 @@ export async function enableEntraAuth(ctx: RunContext, o: { alreadySent: boolean
     : await withRetry(
         () =>
           clients.redis.redis.beginUpdate(
-            inputs.redisResourceGroup,
-            inputs.redisName,
+            config.redisResourceGroup,
+            config.redisName,
             { redisConfiguration: { aadEnabled: 'true' } },
             options
           ),
@@ -75,7 +75,7 @@ export async function enableEntraAuth(ctx: RunContext, o: { alreadySent: boolean
         if (!poller.isDone())
           return { done: false, seen: `update operation ${poller.getOperationState().status}` }
       }
-      const current = await clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, options)
+      const current = await clients.redis.redis.get(config.redisResourceGroup, config.redisName, options)
       if (isConfiguringEntra(current) || /Updating/i.test(current.provisioningState ?? ''))
         return {
           done: false,
@@ -90,7 +90,7 @@ export async function enableEntraAuth(ctx: RunContext, o: { alreadySent: boolean
     )
   }
   core.info(
-    `Microsoft Entra authentication is on for cache ${inputs.redisName} (${minutesAndSeconds(deadline.now() - started)}).`
+    `Microsoft Entra authentication is on for cache ${config.redisName} (${minutesAndSeconds(deadline.now() - started)}).`
   )
   return cache
 }

@@ -13,14 +13,14 @@ import { minutesAndSeconds } from './long-wait.js'
 
 /** The classic cache, or undefined for Azure Managed Redis (which always uses Entra ID and has no such toggle). */
 async function classicCache(ctx: RunContext): Promise<RedisResource | undefined> {
-  const { inputs, clients, deadline } = ctx
-  if (inputs.redisKind === 'managed-redis') return undefined
+  const { config, clients, deadline } = ctx
+  if (config.redisKind === 'managed-redis') return undefined
   try {
-    return await clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, {
+    return await clients.redis.redis.get(config.redisResourceGroup, config.redisName, {
       abortSignal: deadline.signal
     })
   } catch (error) {
-    if (inputs.redisKind === undefined && readAzureError(error).status === 404) return undefined
+    if (config.redisKind === undefined && readAzureError(error).status === 404) return undefined
     throw error
   }
 }
@@ -32,25 +32,25 @@ const MANAGED = 'Azure Managed Redis'
  * timeout-minutes that leaves less fails now, before anything is changed, rather than at its deadline.
  */
 function makeRoomForEntra(ctx: RunContext): void {
-  const { inputs, deadline } = ctx
+  const { config, deadline } = ctx
   const minutes = ENTRA_ENABLE_MS / 60_000
-  if (!inputs.timeoutExplicit) {
+  if (!config.timeoutExplicit) {
     deadline.extend(ENTRA_ENABLE_MS)
     core.info(
-      `timeout-minutes is not set: the run's deadline grows from ${inputs.timeoutMinutes} to ${inputs.timeoutMinutes + minutes} minutes, as turning on Microsoft Entra authentication can take up to ${minutes} minutes.`
+      `timeout-minutes is not set: the run's deadline grows from ${config.timeoutMinutes} to ${config.timeoutMinutes + minutes} minutes, as turning on Microsoft Entra authentication can take up to ${minutes} minutes.`
     )
     return
   }
   if (deadline.remainingMs() >= ENTRA_ENABLE_MS) return
   throw new TimeoutTooShortError(
-    `timeout-minutes is ${inputs.timeoutMinutes}, and ${minutesAndSeconds(deadline.remainingMs())} of it remain; turning on Microsoft Entra authentication on cache ${inputs.redisName} reboots its nodes and can take up to ${minutes} minutes. Nothing was changed.`,
-    `Set timeout-minutes to ${inputs.timeoutMinutes + minutes} or more, or remove it (without it the budget grows by ${minutes} minutes when Entra has to be turned on). Or: ${entraFix(inputs.redisName, inputs.redisResourceGroup)}`
+    `timeout-minutes is ${config.timeoutMinutes}, and ${minutesAndSeconds(deadline.remainingMs())} of it remain; turning on Microsoft Entra authentication on cache ${config.redisName} reboots its nodes and can take up to ${minutes} minutes. Nothing was changed.`,
+    `Set timeout-minutes to ${config.timeoutMinutes + minutes} or more, or remove it (without it the budget grows by ${minutes} minutes when Entra has to be turned on). Or: ${entraFix(config.redisName, config.redisResourceGroup)}`
   )
 }
 
 /** enable-entra-auth: true — before any app is connected, since assignments need Entra on the cache. */
 export async function ensureEntraAuth(ctx: RunContext, report: RunReport): Promise<void> {
-  const { inputs } = ctx
+  const { config } = ctx
   const cache = await classicCache(ctx)
   if (!cache) {
     report.step({
@@ -83,7 +83,7 @@ export async function ensureEntraAuth(ctx: RunContext, report: RunReport): Promi
         }
       }
       report.warnings.push(
-        `Microsoft Entra authentication was turned on for cache ${inputs.redisName}: its nodes rebooted (this can take up to 30 minutes and drops open connections).`
+        `Microsoft Entra authentication was turned on for cache ${config.redisName}: its nodes rebooted (this can take up to 30 minutes and drops open connections).`
       )
       await ctx.cacheQueue.run(() => enableEntraAuth(ctx, { alreadySent: false }))
       return { status: 'updated', detail: 'the cache rebooted its nodes (ConfiguringAAD)', value: undefined }
@@ -105,11 +105,11 @@ export async function turnOffAccessKeys(
   report: RunReport,
   connected: Connected[]
 ): Promise<void> {
-  const { inputs } = ctx
+  const { config } = ctx
   const cache = await classicCache(ctx)
   if (!cache) {
     report.warnings.push(
-      `disable-access-keys is not applied to ${MANAGED} ${inputs.redisName}: set accessKeysAuthentication to Disabled on its database (new Managed Redis caches have it off).`
+      `disable-access-keys is not applied to ${MANAGED} ${config.redisName}: set accessKeysAuthentication to Disabled on its database (new Managed Redis caches have it off).`
     )
     return
   }
@@ -126,12 +126,12 @@ export async function turnOffAccessKeys(
       const inUse = await findAccessKeyUse(ctx, connected, cache.hostName ?? '')
       if (inUse.length) {
         report.warnings.push(
-          `Access keys were left on for cache ${inputs.redisName}: something may still use them (${inUse.length} finding${inUse.length === 1 ? '' : 's'}; see the Access keys step). Rerun with disable-access-keys once it no longer does.`
+          `Access keys were left on for cache ${config.redisName}: something may still use them (${inUse.length} finding${inUse.length === 1 ? '' : 's'}; see the Access keys step). Rerun with disable-access-keys once it no longer does.`
         )
         return { status: 'skipped', after: 'on', detail: `kept on: ${inUse.join('; ')}`, value: undefined }
       }
       report.warnings.push(
-        `Access keys were turned off for cache ${inputs.redisName}: clients that still use a key or connection string can no longer connect.`
+        `Access keys were turned off for cache ${config.redisName}: clients that still use a key or connection string can no longer connect.`
       )
       await ctx.cacheQueue.run(() => disableAccessKeys(ctx))
       return { status: 'updated', value: undefined }

@@ -37,7 +37,7 @@ function variablesChange(plan: DisconnectPlan): { before: string; after: string 
 }
 
 function keptWarning(ctx: RunContext, k: KeptVariables): string {
-  return `Kept ${k.names.join(', ')} in container "${k.container}" of ${describeTarget(ctx.inputs.target)}: ${k.reason}. Remove them yourself if they are this connection's.`
+  return `Kept ${k.names.join(', ')} in container "${k.container}" of ${describeTarget(ctx.config.target)}: ${k.reason}. Remove them yourself if they are this connection's.`
 }
 
 /**
@@ -47,10 +47,10 @@ function keptWarning(ctx: RunContext, k: KeptVariables): string {
  * registries or secrets use. Idempotent like apply: what is already gone is not touched.
  */
 export async function disconnect(ctx: RunContext, report: RunReport, state: CurrentState): Promise<void> {
-  const { inputs } = ctx
+  const { config } = ctx
   const explain = (doing: string) => (error: unknown) =>
-    explainFailure(error, doing, { cloud: ctx.cloud, clientId: inputs.clientId, deadline: ctx.deadline })
-  const principal = principalOf(state.app, inputs.identity)
+    explainFailure(error, doing, { cloud: ctx.cloud, clientId: config.clientId, deadline: ctx.deadline })
+  const principal = principalOf(state.app, config.identity)
   const connection: DisconnectedConnection = {
     host: state.cache.hostName ?? '',
     port: String(state.cache.sslPort ?? ''),
@@ -59,13 +59,13 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
   }
   const planFor = (app: TargetResource) =>
     planDisconnect({
-      choice: inputs.identity,
+      choice: config.identity,
       connection,
       assignments: state.assignments,
       app,
-      selected: inputs.containers,
-      names: inputs.variables,
-      removeIdentity: inputs.removeIdentity
+      selected: config.containers,
+      names: config.variables,
+      removeIdentity: config.removeIdentity
     })
   const plan = planFor(state.app)
   report.variablesSet.push(...plan.variables.changes)
@@ -98,7 +98,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
       }
       if (decision.warning) report.warnings.push(decision.warning)
       await ctx.cacheQueue.run(() => deleteAssignment(ctx, state.cacheRef, name), {
-        what: `the removal of the access policy assignment of ${inputs.target.name}`,
+        what: `the removal of the access policy assignment of ${config.target.name}`,
         timed: time => report.timeCacheQueue(time)
       })
       return { status: 'updated', detail: `deleted; ${decision.looked}`, value: decision }
@@ -107,12 +107,12 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
   )
   const removeVariables = recordStep(
     report,
-    { id: 'variables', title: variablesTitle(inputs.target.kind), ...variablesChange(plan) },
+    { id: 'variables', title: variablesTitle(config.target.kind), ...variablesChange(plan) },
     async () => {
       if (!plan.variables.changes.length)
         return { status: plan.kept.length ? 'skipped' : 'unchanged', value: state.app }
       const updated = await applyVariables(ctx, current => planFor(current).variables)
-      if (inputs.wait && updated.latestRevisionName) {
+      if (config.wait && updated.latestRevisionName) {
         const revision = updated.latestRevisionName
         const outcome = await speaksForItself(() => waitForRevision(ctx, revision))
         return {
@@ -130,7 +130,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
   let app = variablesResult.value
 
   const checks: CheckRecord[] = []
-  if (inputs.removeIdentity) {
+  if (config.removeIdentity) {
     const removal = planFor(app).identity
     app = await recordStep(
       report,
@@ -145,21 +145,21 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
         if (removal.kind === 'keep') {
           const uses = `${removal.usedBy.join(', ')} ${removal.usedBy.length === 1 ? 'uses' : 'use'} it`
           report.warnings.push(
-            `Kept the managed identity on ${describeTarget(inputs.target)} (remove-identity: true): ${uses}, and would stop working without it. Point ${removal.usedBy.length === 1 ? 'it' : 'them'} at another identity, then rerun.`
+            `Kept the managed identity on ${describeTarget(config.target)} (remove-identity: true): ${uses}, and would stop working without it. Point ${removal.usedBy.length === 1 ? 'it' : 'them'} at another identity, then rerun.`
           )
           report.kept.push('the managed identity')
           checks.push({
             id: 'identity-kept',
             title: 'The managed identity is kept',
             status: 'warning',
-            evidence: `${removal.before} stays on ${describeTarget(inputs.target)}: ${uses}`,
+            evidence: `${removal.before} stays on ${describeTarget(config.target)}: ${uses}`,
             fix: 'Point them at another identity, then rerun with remove-identity: true.'
           })
           return { status: 'skipped', after: `kept: ${uses}`, detail: `kept: ${uses}`, value: app }
         }
         const updated = await withRetry(
           () =>
-            patchIdentity(ctx.clients, inputs.target, app, removal.patch, {
+            patchIdentity(ctx.clients, config.target, app, removal.patch, {
               abortSignal: ctx.deadline.signal,
               updateIntervalInMs: ctx.pollIntervalMs
             }),
@@ -194,7 +194,7 @@ async function disconnectChecks(
     planFor(app: TargetResource): DisconnectPlan
   }
 ): Promise<CheckRecord[]> {
-  const { inputs } = ctx
+  const { config } = ctx
   const { principalId } = o.connection
   const assignments = await cacheAssignments(ctx, o.ref).list()
   const left = principalId ? findAssignmentFor(assignments, principalId) : undefined
@@ -206,7 +206,7 @@ async function disconnectChecks(
           id: 'assignment-kept',
           title: 'The access policy assignment is kept',
           status: 'warning',
-          evidence: `assignment ${left.name} for object id ${principalId} stays on ${inputs.redisName}: ${kept.reason}`,
+          evidence: `assignment ${left.name} for object id ${principalId} stays on ${config.redisName}: ${kept.reason}`,
           fix: 'See the warning: delete-shared-assignment: true deletes it anyway.'
         }
       : left
@@ -214,23 +214,23 @@ async function disconnectChecks(
             id: 'assignment-removed',
             title: 'No access policy assignment is left',
             status: 'failed',
-            evidence: `assignment ${left.name} for object id ${principalId} is still on ${inputs.redisName}`,
+            evidence: `assignment ${left.name} for object id ${principalId} is still on ${config.redisName}`,
             fix: 'Rerun the action with mode: disconnect.'
           }
         : {
             id: 'assignment-removed',
             title: 'No access policy assignment is left',
             status: 'passed',
-            evidence: `no assignment on ${inputs.redisName} for object id ${principalId ?? '(no identity)'}${looked}`
+            evidence: `no assignment on ${config.redisName} for object id ${principalId ?? '(no identity)'}${looked}`
           }
   ]
   const revision = await readRevisionEvidence(ctx, o.app)
   const template = revision?.template ?? o.app.template
-  const where = revision ? `revision ${revision.name}` : `the ${inputs.target.kind} template`
+  const where = revision ? `revision ${revision.name}` : `the ${config.target.kind} template`
   // Planning the disconnect again on what runs now: anything it would still remove was not removed.
   const again = o.planFor({ ...o.app, template })
   const still = again.variables.changes.map(c => `${c.container}: ${c.name}`)
-  const names = inputs.variables
+  const names = config.variables
   const values = [
     `${names.host} = ${o.connection.host}`,
     `${names.port} = ${o.connection.port}`,

@@ -20,23 +20,23 @@ export interface IdentityApplied {
  * pipeline attached while the run waited is resent with the new one, not detached by a stale `type`.
  */
 export async function applyIdentity(ctx: RunContext, userIdentity?: UserIdentity): Promise<IdentityApplied> {
-  const { inputs, clients, deadline } = ctx
+  const { config, clients, deadline } = ctx
   const options = { abortSignal: deadline.signal }
-  const get = () => getTarget(clients, inputs.target, options)
+  const get = () => getTarget(clients, config.target, options)
   const applied = await withRetry(
     async (): Promise<IdentityApplied> => {
       const current = await get()
-      const plan = planIdentity(current.identity, inputs.identity, userIdentity)
+      const plan = planIdentity(current.identity, config.identity, userIdentity)
       if (plan.change === 'none' || !plan.patch) return { app: current, wrote: false }
-      const app = await patchIdentity(clients, inputs.target, current, plan.patch, {
+      const app = await patchIdentity(clients, config.target, current, plan.patch, {
         ...options,
         updateIntervalInMs: ctx.pollIntervalMs
       })
       return { app, wrote: true }
     },
-    { deadline, sleep: ctx.sleep, what: `add the managed identity to the ${inputs.target.kind}` }
+    { deadline, sleep: ctx.sleep, what: `add the managed identity to the ${config.target.kind}` }
   )
-  if (principalOf(applied.app, inputs.identity).principalId) return applied
+  if (principalOf(applied.app, config.identity).principalId) return applied
   // Some final LRO responses carry no body: read the app to learn the new principal id.
   return { app: await get(), wrote: applied.wrote }
 }

@@ -36,19 +36,19 @@ export async function decideAssignment(
   ctx: RunContext,
   assignment: RedisCacheAccessPolicyAssignment
 ): Promise<AssignmentDecision> {
-  const { inputs } = ctx
-  const choice = inputs.identity
+  const { config } = ctx
+  const choice = config.identity
   if (choice.kind === 'system')
     return { delete: true, looked: "the system-assigned identity is the app's own" }
   const lookup = await findOtherCarriers(ctx.clients, {
     identityId: choice.resourceId,
     // Every app and job of the run is being disconnected from this cache with it.
-    exclude: inputs.targets.map(t => targetId(inputs.subscriptionId, t)),
+    exclude: config.targets.map(t => targetId(config.subscriptionId, t)),
     signal: ctx.deadline.signal
   })
   const name = `${assignment.name} (${assignment.accessPolicyName})`
   const identity = `user-assigned identity ${choice.name}`
-  const subscription = inputs.subscriptionId
+  const subscription = config.subscriptionId
   if (lookup.looked && !lookup.carriers.length)
     return {
       delete: true,
@@ -56,14 +56,14 @@ export async function decideAssignment(
     }
   const others = lookup.looked ? lookup.carriers.map(describeCarrier).join(', ') : undefined
   const carry = lookup.looked && lookup.carriers.length === 1 ? 'carries' : 'carry'
-  if (inputs.deleteSharedAssignment)
+  if (config.deleteSharedAssignment)
     return {
       delete: true,
       looked: others
         ? `deleted with delete-shared-assignment: true although ${others} also ${carry} ${identity}`
         : `deleted with delete-shared-assignment: true; other carriers not checked: ${whatWasListed(lookup, subscription)}`,
       warning: others
-        ? `Deleted the access policy assignment ${name} of ${identity} on cache ${inputs.redisName} (delete-shared-assignment: true), although ${others} also ${carry} that identity: they can no longer sign in to Redis with it.`
+        ? `Deleted the access policy assignment ${name} of ${identity} on cache ${config.redisName} (delete-shared-assignment: true), although ${others} also ${carry} that identity: they can no longer sign in to Redis with it.`
         : undefined
     }
   const why = others
@@ -75,6 +75,6 @@ export async function decideAssignment(
   return {
     delete: false,
     reason: others ? `${others} also ${carry} the identity` : 'could not check who else carries the identity',
-    warning: `Kept the access policy assignment ${name} of ${identity} on cache ${inputs.redisName}: ${why}. An assignment belongs to the identity, not to one app, so deleting it would cut every app that signs in with the identity off Redis. ${fix}`
+    warning: `Kept the access policy assignment ${name} of ${identity} on cache ${config.redisName}: ${why}. An assignment belongs to the identity, not to one app, so deleting it would cut every app that signs in with the identity off Redis. ${fix}`
   }
 }

@@ -18,11 +18,11 @@ export interface TemplateAccess {
 }
 
 export function templateAccess(ctx: RunContext): TemplateAccess {
-  const { inputs, clients, deadline } = ctx
+  const { config, clients, deadline } = ctx
   return {
-    read: () => readTarget(clients, inputs.target, { abortSignal: deadline.signal }),
+    read: () => readTarget(clients, config.target, { abortSignal: deadline.signal }),
     write: containers =>
-      patchTemplate(clients, inputs.target, containers, {
+      patchTemplate(clients, config.target, containers, {
         abortSignal: deadline.signal,
         updateIntervalInMs: ctx.pollIntervalMs
       })
@@ -58,7 +58,7 @@ export async function applyVariables(
     {
       deadline: ctx.deadline,
       sleep: ctx.sleep,
-      what: `set the Redis variables on the ${ctx.inputs.target.kind}`
+      what: `set the Redis variables on the ${ctx.config.target.kind}`
     }
   )
 }

@@ -3,7 +3,7 @@ import { requestLoggingPolicy } from '../azure/debug-policy.js'
 import { TRANSPORT_RETRY } from '../azure/transport-retry.js'
 import type { Sleep } from '../azure/retry.js'
 import type { Deadline } from '../deadline.js'
-import type { Inputs } from '../inputs/types.js'
+import type { RunConfig } from '../inputs/types.js'
 import { KNOWN_AUTHORITY_HOSTS, type Cloud } from '../domain/cloud.js'
 import { deadlineCredential } from './deadline-credential.js'
 import { maskingCredential } from './masking-credential.js'
@@ -19,13 +19,13 @@ export interface SignIn {
 const scopeOf = (scopes: string | string[]): string => [scopes].flat().join(' ')
 
 export function createCredential(
-  inputs: Inputs,
+  config: RunConfig,
   cloud: Cloud,
   deadline: Deadline,
   o: { sleep: Sleep; fetchIdToken?: IdTokenSource }
 ): SignIn {
-  if (inputs.auth === 'azure-cli') {
-    const cli = new AzureCliCredential({ tenantId: inputs.tenantId })
+  if (config.auth === 'azure-cli') {
+    const cli = new AzureCliCredential({ tenantId: config.tenantId })
     return {
       credential: maskingCredential(
         deadlineCredential(cli, deadline, scopes => `the Azure CLI to return a token for ${scopeOf(scopes)}`)
@@ -34,7 +34,7 @@ export function createCredential(
     }
   }
   assertOidcAvailable()
-  const { tenantId, clientId } = inputs
+  const { tenantId, clientId } = config
   // readInputs requires both for OIDC; the check keeps that promise visible to the compiler.
   if (!tenantId || !clientId) throw new Error('OIDC sign-in needs the tenant-id and client-id inputs.')
   const assertions = new GitHubAssertionProvider(
@@ -59,6 +59,6 @@ export function createCredential(
   return {
     credential: maskingCredential(deadlineCredential(credential, deadline, waitingFor)),
     assertions,
-    describe: `GitHub OIDC federated credential of ${inputs.clientId}`
+    describe: `GitHub OIDC federated credential of ${config.clientId}`
   }
 }

@@ -9,13 +9,13 @@ import type { Target } from '../domain/target.js'
 import * as rules from './rules.js'
 import type { CacheKind } from '../domain/cache.js'
 import type { CloudName } from '../domain/cloud.js'
-import type { AuthMethod, Inputs, Mode } from './types.js'
+import type { AuthMethod, RunConfig, Mode } from './types.js'
 
 /**
  * Reads and validates every input before any request to Azure. All problems are gathered so that a user
  * fixes them in one round, and each names the input, what is wrong and how to fix it.
  */
-export function readInputs(get: Getter = name => core.getInput(name)): Inputs {
+export function readInputs(get: Getter = name => core.getInput(name)): RunConfig {
   const input = new InputReader(get)
   const { problems } = input
   const text = input.text

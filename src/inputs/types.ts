@@ -16,7 +16,7 @@ export interface VariableNames {
   clientId: string
 }
 
-export interface Inputs {
+export interface RunConfig {
   subscriptionId: string
   tenantId?: string
   clientId?: string

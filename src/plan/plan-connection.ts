@@ -1,4 +1,4 @@
-import type { Inputs } from '../inputs/types.js'
+import type { RunConfig } from '../inputs/types.js'
 import type { CurrentState } from '../read/read-state.js'
 import { aadEnabled, entraFix } from '../domain/cache.js'
 import { MANAGED_REDIS_ASSIGNMENT_NAME, managedRedisAssignmentName } from '../azure/managed-redis.js'
@@ -19,7 +19,7 @@ export interface PlannedConnection {
 /** Plans every step from the state read; what would make the run fail is a blocker, found before any write. */
 export function planConnection(
   state: CurrentState,
-  inputs: Inputs,
+  config: RunConfig,
   identity: IdentityPlan,
   o: { entraAuthWillBeOn?: boolean } = {}
 ): PlannedConnection {
@@ -27,49 +27,49 @@ export function planConnection(
     host: state.cache.hostName ?? '',
     port: String(state.cache.sslPort ?? ''),
     objectId: identity.principalId,
-    clientId: inputs.identity.kind === 'user' ? identity.clientId : undefined
+    clientId: config.identity.kind === 'user' ? identity.clientId : undefined
   }
   const blockers: Blocker[] = []
   if (!aadEnabled(state.cache) && !o.entraAuthWillBeOn) {
     blockers.push({
       step: 'cache',
-      message: `Microsoft Entra authentication is off on cache ${inputs.redisName} (aad-enabled is ${String(state.cache.redisConfiguration?.aadEnabled ?? 'unset')}), so it cannot accept access policy assignments or tokens.`,
-      fix: `${entraFix(inputs.redisName, inputs.redisResourceGroup)} Or set \`enable-entra-auth: true\` to have this action do it.`
+      message: `Microsoft Entra authentication is off on cache ${config.redisName} (aad-enabled is ${String(state.cache.redisConfiguration?.aadEnabled ?? 'unset')}), so it cannot accept access policy assignments or tokens.`,
+      fix: `${entraFix(config.redisName, config.redisResourceGroup)} Or set \`enable-entra-auth: true\` to have this action do it.`
     })
   }
   if (!state.cache.sslPort || !state.cache.hostName) {
     blockers.push({
       step: 'cache',
-      message: `Cache ${inputs.redisName} reports no host name or TLS port (provisioning state ${state.cache.provisioningState ?? 'unknown'}).`,
+      message: `Cache ${config.redisName} reports no host name or TLS port (provisioning state ${state.cache.provisioningState ?? 'unknown'}).`,
       fix: 'Wait until the cache is provisioned, then rerun.'
     })
   }
   const managed = state.cacheRef.kind === 'managed-redis'
   // Managed Redis names allow no hyphens, so its default name is the object id without them.
   const requestedName =
-    inputs.assignmentName ??
+    config.assignmentName ??
     (managed && identity.principalId ? managedRedisAssignmentName(identity.principalId) : undefined)
-  if (managed && inputs.assignmentName && !MANAGED_REDIS_ASSIGNMENT_NAME.test(inputs.assignmentName)) {
+  if (managed && config.assignmentName && !MANAGED_REDIS_ASSIGNMENT_NAME.test(config.assignmentName)) {
     blockers.push({
       step: 'assignment',
-      message: `Input "assignment-name" is "${inputs.assignmentName}", but Azure Managed Redis assignment names are 1–60 letters and digits (no hyphens).`,
+      message: `Input "assignment-name" is "${config.assignmentName}", but Azure Managed Redis assignment names are 1–60 letters and digits (no hyphens).`,
       fix: 'Remove the hyphens, or leave assignment-name empty to use the object id without hyphens.'
     })
   }
   const assignment = planAssignment({
     assignments: state.assignments,
     policies: state.policies,
-    wantedPolicy: effectivePolicy(inputs.accessPolicy, state.cacheRef.kind),
+    wantedPolicy: effectivePolicy(config.accessPolicy, state.cacheRef.kind),
     objectId: identity.principalId,
     requestedName,
-    alias: inputs.containerApp
+    alias: config.containerApp
   })
   const variables = planVariables({
     containers: state.app.template?.containers ?? [],
-    selected: inputs.containers,
-    names: inputs.variables,
+    selected: config.containers,
+    names: config.variables,
     values,
-    signIn: clientIdContext(inputs.identity, state.app.identity)
+    signIn: clientIdContext(config.identity, state.app.identity)
   })
   return {
     identity,

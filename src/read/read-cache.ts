@@ -7,7 +7,7 @@ import { getById } from '@azure/arm-resources/api/resources'
 import type { AzureClients } from '../azure/clients.js'
 import { MANAGED_REDIS_API_VERSION, readManagedRedis } from '../azure/managed-redis.js'
 import type { CacheKind } from '../domain/cache.js'
-import type { Inputs } from '../inputs/types.js'
+import type { RunConfig } from '../inputs/types.js'
 import { checkAnswer, readAnswer, type Expectation } from '../azure/check-answer.js'
 import { ReadError } from './read-error.js'
 import { UnexpectedAnswerError } from '../azure/unexpected-answer.js'
@@ -35,9 +35,9 @@ async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
   return items
 }
 
-export function cacheId(inputs: Inputs, kind: CacheKind): string {
+export function cacheId(config: RunConfig, kind: CacheKind): string {
   const type = kind === 'managed-redis' ? 'redisEnterprise' : 'redis'
-  return `/subscriptions/${inputs.subscriptionId}/resourceGroups/${inputs.redisResourceGroup}/providers/Microsoft.Cache/${type}/${inputs.redisName}`
+  return `/subscriptions/${config.subscriptionId}/resourceGroups/${config.redisResourceGroup}/providers/Microsoft.Cache/${type}/${config.redisName}`
 }
 
 /**
@@ -47,20 +47,20 @@ export function cacheId(inputs: Inputs, kind: CacheKind): string {
  */
 async function readClassicCache(
   clients: AzureClients,
-  inputs: Inputs,
+  config: RunConfig,
   options: { abortSignal: AbortSignal }
 ): Promise<RedisResource> {
   const expected: Expectation = {
-    what: `cache ${inputs.redisName}`,
-    id: cacheId(inputs, 'redis'),
-    name: inputs.redisName,
+    what: `cache ${config.redisName}`,
+    id: cacheId(config, 'redis'),
+    name: config.redisName,
     fields: [
       ['properties.hostName', 'text'],
       ['properties.sslPort', 'number']
     ]
   }
   const { value, answer } = await readAnswer(expected, onResponse =>
-    clients.redis.redis.get(inputs.redisResourceGroup, inputs.redisName, { ...options, onResponse })
+    clients.redis.redis.get(config.redisResourceGroup, config.redisName, { ...options, onResponse })
   )
   checkAnswer(answer, expected)
   return value
@@ -73,13 +73,13 @@ async function readClassicCache(
  */
 export async function readCache(
   clients: AzureClients,
-  inputs: Inputs,
+  config: RunConfig,
   signal: AbortSignal
 ): Promise<CacheState> {
   const options = { abortSignal: signal }
-  const what = `cache ${inputs.redisName} in resource group ${inputs.redisResourceGroup}`
+  const what = `cache ${config.redisName} in resource group ${config.redisResourceGroup}`
   const readManaged = async (): Promise<CacheState> => {
-    const id = cacheId(inputs, 'managed-redis')
+    const id = cacheId(config, 'managed-redis')
     const managed = await readManagedRedis(clients.resources, id, signal)
     return {
       ref: {
@@ -95,28 +95,28 @@ export async function readCache(
   }
   const readClassic = () =>
     Promise.all([
-      readClassicCache(clients, inputs, options),
-      all(clients.redis.accessPolicy.list(inputs.redisResourceGroup, inputs.redisName, options)),
-      all(clients.redis.accessPolicyAssignment.list(inputs.redisResourceGroup, inputs.redisName, options))
+      readClassicCache(clients, config, options),
+      all(clients.redis.accessPolicy.list(config.redisResourceGroup, config.redisName, options)),
+      all(clients.redis.accessPolicyAssignment.list(config.redisResourceGroup, config.redisName, options))
     ])
   try {
-    if (inputs.redisKind === 'managed-redis') return await readManaged()
-    if (inputs.redisKind === 'redis') {
+    if (config.redisKind === 'managed-redis') return await readManaged()
+    if (config.redisKind === 'redis') {
       const [cache, policies, assignments] = await readClassic()
-      return { ref: { kind: 'redis', id: cacheId(inputs, 'redis') }, cache, policies, assignments }
+      return { ref: { kind: 'redis', id: cacheId(config, 'redis') }, cache, policies, assignments }
     }
     const [classic, managedCluster] = await Promise.allSettled([
       readClassic(),
       getById(
         clients.resources,
-        cacheId(inputs, 'managed-redis').slice(1),
+        cacheId(config, 'managed-redis').slice(1),
         MANAGED_REDIS_API_VERSION,
         options
       )
     ])
     if (classic.status === 'fulfilled') {
       const [cache, policies, assignments] = classic.value
-      return { ref: { kind: 'redis', id: cacheId(inputs, 'redis') }, cache, policies, assignments }
+      return { ref: { kind: 'redis', id: cacheId(config, 'redis') }, cache, policies, assignments }
     }
     // Something answered for a classic cache, but not Azure: that is the failure, whatever else exists.
     if (classic.reason instanceof UnexpectedAnswerError) throw classic.reason
@@ -124,7 +124,7 @@ export async function readCache(
     throw classic.reason
   } catch (error) {
     const detecting =
-      inputs.redisKind === undefined
+      config.redisKind === undefined
         ? ' (looked for an Azure Cache for Redis and an Azure Managed Redis of that name)'
         : ''
     throw new ReadError(`${what}${detecting}`, error)

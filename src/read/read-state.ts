@@ -5,7 +5,7 @@ import type {
 } from '@azure/arm-rediscache'
 import type { AzureClients } from '../azure/clients.js'
 import type { Deadline } from '../deadline.js'
-import type { Inputs } from '../inputs/types.js'
+import type { RunConfig } from '../inputs/types.js'
 import { readCache, type CacheRef, type CacheState } from './read-cache.js'
 import { ReadError } from './read-error.js'
 import { readUserIdentity, type UserIdentity } from './read-user-identity.js'
@@ -43,15 +43,15 @@ async function reading<T>(what: string, read: () => Promise<T>): Promise<T> {
  */
 export async function readState(
   clients: AzureClients,
-  inputs: Inputs,
+  config: RunConfig,
   deadline: Deadline,
-  cache: Promise<CacheState> = readCache(clients, inputs, deadline.signal)
+  cache: Promise<CacheState> = readCache(clients, config, deadline.signal)
 ): Promise<CurrentState> {
   const options = { abortSignal: deadline.signal }
-  const app = `${describeTarget(inputs.target)} in resource group ${inputs.target.resourceGroup}`
-  const identity = inputs.identity
+  const app = `${describeTarget(config.target)} in resource group ${config.target.resourceGroup}`
+  const identity = config.identity
   const [appState, cacheState, userIdentity] = await Promise.all([
-    reading(app, () => getTarget(clients, inputs.target, options)),
+    reading(app, () => getTarget(clients, config.target, options)),
     cache,
     identity.kind === 'user'
       ? reading(`user-assigned identity ${identity.name} in resource group ${identity.resourceGroup}`, () =>

@@ -29,15 +29,15 @@ export interface Evidence {
 
 /** The control-plane checks: each says what it looked at, so a reader can trust a pass. */
 export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] {
-  const { inputs } = ctx
+  const { config } = ctx
   const checks: CheckRecord[] = []
-  const identity = principalOf(e.app, inputs.identity)
+  const identity = principalOf(e.app, config.identity)
   const who =
-    inputs.identity.kind === 'system'
+    config.identity.kind === 'system'
       ? 'system-assigned identity'
-      : `user-assigned identity ${inputs.identity.name}`
+      : `user-assigned identity ${config.identity.name}`
   // A job's variables are checked in its template: it has no revisions, and its next execution runs the template.
-  const job = inputs.target.kind === 'job'
+  const job = config.target.kind === 'job'
   const noun = job ? 'job' : 'app'
   const identityTitle = job ? 'Job has the managed identity' : 'App has the managed identity'
   const variablesTitle = job
@@ -76,7 +76,7 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
           title: 'Cache accepts Microsoft Entra authentication',
           status: 'failed',
           evidence: `redisConfiguration aad-enabled = ${String(e.cache.redisConfiguration?.aadEnabled ?? 'unset')}`,
-          fix: entraFix(inputs.redisName, inputs.redisResourceGroup)
+          fix: entraFix(config.redisName, config.redisResourceGroup)
         }
   )
 
@@ -87,8 +87,8 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
       title: 'Identity has a Redis data access policy',
       status: 'failed',
       evidence: identity.principalId
-        ? `no access policy assignment on ${inputs.redisName} for object id ${identity.principalId}`
-        : `no access policy assignment on ${inputs.redisName} can exist yet: the ${noun} has no ${who}`,
+        ? `no access policy assignment on ${config.redisName} for object id ${identity.principalId}`
+        : `no access policy assignment on ${config.redisName} can exist yet: the ${noun} has no ${who}`,
       fix: 'Run the action with mode: apply to create the assignment.'
     })
   } else {
@@ -112,14 +112,14 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
     host: e.cache.hostName ?? '',
     port: String(e.cache.sslPort ?? ''),
     objectId: identity.principalId,
-    clientId: inputs.identity.kind === 'user' ? identity.clientId : undefined
+    clientId: config.identity.kind === 'user' ? identity.clientId : undefined
   }
-  const wanted = desiredVariables(inputs.variables, values)
+  const wanted = desiredVariables(config.variables, values)
   // Without the wait, the new revision may not be ready yet: its variables are the app template's.
-  const template = job || !inputs.wait ? e.app.template : e.revision?.template
+  const template = job || !config.wait ? e.app.template : e.revision?.template
   const where = job
     ? 'the job template'
-    : !inputs.wait
+    : !config.wait
       ? 'the app template (wait is false)'
       : `revision ${e.revision?.name}`
   if (!template) {
@@ -132,7 +132,7 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
     })
   } else {
     const containers = (template.containers ?? []).filter(
-      c => !inputs.containers || inputs.containers.includes(c.name ?? '')
+      c => !config.containers || config.containers.includes(c.name ?? '')
     )
     const wrong: string[] = []
     const secrets: string[] = []
@@ -147,7 +147,7 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
         if (entries.length && entries.every(v => v.secretRef === undefined && (v.value ?? '') === value))
           continue
         const expected =
-          name === inputs.variables.objectId && !identity.principalId
+          name === config.variables.objectId && !identity.principalId
             ? "the identity's object id"
             : JSON.stringify(value)
         const found = secret
@@ -183,9 +183,9 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
 
   checks.push(
     signInCheck({
-      kind: inputs.identity.kind,
-      names: inputs.variables,
-      containers: inputs.containers,
+      kind: config.identity.kind,
+      names: config.variables,
+      containers: config.containers,
       job,
       template,
       where,
@@ -199,7 +199,7 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
     checks.push(...jobRevisionChecks())
     return checks
   }
-  if (!inputs.wait) {
+  if (!config.wait) {
     checks.push({
       id: 'revision',
       title: REVISION_TITLE,

@@ -15,13 +15,13 @@ const HEALTH_URL_SKIPPED_FOR_JOB: CheckRecord = {
 /** The optional checks beyond the control plane, run together. */
 export async function runDataPlaneChecks(ctx: RunContext, report: RunReport): Promise<CheckRecord[]> {
   const checks: Promise<CheckRecord>[] = []
-  if (ctx.inputs.healthUrl)
+  if (ctx.config.healthUrl)
     checks.push(
-      ctx.inputs.target.kind === 'job'
+      ctx.config.target.kind === 'job'
         ? Promise.resolve(HEALTH_URL_SKIPPED_FOR_JOB)
-        : checkHealthUrl(ctx, ctx.inputs.healthUrl)
+        : checkHealthUrl(ctx, ctx.config.healthUrl)
     )
-  if (ctx.inputs.probeRedis)
+  if (ctx.config.probeRedis)
     checks.push(
       probeRedis(ctx, report.outputs['redis-host'], Number(report.outputs['redis-port']), {
         ossCluster: isOssCluster(report.clusteringPolicy)
