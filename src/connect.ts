@@ -23,7 +23,7 @@ const BLOCKER_TITLES: Record<Blocker['step'], string> = {
 export async function connectApp(ctx: RunContext, report: RunReport): Promise<void> {
   const { config } = ctx
   try {
-    const state = await readState(ctx.clients, config, ctx.deadline, ctx.cache).catch(error => {
+    const state = await readState(ctx.clients, config, ctx.target, ctx.deadline, ctx.cache).catch(error => {
       const e = explainFailure(error, 'read the current state', {
         cloud: ctx.cloud,
         clientId: config.clientId,
@@ -44,7 +44,7 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
     report.outputs['client-id'] = identity.clientId ?? ''
     if (config.mode === 'disconnect') return await disconnect(ctx, report, state)
 
-    const planned = planConnection(state, config, identity, {
+    const planned = planConnection(state, config, ctx.target, identity, {
       entraAuthWillBeOn: config.enableEntraAuth && config.mode === 'plan'
     })
     if (planned.blockers.length) {

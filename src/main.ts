@@ -18,7 +18,7 @@ import { appBlades, cacheResourceId, portalLink } from './domain/portal-links.js
 import { publish } from './report/publish.js'
 import { StepFailed } from './report/record-step.js'
 import { RunReport } from './report/run-report.js'
-import type { RunContext } from './run-context.js'
+import type { RunWideContext } from './run-context.js'
 import { exitAfterStop, publishDeadline } from './stop-watch.js'
 
 export interface RunDependencies {
@@ -150,7 +150,7 @@ async function connectAll({
       sleep,
       fetchIdToken: deps.fetchIdToken
     })
-    const base: RunContext = {
+    const base: RunWideContext = {
       config,
       cloud,
       clients: createClients(credential.credential, config.subscriptionId, cloud, [writes.policy()]),
@@ -167,14 +167,7 @@ async function connectAll({
     cache.catch(() => undefined)
     await Promise.all(
       config.targets.map((target, i) =>
-        connectApp(
-          {
-            ...base,
-            cache,
-            config: { ...config, target, containerApp: target.name, resourceGroup: target.resourceGroup }
-          },
-          reports[i]
-        ).finally(() => finished.add(reports[i]))
+        connectApp({ ...base, target, cache }, reports[i]).finally(() => finished.add(reports[i]))
       )
     )
     if (config.disableAccessKeys && reports.every(r => r.succeeded && r.outputs.verified))

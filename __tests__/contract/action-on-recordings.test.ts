@@ -11,6 +11,7 @@ import { explainAzureError } from '../../src/azure/explain.js'
 import { resolveCloud } from '../../src/domain/cloud.js'
 import { Deadline } from '../../src/deadline.js'
 import type { RunConfig } from '../../src/inputs/types.js'
+import type { Target } from '../../src/domain/target.js'
 import { planAssignment } from '../../src/plan/assignment-plan.js'
 import { planIdentity } from '../../src/plan/identity-plan.js'
 import { planConnection } from '../../src/plan/plan-connection.js'
@@ -32,16 +33,13 @@ const CACHE = 'cliredis000002'
 const UAMI_NAME = 'mi-w7djqs5ah3wpg'
 const UAMI_RECORDED_KEY = `/subscriptions/${SUBSCRIPTION}/resourcegroups/${APP_RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${UAMI_NAME}`
 
+const target: Target = { kind: 'app', name: APP, resourceGroup: APP_RG }
+
 function inputs(o: Partial<RunConfig> = {}): RunConfig {
-  const target = { kind: 'app' as const, name: APP, resourceGroup: APP_RG }
   return {
     subscriptionId: SUBSCRIPTION,
     auth: 'oidc',
     environment: 'azurecloud',
-    resourceGroup: APP_RG,
-    containerApp: APP,
-    containerApps: [APP],
-    target,
     targets: [target],
     redisName: CACHE,
     redisResourceGroup: CACHE_RG,
@@ -83,6 +81,7 @@ const classicCacheRoutes = [
 function context(routes: Route[], o: Partial<RunConfig> = {}): RunContext {
   return {
     config: inputs(o),
+    target,
     cloud: resolveCloud('azurecloud'),
     clients: replayClients(replay(routes)),
     credential: { getToken: async () => null },
@@ -97,9 +96,9 @@ function context(routes: Route[], o: Partial<RunConfig> = {}): RunContext {
 describe('the action on real Azure answers', () => {
   it('plans from a real app GET and a real cache GET: values from hostName and sslPort, every container field kept', async () => {
     const ctx = context([recorded('GET', appPath, 'containerapp-get-before'), ...classicCacheRoutes])
-    const state = await readState(ctx.clients, ctx.config, ctx.deadline)
+    const state = await readState(ctx.clients, ctx.config, ctx.target, ctx.deadline)
     const identity = planIdentity(state.app.identity, ctx.config.identity, state.userIdentity)
-    const plan = planConnection(state, ctx.config, identity)
+    const plan = planConnection(state, ctx.config, ctx.target, identity)
 
     expect(plan.blockers).toEqual([])
     expect(plan.values).toMatchObject({ host: 'cliredis000002.redis.cache.windows.net', port: '6380' })
@@ -125,7 +124,7 @@ describe('the action on real Azure answers', () => {
   it('finds the user-assigned identity the app already has although Azure spells its key with resourcegroups', async () => {
     const resourceId = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${APP_RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${UAMI_NAME}`
     const ctx = context([recorded('GET', appPath, 'containerapp-get-before'), ...classicCacheRoutes])
-    const state = await readState(ctx.clients, ctx.config, ctx.deadline)
+    const state = await readState(ctx.clients, ctx.config, ctx.target, ctx.deadline)
     const plan = planIdentity(state.app.identity, {
       kind: 'user',
       resourceId,
@@ -142,7 +141,7 @@ describe('the action on real Azure answers', () => {
 
   it('reads secrets: null and an absent env as nothing to keep, not as an error', async () => {
     const ctx = context([recorded('GET', appPath, 'containerapp-get'), ...classicCacheRoutes])
-    const state = await readState(ctx.clients, ctx.config, ctx.deadline)
+    const state = await readState(ctx.clients, ctx.config, ctx.target, ctx.deadline)
     expect(state.app.configuration?.secrets ?? undefined).toBeUndefined()
     expect(state.app.template?.revisionSuffix).toBe('azd-1775762551')
   })
@@ -173,7 +172,7 @@ describe('the action on real Azure answers', () => {
 
   it('verify on real reads: Entra on, the revision failed, the new revision is not the latest ready one', async () => {
     const ctx = context([recorded('GET', appPath, 'containerapp-get'), ...classicCacheRoutes])
-    const state = await readState(ctx.clients, ctx.config, ctx.deadline)
+    const state = await readState(ctx.clients, ctx.config, ctx.target, ctx.deadline)
     const raw = body<{ name: string; properties: Revision }>('containerapp-revision-get')
     expect(aadEnabled(state.cache)).toBe(true)
     const checks = controlPlaneChecks(ctx, {
@@ -275,7 +274,9 @@ describe('the action on real Azure answers', () => {
 
   it('explains a real ResourceNotFound as a read of the named app that failed, with a fix and no stack', async () => {
     const ctx = context([recorded('GET', appPath, 'arm-error-not-found'), ...classicCacheRoutes])
-    const failure = await readState(ctx.clients, ctx.config, ctx.deadline).catch((e: unknown) => e)
+    const failure = await readState(ctx.clients, ctx.config, ctx.target, ctx.deadline).catch(
+      (e: unknown) => e
+    )
     expect(failure).toBeInstanceOf(ReadError)
     const explained = explainAzureError(
       failure instanceof ReadError ? failure.cause : failure,

@@ -6,6 +6,7 @@ import type { TemplateAccess } from '../../src/apply/variables.js'
 import { resolveCloud } from '../../src/domain/cloud.js'
 import { Deadline } from '../../src/deadline.js'
 import type { RunConfig } from '../../src/inputs/types.js'
+import type { Target } from '../../src/domain/target.js'
 import { planVariables, type VariablesPlan } from '../../src/plan/variables-plan.js'
 import type { ArmContainer, TargetRead, TargetResource } from '../../src/read/target.js'
 import type { RunContext } from '../../src/run-context.js'
@@ -51,15 +52,12 @@ function plan(current: TargetResource): VariablesPlan {
   return planned.plan
 }
 
+const target: Target = { kind: 'app', name: 'orders-api', resourceGroup: 'rg' }
 const inputs: RunConfig = {
   subscriptionId: '00000000-0000-0000-0000-000000000000',
   auth: 'oidc',
   environment: 'azurecloud',
-  resourceGroup: 'rg',
-  containerApp: 'orders-api',
-  containerApps: ['orders-api'],
-  target: { kind: 'app', name: 'orders-api', resourceGroup: 'rg' },
-  targets: [{ kind: 'app', name: 'orders-api', resourceGroup: 'rg' }],
+  targets: [target],
   redisName: 'cache',
   redisResourceGroup: 'rg',
   redisKind: 'redis',
@@ -79,6 +77,7 @@ const inputs: RunConfig = {
 
 const context = (): RunContext => ({
   config: inputs,
+  target,
   cloud: resolveCloud('azurecloud'),
   // No request may reach Azure here: the template access is the test's.
   clients: replayClients(replay([])),

@@ -192,14 +192,11 @@ describe('readInputs: apps and Container Apps jobs', () => {
       { kind: 'job', name: 'nightly-sync', resourceGroup: 'rg-apps' },
       { kind: 'job', name: 'weekly-report', resourceGroup: 'rg-apps' }
     ])
-    expect(inputs.containerApps).toEqual(['orders-api'])
-    expect(inputs.target).toEqual(inputs.targets[0])
   })
 
   it('needs no container-app when container-app-job is given', () => {
     const inputs = read({ 'container-app': '', 'container-app-job': 'nightly-sync' })
-    expect(inputs.target).toEqual({ kind: 'job', name: 'nightly-sync', resourceGroup: 'rg-apps' })
-    expect(inputs.containerApp).toBe('nightly-sync')
+    expect(inputs.targets).toEqual([{ kind: 'job', name: 'nightly-sync', resourceGroup: 'rg-apps' }])
     expect(problemsOf({ 'container-app': '' }).join('\n')).toMatch(
       /"container-app" is required.*unless "container-app-job"/
     )

@@ -57,7 +57,7 @@ function simulate(atMs: number, after: Shown, o: { before?: Shown; timeoutMs?: n
     }
   })
   const ctx = {
-    config: { resourceGroup: 'rg-apps', containerApp: 'orders-api' },
+    target: { kind: 'app', name: 'orders-api', resourceGroup: 'rg-apps' },
     clients: { apps: { containerAppsRevisions: { getRevision }, containerApps: { get } } },
     deadline: new Deadline(o.timeoutMs ?? 20 * 60_000, () => now),
     sleep: async (ms: number) => {

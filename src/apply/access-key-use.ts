@@ -1,7 +1,7 @@
 import type { Revision, Template } from '@azure/arm-appcontainers'
 import { getTarget } from '../read/target.js'
 import { type Target } from '../domain/target.js'
-import type { RunContext } from '../run-context.js'
+import type { RunWideContext } from '../run-context.js'
 
 /** An app or job of the run, and the revision the run connected (verified) for it. */
 export interface Connected {
@@ -22,7 +22,7 @@ const CARRIES_KEY = /password\s*=|access.?key\s*=|\/\/[^\s/@]*:[^\s/@]+@/i
  * run (other apps, functions, developers' machines); the README says so.
  */
 export async function findAccessKeyUse(
-  ctx: RunContext,
+  ctx: RunWideContext,
   connected: Connected[],
   host: string
 ): Promise<string[]> {

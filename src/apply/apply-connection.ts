@@ -88,7 +88,11 @@ export async function applyConnection(
   report.outputs['principal-id'] = principalId
   report.outputs['client-id'] = clientId ?? ''
   // Now that the principal is known, plan again: the assignment and the variables depend on it.
-  const final = planConnection({ ...state, app }, config, { ...planned.identity, principalId, clientId })
+  const final = planConnection({ ...state, app }, config, ctx.target, {
+    ...planned.identity,
+    principalId,
+    clientId
+  })
   if (final.blockers.length) {
     report.fail(
       'Cannot continue',
@@ -128,7 +132,7 @@ export async function applyConnection(
   const fresh =
     revision.value?.app ??
     (report.outputs.changed
-      ? await getTarget(ctx.clients, config.target, { abortSignal: ctx.deadline.signal })
+      ? await getTarget(ctx.clients, ctx.target, { abortSignal: ctx.deadline.signal })
       : app)
   return {
     app: fresh,
@@ -154,7 +158,7 @@ function writeAssignment(
       const { assignment: written, status } = await ctx.cacheQueue.run(
         () => applyAssignment(ctx, ref, plan),
         {
-          what: `the access policy assignment of ${ctx.config.target.name}`,
+          what: `the access policy assignment of ${ctx.target.name}`,
           timed: time => report.timeCacheQueue(time)
         }
       )
@@ -182,7 +186,7 @@ async function applyVariablesAndWait(
     report,
     {
       id: 'variables',
-      title: variablesTitle(ctx.config.target.kind),
+      title: variablesTitle(ctx.target.kind),
       ...(changed
         ? {
             before: `${plan.changes.length} missing or different`,
@@ -197,12 +201,12 @@ async function applyVariablesAndWait(
       } catch (error) {
         // A job has no revision to blame: its PATCH failing is the variables' failure. An app's PATCH whose new
         // revision fails to provision fails the PATCH's own operation: that is the revision's failure.
-        if (ctx.config.target.kind === 'job' || !isRevisionFailure(readAzureError(error))) throw error
+        if (ctx.target.kind === 'job' || !isRevisionFailure(readAzureError(error))) throw error
         // The variables were written; it is the revision they made that failed. Report it there.
         revisionFailure = error
         return {
           status: 'updated',
-          value: await getTarget(ctx.clients, ctx.config.target, { abortSignal: ctx.deadline.signal })
+          value: await getTarget(ctx.clients, ctx.target, { abortSignal: ctx.deadline.signal })
         }
       }
     },

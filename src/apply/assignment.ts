@@ -36,7 +36,7 @@ async function planFromFreshList(
     wantedPolicy: first.policy,
     objectId: first.objectId,
     requestedName,
-    alias: ctx.config.containerApp
+    alias: ctx.target.name
   })
   if (!again.plan) throw new Error(again.blockers.map(b => `${b.message} ${b.fix}`).join(' '))
   return { plan: again.plan, existing: findAssignmentFor(assignments, first.objectId) }

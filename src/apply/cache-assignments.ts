@@ -23,7 +23,7 @@ export function cacheAssignments(ctx: RunContext, ref: CacheRef) {
         config.redisResourceGroup,
         config.redisName,
         name,
-        { accessPolicyName: policy, objectId, objectIdAlias: config.containerApp },
+        { accessPolicyName: policy, objectId, objectIdAlias: ctx.target.name },
         options
       )
     },

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { RedisResource, RedisUpdateParameters } from '@azure/arm-rediscache'
 import { withRetry } from '../azure/retry.js'
-import type { RunContext } from '../run-context.js'
+import type { RunWideContext } from '../run-context.js'
 import { aadEnabled } from '../domain/cache.js'
 import { minutesAndSeconds, waitLong } from './long-wait.js'
 
@@ -14,7 +14,7 @@ const ENTRA_PROGRESS_MS = 20_000
 
 /** One PATCH of the cache, waited for by the SDK poller, with a busy cache waited out. */
 function updateCache(
-  ctx: RunContext,
+  ctx: RunWideContext,
   patch: RedisUpdateParameters,
   what: string,
   pollMs: number
@@ -41,7 +41,10 @@ export const isConfiguringEntra = (cache: RedisResource): boolean =>
  * until then the cache refuses other writes and its nodes do not yet take Entra tokens. `alreadySent` resumes a
  * run that stopped while the cache was configuring: only the wait is left.
  */
-export async function enableEntraAuth(ctx: RunContext, o: { alreadySent: boolean }): Promise<RedisResource> {
+export async function enableEntraAuth(
+  ctx: RunWideContext,
+  o: { alreadySent: boolean }
+): Promise<RedisResource> {
   const { config, clients, deadline } = ctx
   const pollMs = ENTRA_POLL_MS * ctx.pace
   const waitingFor = `Microsoft Entra authentication on cache ${config.redisName} (its nodes reboot; up to 30 minutes)`
@@ -96,7 +99,7 @@ export async function enableEntraAuth(ctx: RunContext, o: { alreadySent: boolean
 }
 
 /** Turns access keys off; only ever called after every check passed, so Entra is proven to work first. */
-export function disableAccessKeys(ctx: RunContext): Promise<RedisResource> {
+export function disableAccessKeys(ctx: RunWideContext): Promise<RedisResource> {
   return updateCache(
     ctx,
     { disableAccessKeyAuthentication: true },

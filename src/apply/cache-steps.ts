@@ -5,14 +5,14 @@ import { TimeoutTooShortError } from '../deadline.js'
 import { explainFailure } from '../explain-failure.js'
 import { recordStep } from '../report/record-step.js'
 import type { RunReport } from '../report/run-report.js'
-import type { RunContext } from '../run-context.js'
+import type { RunWideContext } from '../run-context.js'
 import { findAccessKeyUse, type Connected } from './access-key-use.js'
 import { aadEnabled, entraFix } from '../domain/cache.js'
 import { disableAccessKeys, ENTRA_ENABLE_MS, enableEntraAuth, isConfiguringEntra } from './cache-hardening.js'
 import { minutesAndSeconds } from './long-wait.js'
 
 /** The classic cache, or undefined for Azure Managed Redis (which always uses Entra ID and has no such toggle). */
-async function classicCache(ctx: RunContext): Promise<RedisResource | undefined> {
+async function classicCache(ctx: RunWideContext): Promise<RedisResource | undefined> {
   const { config, clients, deadline } = ctx
   if (config.redisKind === 'managed-redis') return undefined
   try {
@@ -31,7 +31,7 @@ const MANAGED = 'Azure Managed Redis'
  * Turning Entra on takes up to 30 minutes. Without timeout-minutes the run's budget grows by that much; an explicit
  * timeout-minutes that leaves less fails now, before anything is changed, rather than at its deadline.
  */
-function makeRoomForEntra(ctx: RunContext): void {
+function makeRoomForEntra(ctx: RunWideContext): void {
   const { config, deadline } = ctx
   const minutes = ENTRA_ENABLE_MS / 60_000
   if (!config.timeoutExplicit) {
@@ -49,7 +49,7 @@ function makeRoomForEntra(ctx: RunContext): void {
 }
 
 /** enable-entra-auth: true — before any app is connected, since assignments need Entra on the cache. */
-export async function ensureEntraAuth(ctx: RunContext, report: RunReport): Promise<void> {
+export async function ensureEntraAuth(ctx: RunWideContext, report: RunReport): Promise<void> {
   const { config } = ctx
   const cache = await classicCache(ctx)
   if (!cache) {
@@ -101,7 +101,7 @@ export async function ensureEntraAuth(ctx: RunContext, report: RunReport): Promi
  * may still use a key (see findAccessKeyUse): otherwise the keys stay on and the step says why.
  */
 export async function turnOffAccessKeys(
-  ctx: RunContext,
+  ctx: RunWideContext,
   report: RunReport,
   connected: Connected[]
 ): Promise<void> {

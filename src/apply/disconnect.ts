@@ -37,7 +37,7 @@ function variablesChange(plan: DisconnectPlan): { before: string; after: string 
 }
 
 function keptWarning(ctx: RunContext, k: KeptVariables): string {
-  return `Kept ${k.names.join(', ')} in container "${k.container}" of ${describeTarget(ctx.config.target)}: ${k.reason}. Remove them yourself if they are this connection's.`
+  return `Kept ${k.names.join(', ')} in container "${k.container}" of ${describeTarget(ctx.target)}: ${k.reason}. Remove them yourself if they are this connection's.`
 }
 
 /**
@@ -98,7 +98,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
       }
       if (decision.warning) report.warnings.push(decision.warning)
       await ctx.cacheQueue.run(() => deleteAssignment(ctx, state.cacheRef, name), {
-        what: `the removal of the access policy assignment of ${config.target.name}`,
+        what: `the removal of the access policy assignment of ${ctx.target.name}`,
         timed: time => report.timeCacheQueue(time)
       })
       return { status: 'updated', detail: `deleted; ${decision.looked}`, value: decision }
@@ -107,7 +107,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
   )
   const removeVariables = recordStep(
     report,
-    { id: 'variables', title: variablesTitle(config.target.kind), ...variablesChange(plan) },
+    { id: 'variables', title: variablesTitle(ctx.target.kind), ...variablesChange(plan) },
     async () => {
       if (!plan.variables.changes.length)
         return { status: plan.kept.length ? 'skipped' : 'unchanged', value: state.app }
@@ -145,21 +145,21 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
         if (removal.kind === 'keep') {
           const uses = `${removal.usedBy.join(', ')} ${removal.usedBy.length === 1 ? 'uses' : 'use'} it`
           report.warnings.push(
-            `Kept the managed identity on ${describeTarget(config.target)} (remove-identity: true): ${uses}, and would stop working without it. Point ${removal.usedBy.length === 1 ? 'it' : 'them'} at another identity, then rerun.`
+            `Kept the managed identity on ${describeTarget(ctx.target)} (remove-identity: true): ${uses}, and would stop working without it. Point ${removal.usedBy.length === 1 ? 'it' : 'them'} at another identity, then rerun.`
           )
           report.kept.push('the managed identity')
           checks.push({
             id: 'identity-kept',
             title: 'The managed identity is kept',
             status: 'warning',
-            evidence: `${removal.before} stays on ${describeTarget(config.target)}: ${uses}`,
+            evidence: `${removal.before} stays on ${describeTarget(ctx.target)}: ${uses}`,
             fix: 'Point them at another identity, then rerun with remove-identity: true.'
           })
           return { status: 'skipped', after: `kept: ${uses}`, detail: `kept: ${uses}`, value: app }
         }
         const updated = await withRetry(
           () =>
-            patchIdentity(ctx.clients, config.target, app, removal.patch, {
+            patchIdentity(ctx.clients, ctx.target, app, removal.patch, {
               abortSignal: ctx.deadline.signal,
               updateIntervalInMs: ctx.pollIntervalMs
             }),
@@ -226,7 +226,7 @@ async function disconnectChecks(
   ]
   const revision = await readRevisionEvidence(ctx, o.app)
   const template = revision?.template ?? o.app.template
-  const where = revision ? `revision ${revision.name}` : `the ${config.target.kind} template`
+  const where = revision ? `revision ${revision.name}` : `the ${ctx.target.kind} template`
   // Planning the disconnect again on what runs now: anything it would still remove was not removed.
   const again = o.planFor({ ...o.app, template })
   const still = again.variables.changes.map(c => `${c.container}: ${c.name}`)

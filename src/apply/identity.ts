@@ -22,19 +22,19 @@ export interface IdentityApplied {
 export async function applyIdentity(ctx: RunContext, userIdentity?: UserIdentity): Promise<IdentityApplied> {
   const { config, clients, deadline } = ctx
   const options = { abortSignal: deadline.signal }
-  const get = () => getTarget(clients, config.target, options)
+  const get = () => getTarget(clients, ctx.target, options)
   const applied = await withRetry(
     async (): Promise<IdentityApplied> => {
       const current = await get()
       const plan = planIdentity(current.identity, config.identity, userIdentity)
       if (plan.change === 'none' || !plan.patch) return { app: current, wrote: false }
-      const app = await patchIdentity(clients, config.target, current, plan.patch, {
+      const app = await patchIdentity(clients, ctx.target, current, plan.patch, {
         ...options,
         updateIntervalInMs: ctx.pollIntervalMs
       })
       return { app, wrote: true }
     },
-    { deadline, sleep: ctx.sleep, what: `add the managed identity to the ${config.target.kind}` }
+    { deadline, sleep: ctx.sleep, what: `add the managed identity to the ${ctx.target.kind}` }
   )
   if (principalOf(applied.app, config.identity).principalId) return applied
   // Some final LRO responses carry no body: read the app to learn the new principal id.

@@ -41,9 +41,9 @@ export async function waitForRevisionInFlight(
   app: TargetResource
 ): Promise<RevisionOutcome | undefined> {
   const name = revisionInFlight(app)
-  if (!name || !ctx.config.wait || ctx.config.target.kind === 'job') return undefined
-  const { config, clients, deadline } = ctx
-  const first = await getRevisionStatus(clients.apps, config.resourceGroup, config.containerApp, name, {
+  if (!name || !ctx.config.wait || ctx.target.kind === 'job') return undefined
+  const { clients, deadline } = ctx
+  const first = await getRevisionStatus(clients.apps, ctx.target.resourceGroup, ctx.target.name, name, {
     abortSignal: deadline.signal
   })
   if (readRevisionState(first).phase === 'failed') return undefined

@@ -52,7 +52,7 @@ export function revisionPollIntervalMs(waitedMs: number): number {
  * already succeeded by now, so only the revision tells whether its containers start.
  */
 export async function waitForRevision(ctx: RunContext, revisionName: string): Promise<RevisionOutcome> {
-  const { config, clients, deadline } = ctx
+  const { clients, deadline } = ctx
   const options = { abortSignal: deadline.signal }
   const waitingFor = `revision ${revisionName} to become ready`
   const startedAt = deadline.now()
@@ -66,14 +66,14 @@ export async function waitForRevision(ctx: RunContext, revisionName: string): Pr
   for (;;) {
     const polledAt = deadline.now()
     const revision = await orDeadline(
-      getRevisionStatus(clients.apps, config.resourceGroup, config.containerApp, revisionName, options)
+      getRevisionStatus(clients.apps, ctx.target.resourceGroup, ctx.target.name, revisionName, options)
     )
     const reading = readRevisionState(revision)
     lastSeen = describeRevision(revision)
     if (reading.phase === 'failed') throw new RevisionFailedError(describeFailure(revisionName, reading))
     if (reading.phase === 'ready') {
       const app = await orDeadline(
-        clients.apps.containerApps.get(config.resourceGroup, config.containerApp, options)
+        clients.apps.containerApps.get(ctx.target.resourceGroup, ctx.target.name, options)
       )
       if (app.latestReadyRevisionName === revisionName) return { revision, app }
       lastSeen += `; the app's latest ready revision is still ${app.latestReadyRevisionName ?? 'none'}`
@@ -93,8 +93,8 @@ export async function waitForRevision(ctx: RunContext, revisionName: string): Pr
 }
 
 function readRevision(ctx: RunContext, name: string | undefined): Promise<RevisionStatus | undefined> {
-  if (!name || ctx.config.target.kind === 'job') return Promise.resolve(undefined)
-  return getRevisionStatus(ctx.clients.apps, ctx.config.resourceGroup, ctx.config.containerApp, name, {
+  if (!name || ctx.target.kind === 'job') return Promise.resolve(undefined)
+  return getRevisionStatus(ctx.clients.apps, ctx.target.resourceGroup, ctx.target.name, name, {
     abortSignal: ctx.deadline.signal
   })
 }

@@ -18,11 +18,11 @@ export interface TemplateAccess {
 }
 
 export function templateAccess(ctx: RunContext): TemplateAccess {
-  const { config, clients, deadline } = ctx
+  const { clients, deadline } = ctx
   return {
-    read: () => readTarget(clients, config.target, { abortSignal: deadline.signal }),
+    read: () => readTarget(clients, ctx.target, { abortSignal: deadline.signal }),
     write: containers =>
-      patchTemplate(clients, config.target, containers, {
+      patchTemplate(clients, ctx.target, containers, {
         abortSignal: deadline.signal,
         updateIntervalInMs: ctx.pollIntervalMs
       })
@@ -58,7 +58,7 @@ export async function applyVariables(
     {
       deadline: ctx.deadline,
       sleep: ctx.sleep,
-      what: `set the Redis variables on the ${ctx.config.target.kind}`
+      what: `set the Redis variables on the ${ctx.target.kind}`
     }
   )
 }

@@ -5,7 +5,6 @@ import { InputReader, quote, type Getter } from './input-reader.js'
 import { readIdentity } from './read-identity.js'
 import { readTargets } from './read-targets.js'
 import { checkResourceIdGroup } from './resource-id-group.js'
-import type { Target } from '../domain/target.js'
 import * as rules from './rules.js'
 import type { CacheKind } from '../domain/cache.js'
 import type { CloudName } from '../domain/cloud.js'
@@ -79,9 +78,6 @@ export function readInputs(get: Getter = name => core.getInput(name)): RunConfig
     problems,
     matching
   )
-  const containerApps = targets.filter(t => t.kind === 'app').map(t => t.name)
-  const target: Target = targets[0] ?? { kind: 'app', name: '', resourceGroup }
-  const containerApp = target.name
   const redisText = required(
     'redis-name',
     'the name (or resource ID) of the Azure Cache for Redis or Azure Managed Redis'
@@ -226,10 +222,6 @@ export function readInputs(get: Getter = name => core.getInput(name)): RunConfig
     environment,
     resourceManagerEndpoint,
     authorityHost,
-    resourceGroup,
-    containerApp,
-    containerApps,
-    target,
     targets,
     redisName,
     redisResourceGroup,

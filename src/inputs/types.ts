@@ -16,6 +16,7 @@ export interface VariableNames {
   clientId: string
 }
 
+/** What the run was asked to do, the same for every app and job of the run. */
 export interface RunConfig {
   subscriptionId: string
   tenantId?: string
@@ -25,15 +26,8 @@ export interface RunConfig {
   environment: CloudName
   resourceManagerEndpoint?: string
   authorityHost?: string
-  /** Resource group of the target this pipeline works on (the resource-group input, or its resource ID's). */
-  resourceGroup: string
-  /** The name of the target this pipeline works on: one of targets. */
-  containerApp: string
-  /** Every app named in container-app (one per line); all share the cache and the run. */
-  containerApps: string[]
-  /** The app or job this pipeline works on. */
-  target: Target
-  /** Every app and job of the run (container-app, then container-app-job), each connected in its own pipeline. */
+  /** Every app and job of the run (container-app, then container-app-job), each connected in its own pipeline
+   * (RunContext.target); at least one. */
   targets: Target[]
   redisName: string
   redisResourceGroup: string

@@ -1,3 +1,4 @@
+import type { Target } from '../domain/target.js'
 import type { RunConfig } from '../inputs/types.js'
 import type { CurrentState } from '../read/read-state.js'
 import { aadEnabled, entraFix } from '../domain/cache.js'
@@ -20,6 +21,7 @@ export interface PlannedConnection {
 export function planConnection(
   state: CurrentState,
   config: RunConfig,
+  target: Target,
   identity: IdentityPlan,
   o: { entraAuthWillBeOn?: boolean } = {}
 ): PlannedConnection {
@@ -62,7 +64,7 @@ export function planConnection(
     wantedPolicy: effectivePolicy(config.accessPolicy, state.cacheRef.kind),
     objectId: identity.principalId,
     requestedName,
-    alias: config.containerApp
+    alias: target.name
   })
   const variables = planVariables({
     containers: state.app.template?.containers ?? [],

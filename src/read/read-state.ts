@@ -10,7 +10,7 @@ import { readCache, type CacheRef, type CacheState } from './read-cache.js'
 import { ReadError } from './read-error.js'
 import { readUserIdentity, type UserIdentity } from './read-user-identity.js'
 import { getTarget, type TargetResource } from './target.js'
-import { describeTarget } from '../domain/target.js'
+import { describeTarget, type Target } from '../domain/target.js'
 
 export { ReadError }
 
@@ -44,14 +44,15 @@ async function reading<T>(what: string, read: () => Promise<T>): Promise<T> {
 export async function readState(
   clients: AzureClients,
   config: RunConfig,
+  target: Target,
   deadline: Deadline,
   cache: Promise<CacheState> = readCache(clients, config, deadline.signal)
 ): Promise<CurrentState> {
   const options = { abortSignal: deadline.signal }
-  const app = `${describeTarget(config.target)} in resource group ${config.target.resourceGroup}`
+  const app = `${describeTarget(target)} in resource group ${target.resourceGroup}`
   const identity = config.identity
   const [appState, cacheState, userIdentity] = await Promise.all([
-    reading(app, () => getTarget(clients, config.target, options)),
+    reading(app, () => getTarget(clients, target, options)),
     cache,
     identity.kind === 'user'
       ? reading(`user-assigned identity ${identity.name} in resource group ${identity.resourceGroup}`, () =>

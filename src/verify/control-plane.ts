@@ -37,7 +37,7 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
       ? 'system-assigned identity'
       : `user-assigned identity ${config.identity.name}`
   // A job's variables are checked in its template: it has no revisions, and its next execution runs the template.
-  const job = config.target.kind === 'job'
+  const job = ctx.target.kind === 'job'
   const noun = job ? 'job' : 'app'
   const identityTitle = job ? 'Job has the managed identity' : 'App has the managed identity'
   const variablesTitle = job

@@ -17,7 +17,7 @@ export async function runDataPlaneChecks(ctx: RunContext, report: RunReport): Pr
   const checks: Promise<CheckRecord>[] = []
   if (ctx.config.healthUrl)
     checks.push(
-      ctx.config.target.kind === 'job'
+      ctx.target.kind === 'job'
         ? Promise.resolve(HEALTH_URL_SKIPPED_FOR_JOB)
         : checkHealthUrl(ctx, ctx.config.healthUrl)
     )
