@@ -26,7 +26,6 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
     const state = await readState(ctx.clients, config, ctx.target, ctx.deadline, ctx.cache).catch(error => {
       const e = explainFailure(error, 'read the current state', {
         cloud: ctx.cloud,
-        clientId: config.clientId,
         deadline: ctx.deadline
       })
       report.fail(e.title, e.message, e.fix)
@@ -73,7 +72,6 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
     if (error instanceof StepFailed) return
     const e = explainFailure(error, 'connect the app', {
       cloud: ctx.cloud,
-      clientId: config.clientId,
       deadline: ctx.deadline
     })
     report.fail(e.title, e.message, e.fix)

@@ -39,7 +39,6 @@ export function explainFailure(
   context: {
     cloud?: Cloud
     signIn?: SignIn
-    clientId?: string
     lastSeen?: string
     locks?: ManagementLock[]
     deadline?: Deadline
@@ -69,15 +68,15 @@ export function explainFailure(
       .split('\n')[0]
       .replace(/Trace ID:.*$/, '')
       .trim()
-    if (context.signIn?.assertions && context.cloud) {
+    if (context.signIn?.oidc && context.cloud) {
       return {
         title: 'Sign-in to Microsoft Entra ID failed',
         message,
         fix: explainSignInFailure(
           message,
-          context.signIn.assertions.lastClaims,
+          context.signIn.oidc.assertions.lastClaims,
           context.cloud,
-          context.clientId
+          context.signIn.oidc.clientId
         )
       }
     }

@@ -90,7 +90,7 @@ async function connectAndPublish(deps: RunDependencies): Promise<RunReport[]> {
     const cloud = resolveCloud(config.environment, {
       resourceManagerEndpoint: config.resourceManagerEndpoint,
       authorityHost: config.authorityHost,
-      audience: config.audience
+      audience: config.auth.method === 'oidc' ? config.auth.audience : undefined
     })
     reports = config.targets.map(target => reportFor(config, target, cloud))
     // Steps that concern the whole run (sign-in, the cache's settings) are recorded once and shown in every app's report.

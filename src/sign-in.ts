@@ -22,7 +22,7 @@ export async function signIn(
     report,
     { id: 'sign-in', title: 'Sign in to Azure' },
     async () => {
-      created = createCredential(config, cloud, deadline, o)
+      created = createCredential(config.auth, cloud, deadline, o)
       // enableCae as the SDK clients ask for it: MSAL caches CAE and non-CAE tokens apart, so this one
       // token then serves every ARM client (no second Entra round trip before the first read).
       const token = await created.credential.getToken(cloud.resourceManagerScope, {
@@ -42,7 +42,6 @@ export async function signIn(
       explainFailure(error, 'sign in to Azure', {
         cloud,
         signIn: created,
-        clientId: config.clientId,
         deadline
       })
   )

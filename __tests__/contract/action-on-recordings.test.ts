@@ -38,7 +38,11 @@ const target: Target = { kind: 'app', name: APP, resourceGroup: APP_RG }
 function inputs(o: Partial<RunConfig> = {}): RunConfig {
   return {
     subscriptionId: SUBSCRIPTION,
-    auth: 'oidc',
+    auth: {
+      method: 'oidc',
+      tenantId: '00000000-0000-0000-0000-000000000001',
+      clientId: '00000000-0000-0000-0000-000000000002'
+    },
     environment: 'azurecloud',
     targets: [target],
     redisName: CACHE,

@@ -55,7 +55,11 @@ function plan(current: TargetResource): VariablesPlan {
 const target: Target = { kind: 'app', name: 'orders-api', resourceGroup: 'rg' }
 const inputs: RunConfig = {
   subscriptionId: '00000000-0000-0000-0000-000000000000',
-  auth: 'oidc',
+  auth: {
+    method: 'oidc',
+    tenantId: '00000000-0000-0000-0000-000000000001',
+    clientId: '00000000-0000-0000-0000-000000000002'
+  },
   environment: 'azurecloud',
   targets: [target],
   redisName: 'cache',

@@ -35,7 +35,7 @@ describe('readInputs', () => {
   it('reads good inputs with the contract defaults', () => {
     const inputs = read({})
     expect(inputs).toMatchObject({
-      auth: 'oidc',
+      auth: { method: 'oidc', tenantId: GOOD['tenant-id'], clientId: GOOD['client-id'] },
       environment: 'azurecloud',
       redisResourceGroup: 'rg-apps',
       accessPolicy: 'Data Contributor',
@@ -61,7 +61,24 @@ describe('readInputs', () => {
   })
 
   it('uses the Azure CLI session when no client id is given', () => {
-    expect(read({ 'client-id': '', 'tenant-id': '' }).auth).toBe('azure-cli')
+    expect(read({ 'client-id': '', 'tenant-id': '' }).auth).toEqual({
+      method: 'azure-cli',
+      tenantId: undefined
+    })
+  })
+
+  it('OIDC carries its tenant, client and audience; the Azure CLI only a tenant, though client-id is still checked', () => {
+    expect(read({ audience: 'api://custom' }).auth).toEqual({
+      method: 'oidc',
+      tenantId: GOOD['tenant-id'],
+      clientId: GOOD['client-id'],
+      audience: 'api://custom'
+    })
+    expect(read({ auth: 'azure-cli', audience: 'api://custom' }).auth).toEqual({
+      method: 'azure-cli',
+      tenantId: GOOD['tenant-id']
+    })
+    expect(problemsOf({ auth: 'azure-cli', 'client-id': 'not-a-guid' }).join('\n')).toMatch(/"client-id"/)
   })
 
   it('parses a user-assigned identity resource id and a container list', () => {

@@ -30,7 +30,6 @@ const REVISION_FIX =
 const explainer = (ctx: RunContext, doing: string) => async (error: unknown) =>
   explainFailure(error, doing, {
     cloud: ctx.cloud,
-    clientId: ctx.config.clientId,
     locks: await locksBehind(ctx.clients.resources, error, ctx.deadline.signal),
     deadline: ctx.deadline
   })

@@ -49,7 +49,7 @@ function keptWarning(ctx: RunContext, k: KeptVariables): string {
 export async function disconnect(ctx: RunContext, report: RunReport, state: CurrentState): Promise<void> {
   const { config } = ctx
   const explain = (doing: string) => (error: unknown) =>
-    explainFailure(error, doing, { cloud: ctx.cloud, clientId: config.clientId, deadline: ctx.deadline })
+    explainFailure(error, doing, { cloud: ctx.cloud, deadline: ctx.deadline })
   const principal = principalOf(state.app, config.identity)
   const connection: DisconnectedConnection = {
     host: state.cache.hostName ?? '',

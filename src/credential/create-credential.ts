@@ -3,7 +3,7 @@ import { requestLoggingPolicy } from '../azure/debug-policy.js'
 import { TRANSPORT_RETRY } from '../azure/transport-retry.js'
 import type { Sleep } from '../azure/retry.js'
 import type { Deadline } from '../deadline.js'
-import type { RunConfig } from '../inputs/types.js'
+import type { Auth } from '../inputs/types.js'
 import { KNOWN_AUTHORITY_HOSTS, type Cloud } from '../domain/cloud.js'
 import { deadlineCredential } from './deadline-credential.js'
 import { maskingCredential } from './masking-credential.js'
@@ -11,21 +11,21 @@ import { assertOidcAvailable, GitHubAssertionProvider, type IdTokenSource } from
 
 export interface SignIn {
   credential: TokenCredential
-  /** Present for OIDC: the claims of the GitHub token, for hints when Entra refuses it. */
-  assertions?: GitHubAssertionProvider
+  /** Present for OIDC: the client signed in as and the claims of the GitHub token, for hints when Entra refuses it. */
+  oidc?: { clientId: string; assertions: GitHubAssertionProvider }
   describe: string
 }
 
 const scopeOf = (scopes: string | string[]): string => [scopes].flat().join(' ')
 
 export function createCredential(
-  config: RunConfig,
+  auth: Auth,
   cloud: Cloud,
   deadline: Deadline,
   o: { sleep: Sleep; fetchIdToken?: IdTokenSource }
 ): SignIn {
-  if (config.auth === 'azure-cli') {
-    const cli = new AzureCliCredential({ tenantId: config.tenantId })
+  if (auth.method === 'azure-cli') {
+    const cli = new AzureCliCredential({ tenantId: auth.tenantId })
     return {
       credential: maskingCredential(
         deadlineCredential(cli, deadline, scopes => `the Azure CLI to return a token for ${scopeOf(scopes)}`)
@@ -34,9 +34,7 @@ export function createCredential(
     }
   }
   assertOidcAvailable()
-  const { tenantId, clientId } = config
-  // readInputs requires both for OIDC; the check keeps that promise visible to the compiler.
-  if (!tenantId || !clientId) throw new Error('OIDC sign-in needs the tenant-id and client-id inputs.')
+  const { tenantId, clientId } = auth
   const assertions = new GitHubAssertionProvider(
     cloud.oidcAudience,
     { deadline, sleep: o.sleep },
@@ -58,7 +56,7 @@ export function createCredential(
       : `a Microsoft Entra token for ${scopeOf(scopes)} from ${cloud.authorityHost}`
   return {
     credential: maskingCredential(deadlineCredential(credential, deadline, waitingFor)),
-    assertions,
-    describe: `GitHub OIDC federated credential of ${config.clientId}`
+    oidc: { clientId, assertions },
+    describe: `GitHub OIDC federated credential of ${clientId}`
   }
 }

@@ -6,7 +6,7 @@ export function explainSignInFailure(
   message: string,
   claims: PresentedClaims | undefined,
   cloud: Cloud,
-  clientId?: string
+  clientId: string
 ): string {
   const code = /AADSTS(\d+)/.exec(message)?.[1] ?? ''
   const presented = claims
@@ -18,7 +18,7 @@ export function explainSignInFailure(
   const fix = (() => {
     switch (code) {
       case '700213':
-        return `No federated credential of application ${clientId ?? ''} matches this subject. Add a federated credential with exactly the subject above (issuer https://token.actions.githubusercontent.com, audience ${cloud.oidcAudience}). ${subjectShapes}`
+        return `No federated credential of application ${clientId} matches this subject. Add a federated credential with exactly the subject above (issuer https://token.actions.githubusercontent.com, audience ${cloud.oidcAudience}). ${subjectShapes}`
       case '7002138':
         return `A federated credential matches only if you ignore letter case, and matching is case-sensitive. Make the credential's subject identical, character for character, to the one above. ${subjectShapes}`
       case '700211':
@@ -28,7 +28,7 @@ export function explainSignInFailure(
       case '700024':
         return 'The GitHub token was outside its valid time range. Check the runner clock; the action mints a fresh token for every sign-in.'
       case '700016':
-        return `Application ${clientId ?? ''} was not found in the tenant. Check client-id and tenant-id: the client ID is the "Application (client) ID" of the app registration or managed identity in that tenant.`
+        return `Application ${clientId} was not found in the tenant. Check client-id and tenant-id: the client ID is the "Application (client) ID" of the app registration or managed identity in that tenant.`
       case '7000215':
       case '7000222':
         return 'The credential is invalid or expired; this action signs in with OIDC and needs no client secret.'

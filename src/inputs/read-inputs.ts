@@ -8,7 +8,7 @@ import { checkResourceIdGroup } from './resource-id-group.js'
 import * as rules from './rules.js'
 import type { CacheKind } from '../domain/cache.js'
 import type { CloudName } from '../domain/cloud.js'
-import type { AuthMethod, RunConfig, Mode } from './types.js'
+import type { Auth, AuthMethod, RunConfig, Mode } from './types.js'
 
 /**
  * Reads and validates every input before any request to Azure. All problems are gathered so that a user
@@ -52,8 +52,8 @@ export function readInputs(get: Getter = name => core.getInput(name)): RunConfig
     )
 
   const authChoice = oneOf<'auto' | AuthMethod>('auth', ['auto', 'oidc', 'azure-cli'])
-  const auth: AuthMethod = authChoice === 'auto' ? (clientId ? 'oidc' : 'azure-cli') : authChoice
-  if (auth === 'oidc') {
+  const method: AuthMethod = authChoice === 'auto' ? (clientId ? 'oidc' : 'azure-cli') : authChoice
+  if (method === 'oidc') {
     if (!clientId)
       problems.push(
         'Input "client-id" is required for OIDC sign-in: set it to the client ID of the identity with a federated credential for this repository, or use auth: azure-cli after azure/login.'
@@ -212,12 +212,17 @@ export function readInputs(get: Getter = name => core.getInput(name)): RunConfig
   const resourceManagerEndpoint = httpsUrl('resource-manager-endpoint', { allowHttp: false })
   const authorityHost = httpsUrl('authority-host', { allowHttp: false })
 
-  if (problems.length) throw new InputError(problems)
+  // client-id and audience are checked in either mode, but only OIDC uses them. OIDC without both ids is a
+  // problem recorded above.
+  const auth: Auth | undefined =
+    method === 'azure-cli'
+      ? { method, tenantId }
+      : tenantId && clientId
+        ? { method, tenantId, clientId, audience }
+        : undefined
+  if (problems.length || !auth) throw new InputError(problems)
   return {
     subscriptionId,
-    tenantId,
-    clientId,
-    audience,
     auth,
     environment,
     resourceManagerEndpoint,

@@ -5,6 +5,11 @@ import type { Target } from '../domain/target.js'
 export type Mode = 'apply' | 'plan' | 'verify' | 'disconnect'
 export type AuthMethod = 'oidc' | 'azure-cli'
 
+/** How the run signs in: OIDC needs the tenant and the client; the Azure CLI takes its session's (or the given) tenant. */
+export type Auth =
+  | { method: 'oidc'; tenantId: string; clientId: string; audience?: string }
+  | { method: 'azure-cli'; tenantId?: string }
+
 export type IdentityChoice =
   | { kind: 'system' }
   | { kind: 'user'; resourceId: string; subscriptionId: string; resourceGroup: string; name: string }
@@ -19,10 +24,7 @@ export interface VariableNames {
 /** What the run was asked to do, the same for every app and job of the run. */
 export interface RunConfig {
   subscriptionId: string
-  tenantId?: string
-  clientId?: string
-  audience?: string
-  auth: AuthMethod
+  auth: Auth
   environment: CloudName
   resourceManagerEndpoint?: string
   authorityHost?: string
