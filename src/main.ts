@@ -13,7 +13,7 @@ import { explainFailure } from './explain-failure.js'
 import { readInputs } from './inputs/read-inputs.js'
 import { readCache } from './read/read-cache.js'
 import type { RunConfig } from './inputs/types.js'
-import { targetId, type Target } from './domain/target.js'
+import { targetId, WORKLOADS, type Target } from './domain/target.js'
 import { appBlades, cacheResourceId, portalLink } from './domain/portal-links.js'
 import { publish } from './report/publish.js'
 import { StepFailed } from './report/record-step.js'
@@ -48,7 +48,7 @@ function reportFor(config: RunConfig, target: Target, cloud: Cloud): RunReport {
   }
   report.variableNames = { ...config.variables, usesClientId: config.identity.kind === 'user' }
   report.links.app = portalLink(cloud.portal, targetId(config.subscriptionId, target))
-  if (target.kind === 'app') Object.assign(report.links, appBlades(report.links.app))
+  if (WORKLOADS[target.kind].servesHttp) Object.assign(report.links, appBlades(report.links.app))
   // A bare cache name's kind is known after the read, which sets this link again (connect.ts).
   report.links.cache = portalLink(
     cloud.portal,

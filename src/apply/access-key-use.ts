@@ -1,6 +1,7 @@
 import type { Revision, Template } from '@azure/arm-appcontainers'
 import { getTarget } from '../read/target.js'
-import { type Target } from '../domain/target.js'
+import { WORKLOADS, type Target } from '../domain/target.js'
+import { WORKLOAD_OPERATIONS } from '../azure/workload-operations.js'
 import type { RunWideContext } from '../run-context.js'
 
 /** An app or job of the run, and the revision the run connected (verified) for it. */
@@ -28,15 +29,16 @@ export async function findAccessKeyUse(
 ): Promise<string[]> {
   const reasons: string[] = []
   for (const { target, revision } of connected) {
-    if (target.kind === 'job') {
-      const job = await getTarget(ctx.clients, target, { abortSignal: ctx.deadline.signal })
-      reasons.push(...templateKeyUse(`job ${target.name}`, job.template, host, ctx.config.redisName))
+    const operations = WORKLOAD_OPERATIONS[target.kind]
+    if (!operations.listRevisions) {
+      // Without revisions, the template is what runs (a job's next execution).
+      const resource = await getTarget(ctx.clients, target, { abortSignal: ctx.deadline.signal })
+      const label = `${WORKLOADS[target.kind].noun} ${target.name}`
+      reasons.push(...templateKeyUse(label, resource.template, host, ctx.config.redisName))
       continue
     }
     const active: Revision[] = []
-    const pages = ctx.clients.apps.containerAppsRevisions.listRevisions(target.resourceGroup, target.name, {
-      abortSignal: ctx.deadline.signal
-    })
+    const pages = operations.listRevisions(ctx.clients.apps, target, { abortSignal: ctx.deadline.signal })
     for await (const r of pages) if (r.active) active.push(r)
     const weight = (r: Revision | undefined) => r?.trafficWeight ?? 0
     const others = active.filter(r => r.name !== revision && weight(r) > 0)

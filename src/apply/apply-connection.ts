@@ -12,7 +12,7 @@ import type { CacheRef } from '../read/read-cache.js'
 import type { CurrentState } from '../read/read-state.js'
 import { describeRevision } from '../domain/revision.js'
 import { getTarget, type TargetResource } from '../read/target.js'
-import { variablesTitle } from '../domain/target.js'
+import { variablesTitle, WORKLOADS } from '../domain/target.js'
 import { speaksForItself } from '../progress.js'
 import { recordStep } from '../report/record-step.js'
 import type { RunReport } from '../report/run-report.js'
@@ -200,7 +200,7 @@ async function applyVariablesAndWait(
       } catch (error) {
         // A job has no revision to blame: its PATCH failing is the variables' failure. An app's PATCH whose new
         // revision fails to provision fails the PATCH's own operation: that is the revision's failure.
-        if (ctx.target.kind === 'job' || !isRevisionFailure(readAzureError(error))) throw error
+        if (!WORKLOADS[ctx.target.kind].hasRevisions || !isRevisionFailure(readAzureError(error))) throw error
         // The variables were written; it is the revision they made that failed. Report it there.
         revisionFailure = error
         return {

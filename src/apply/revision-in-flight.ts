@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { WORKLOADS } from '../domain/target.js'
 import { explainFailure } from '../explain-failure.js'
 import { endedByStop } from '../read/read-error.js'
 import { logSafe } from '../domain/text.js'
@@ -41,7 +42,7 @@ export async function waitForRevisionInFlight(
   app: TargetResource
 ): Promise<RevisionOutcome | undefined> {
   const name = revisionInFlight(app)
-  if (!name || !ctx.config.wait || ctx.target.kind === 'job') return undefined
+  if (!name || !ctx.config.wait || !WORKLOADS[ctx.target.kind].hasRevisions) return undefined
   const { clients, deadline } = ctx
   const first = await getRevisionStatus(clients.apps, ctx.target.resourceGroup, ctx.target.name, name, {
     abortSignal: deadline.signal

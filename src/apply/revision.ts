@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { WORKLOADS } from '../domain/target.js'
 import type { ContainerApp } from '@azure/arm-appcontainers'
 import { DeadlineExceededError } from '../deadline.js'
 import {
@@ -93,7 +94,7 @@ export async function waitForRevision(ctx: RunContext, revisionName: string): Pr
 }
 
 function readRevision(ctx: RunContext, name: string | undefined): Promise<RevisionStatus | undefined> {
-  if (!name || ctx.target.kind === 'job') return Promise.resolve(undefined)
+  if (!name || !WORKLOADS[ctx.target.kind].hasRevisions) return Promise.resolve(undefined)
   return getRevisionStatus(ctx.clients.apps, ctx.target.resourceGroup, ctx.target.name, name, {
     abortSignal: ctx.deadline.signal
   })

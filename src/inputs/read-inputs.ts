@@ -4,6 +4,7 @@ import { InputError } from './input-error.js'
 import { InputReader, quote, type Getter } from './input-reader.js'
 import { readIdentity } from './read-identity.js'
 import { readTargets } from './read-targets.js'
+import { WORKLOADS } from '../domain/target.js'
 import { checkResourceIdGroup } from './resource-id-group.js'
 import * as rules from './rules.js'
 import type { CacheKind } from '../domain/cache.js'
@@ -205,7 +206,7 @@ export function readInputs(get: Getter = name => core.getInput(name)): RunConfig
       'Input "disable-access-keys" only applies to mode: apply (it runs after every check passed); remove it for this mode.'
     )
   const healthUrl = httpsUrl('health-url', { allowHttp: true })
-  if (healthUrl && targets.length && targets.every(t => t.kind === 'job'))
+  if (healthUrl && targets.length && targets.every(t => !WORKLOADS[t.kind].servesHttp))
     problems.push(
       'Input "health-url" does not apply to Container Apps jobs: a job serves no HTTP, and its next execution runs the template this action checks. Remove health-url, or use it with a container app.'
     )

@@ -1,12 +1,12 @@
-import type { Target } from '../domain/target.js'
+import type { Target, TargetKind } from '../domain/target.js'
 import { quote } from './input-reader.js'
 import { checkResourceIdGroup } from './resource-id-group.js'
 import * as rules from './rules.js'
 
-const APP_NAME_RULE =
-  'a container app name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several apps one per line'
-const JOB_NAME_RULE =
-  'a job name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several jobs one per line'
+const NAME_RULE: Record<TargetKind, string> = {
+  app: 'a container app name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several apps one per line',
+  job: 'a job name has 2–32 lower-case letters, digits and hyphens, starts with a letter, ends with a letter or digit and has no "--"; put several jobs one per line'
+}
 
 /**
  * The apps and jobs of the run: names (one per line) in container-app are apps and in container-app-job are
@@ -38,7 +38,7 @@ export function readTargets(
   const targets: Target[] = []
   for (const { input, kind, line } of entries) {
     if (!line.startsWith('/')) {
-      matching(input, line, rules.CONTAINER_APP, kind === 'job' ? JOB_NAME_RULE : APP_NAME_RULE)
+      matching(input, line, rules.CONTAINER_APP, NAME_RULE[kind])
       targets.push({ kind, name: line, resourceGroup: defaults.resourceGroup })
       continue
     }
@@ -56,7 +56,7 @@ export function readTargets(
         `Input "${input}" has ${quote(line)}, in subscription ${quote(subscriptionId)}; the action works in the subscription-id subscription (${quote(defaults.subscriptionId)}): run it once per subscription.`
       )
     checkResourceIdGroup(input, resourceGroup, problems)
-    matching(input, name, rules.CONTAINER_APP, idKind === 'job' ? JOB_NAME_RULE : APP_NAME_RULE)
+    matching(input, name, rules.CONTAINER_APP, NAME_RULE[idKind])
     targets.push({ kind: idKind, name, resourceGroup })
   }
   const unique = [

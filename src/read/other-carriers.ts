@@ -1,9 +1,9 @@
-import type { ManagedServiceIdentity } from '@azure/arm-appcontainers'
 import { readAzureError } from '../azure/azure-error.js'
 import { endedByStop } from './read-error.js'
 import { findUserAssigned } from '../domain/identities.js'
 import type { AzureClients } from '../azure/clients.js'
-import type { TargetKind } from '../domain/target.js'
+import { describeTarget, TARGET_KINDS, type TargetKind } from '../domain/target.js'
+import { WORKLOAD_OPERATIONS, type ListedWorkload } from '../azure/workload-operations.js'
 
 /** Another container app or job that has the identity attached. */
 export interface Carrier {
@@ -15,12 +15,6 @@ export interface Carrier {
 /** What the subscription-wide look for other carriers of an identity found, or why it could not look. */
 export type CarriersLookup =
   { looked: true; carriers: Carrier[] } | { looked: false; status?: number; code?: string; message: string }
-
-interface Listed {
-  id?: string
-  name?: string
-  identity?: ManagedServiceIdentity
-}
 
 async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = []
@@ -42,17 +36,18 @@ export async function findOtherCarriers(
 ): Promise<CarriersLookup> {
   const options = { abortSignal: o.signal }
   try {
-    const [apps, jobs] = await Promise.all([
-      all<Listed>(clients.apps.containerApps.listBySubscription(options)),
-      all<Listed>(clients.apps.jobs.listBySubscription(options))
-    ])
     const excluded = new Set(o.exclude.map(id => id.toLowerCase()))
-    const carriers = (kind: TargetKind, items: Listed[]): Carrier[] =>
+    const carriers = (kind: TargetKind, items: ListedWorkload[]): Carrier[] =>
       items
         .filter(item => !excluded.has((item.id ?? '').toLowerCase()))
         .filter(item => findUserAssigned(item.identity, o.identityId) !== undefined)
         .map(item => ({ kind, name: item.name ?? '', resourceGroup: resourceGroupOf(item.id) }))
-    return { looked: true, carriers: [...carriers('app', apps), ...carriers('job', jobs)] }
+    const byKind = await Promise.all(
+      TARGET_KINDS.map(async kind =>
+        carriers(kind, await all(WORKLOAD_OPERATIONS[kind].listBySubscription(clients.apps, options)))
+      )
+    )
+    return { looked: true, carriers: byKind.flat() }
   } catch (error) {
     if (endedByStop(error) || o.signal.aborted) throw error
     const { status, code, message } = readAzureError(error)
@@ -62,5 +57,5 @@ export async function findOtherCarriers(
 
 /** "container app billing-api (resource group rg-apps)", for messages. */
 export function describeCarrier(c: Carrier): string {
-  return `${c.kind === 'job' ? 'Container Apps job' : 'container app'} ${c.name} (resource group ${c.resourceGroup})`
+  return `${describeTarget(c)} (resource group ${c.resourceGroup})`
 }

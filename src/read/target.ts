@@ -1,28 +1,15 @@
-import type { ContainerApp, ManagedServiceIdentity } from '@azure/arm-appcontainers'
+import type { ManagedServiceIdentity } from '@azure/arm-appcontainers'
+import { WORKLOAD_OPERATIONS, type TargetResource } from '../azure/workload-operations.js'
 import { updateById } from '@azure/arm-resources/api/resources'
 import { API_VERSIONS } from '../azure/api-versions.js'
 import type { AzureClients } from '../azure/clients.js'
 import type { IdentityPatch } from '../domain/identities.js'
-import {
-  checkAnswer,
-  isRecord,
-  readAnswer,
-  valueAt,
-  type Expectation,
-  type OnResponse
-} from '../azure/check-answer.js'
+import { checkAnswer, isRecord, readAnswer, valueAt, type Expectation } from '../azure/check-answer.js'
 import { ReadError } from './read-error.js'
-import { describeTarget, targetId, type Target, type TargetKind } from '../domain/target.js'
+import { describeTarget, targetId, type Target } from '../domain/target.js'
 import { UnexpectedAnswerError } from '../azure/unexpected-answer.js'
 
-/**
- * What the pipeline uses of an app or a job. Both GETs flatten `properties`, so a job (`Job`) fits as is: it has
- * the same `identity` and `template.containers`, and no revisions (`latestRevisionName` stays undefined).
- */
-export type TargetResource = Pick<
-  ContainerApp,
-  'location' | 'identity' | 'template' | 'configuration' | 'latestRevisionName' | 'latestReadyRevisionName'
->
+export type { TargetResource } from '../azure/workload-operations.js'
 
 /** A container as Azure answered it: every property, whether the SDK's model knows it or not. */
 export type ArmContainer = Record<string, unknown>
@@ -38,39 +25,6 @@ interface ReadOptions {
 }
 interface WriteOptions extends ReadOptions {
   updateIntervalInMs?: number
-}
-
-interface TargetOperations {
-  get(clients: AzureClients, t: Target, o: ReadOptions & { onResponse: OnResponse }): Promise<TargetResource>
-  patchIdentity(
-    clients: AzureClients,
-    t: Target,
-    current: TargetResource,
-    identity: ManagedServiceIdentity,
-    o: WriteOptions
-  ): Promise<TargetResource>
-  /** The `template` of a PATCH that sets these containers. */
-  template(containers: ArmContainer[]): Record<string, unknown>
-}
-
-/**
- * The app's identity PATCH body is flattened and carries `location`; the job's is not (`{ identity }`). Neither ever
- * sends `configuration` (a GET hides secret values). Only an app's template has `revisionSuffix`: `null` clears a
- * suffix kept from an earlier deployment, which the new revision would reuse and be refused for.
- */
-const operations: Record<TargetKind, TargetOperations> = {
-  app: {
-    get: (c, t, o) => c.apps.containerApps.get(t.resourceGroup, t.name, o),
-    patchIdentity: (c, t, current, identity, o) =>
-      c.apps.containerApps.update(t.resourceGroup, t.name, { location: current.location, identity }, o),
-    template: containers => ({ containers, revisionSuffix: null })
-  },
-  job: {
-    get: (c, t, o) => c.apps.jobs.get(t.resourceGroup, t.name, o),
-    patchIdentity: (c, t, _current, identity, o) =>
-      c.apps.jobs.update(t.resourceGroup, t.name, { identity }, o),
-    template: containers => ({ containers })
-  }
 }
 
 /**
@@ -97,7 +51,7 @@ export async function readTarget(clients: AzureClients, t: Target, o: ReadOption
   }
   try {
     const { value, answer } = await readAnswer(expected, onResponse =>
-      operations[t.kind].get(clients, t, { ...o, onResponse })
+      WORKLOAD_OPERATIONS[t.kind].get(clients.apps, t, { ...o, onResponse })
     )
     const containers = valueAt(checkAnswer(answer, expected), 'properties.template.containers')
     return { app: value, containers: Array.isArray(containers) ? containers.filter(isRecord) : [] }
@@ -129,7 +83,7 @@ export function patchIdentity(
   identity: IdentityPatch,
   o: WriteOptions
 ): Promise<TargetResource> {
-  return operations[t.kind].patchIdentity(clients, t, current, sdkIdentity(identity), o)
+  return WORKLOAD_OPERATIONS[t.kind].patchIdentity(clients.apps, t, current, sdkIdentity(identity), o)
 }
 
 /** What a template PATCH tells: the revision it made (an app's; a job has none). */
@@ -153,7 +107,7 @@ export async function patchTemplate(
     clients.resources,
     targetId(clients.subscriptionId, t).slice(1),
     API_VERSIONS.containerApps,
-    { properties: { template: operations[t.kind].template(containers) } },
+    { properties: { template: WORKLOAD_OPERATIONS[t.kind].template(containers) } },
     o
   )
   const latest = written.properties?.latestRevisionName

@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import type { getOctokit } from '@actions/github'
 import { existsSync, readFileSync } from 'node:fs'
 import { logSafe } from '../domain/text.js'
+import { WORKLOADS } from '../domain/target.js'
 import { escapeHtml as h, prose } from './escape.js'
 import { table } from './markdown.js'
 import type { RunReport, StepRecord } from './run-report.js'
@@ -28,7 +29,7 @@ export function isPullRequestEvent(env: NodeJS.ProcessEnv = process.env): boolea
 /** Names the comment of one app and cache, so that steps for different apps each keep their own. */
 export function planMarker(target: NonNullable<RunReport['target']>): string {
   // A job's part is "job:<name>", so it never shares a comment with an app of the same name (apps keep theirs).
-  const name = target.kind === 'job' ? `job:${target.app}` : target.app
+  const name = `${WORKLOADS[target.kind ?? 'app'].markerPrefix}${target.app}`
   const key = [target.resourceGroup, name, target.cacheResourceGroup, target.cache]
     .map(part => encodeURIComponent(part))
     .join('/')

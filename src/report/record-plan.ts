@@ -1,6 +1,6 @@
 import type { PlannedConnection } from '../plan/plan-connection.js'
 import { repeatedNameWarnings } from '../plan/variables-plan.js'
-import { variablesTitle } from '../domain/target.js'
+import { variablesTitle, WORKLOADS } from '../domain/target.js'
 import type { RunReport } from './run-report.js'
 
 /** `mode: plan`: each step as it would change, and nothing else. */
@@ -35,10 +35,9 @@ export function recordPlan(report: RunReport, planned: PlannedConnection): void 
       ...(variables.changes.length
         ? {
             before: `${variables.changes.length} missing or different`,
-            after:
-              report.target?.kind === 'job'
-                ? 'set in the job template (the next execution uses it)'
-                : 'set; makes a new revision'
+            after: WORKLOADS[report.target?.kind ?? 'app'].hasRevisions
+              ? 'set; makes a new revision'
+              : 'set in the job template (the next execution uses it)'
           }
         : {})
     })

@@ -5,6 +5,7 @@ import { details, table } from './markdown.js'
 import type { RunReport } from './run-report.js'
 import { duration, renderSummary, targetName } from './summary.js'
 import { verdictOf } from './verdict.js'
+import { WORKLOADS } from '../domain/target.js'
 
 /** The ids of every write, folded at the end: what Azure support asks for. */
 export function writesSection(writes: WriteRecord[]): string {
@@ -66,7 +67,7 @@ export function renderRunSummary(reports: RunReport[], writes: WriteRecord[] = [
   ]
   const folded = reports.map(r => {
     const v = verdictOf(r)
-    const name = `${r.target?.kind === 'job' ? 'Container Apps job ' : ''}${h(r.target?.app)}`
+    const name = `${WORKLOADS[r.target?.kind ?? 'app'].namePrefix}${h(r.target?.app)}`
     return details(`${name}: ${v.icon} ${h(v.label)}`, renderSummary(r), { open: !r.succeeded })
   })
   const full = [`## ${head}\n`, table(header, rows), ...folded, ids].filter(Boolean).join('\n')

@@ -1,5 +1,5 @@
 import { isOssCluster } from '../azure/managed-redis.js'
-import { kindTitle } from '../domain/target.js'
+import { WORKLOADS } from '../domain/target.js'
 import { escapeHtml as h, prose } from './escape.js'
 import { codeBlock, codeValue, details, link, table } from './markdown.js'
 import type { CheckRecord, CheckStatus, RunReport, StepRecord, StepStatus } from './run-report.js'
@@ -36,7 +36,7 @@ function clip(text: string, max: number): string {
 
 /** The app's name, or "Container Apps job <name>": a job says what it is. */
 export function targetName(target: NonNullable<RunReport['target']>): string {
-  return `${target.kind === 'job' ? `${kindTitle('job')} ` : ''}<code>${h(target.app)}</code>`
+  return `${WORKLOADS[target.kind ?? 'app'].namePrefix}<code>${h(target.app)}</code>`
 }
 
 /** A failure stands out in a table of passes. */
@@ -70,7 +70,7 @@ function linksLine(report: RunReport): string {
   const parts: string[] = []
   if (report.links.appUrl) parts.push(`🌐 ${link(report.links.appUrl, h(report.links.appUrl))}`)
   const revision = revisionOf(report)
-  if (revision && report.target?.kind !== 'job') {
+  if (revision && WORKLOADS[report.target?.kind ?? 'app'].hasRevisions) {
     const label = revision.made
       ? 'new revision'
       : revision.failed
@@ -80,7 +80,7 @@ function linksLine(report: RunReport): string {
     parts.push(`${label} ${report.links.revisions ? link(report.links.revisions, name) : name}`)
   }
   const portal = [
-    report.links.app ? link(report.links.app, kindTitle(report.target?.kind ?? 'app')) : '',
+    report.links.app ? link(report.links.app, WORKLOADS[report.target?.kind ?? 'app'].title) : '',
     report.links.cache ? link(report.links.cache, 'Redis cache') : '',
     report.links.identity ? link(report.links.identity, 'User-assigned identity') : ''
   ].filter(Boolean)
@@ -102,7 +102,7 @@ function troubledRevision(report: RunReport): { name?: string } | undefined {
 function revisionLogs(report: RunReport): string {
   const target = report.target
   const troubled = troubledRevision(report)
-  if (!target || target.kind === 'job' || !troubled) return ''
+  if (!target || !WORKLOADS[target.kind ?? 'app'].hasRevisions || !troubled) return ''
   const command = (type: string) =>
     `az containerapp logs show --name ${codeValue(target.app)} --resource-group ${codeValue(target.resourceGroup)}${troubled.name ? ` --revision ${codeValue(troubled.name)}` : ''} --type ${type} --tail 100`
   const stream = report.links.logStream

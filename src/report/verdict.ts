@@ -1,4 +1,4 @@
-import { kindTitle } from '../domain/target.js'
+import { WORKLOADS } from '../domain/target.js'
 import { escapeMarkdown } from './escape.js'
 import type { CheckRecord, RunReport, StepId } from './run-report.js'
 
@@ -132,8 +132,7 @@ function targetText(report: RunReport, code: (s: string) => string): string | un
   const t = report.target
   if (!t) return undefined
   const v = verdictOf(report)
-  const kind = t.kind === 'job' ? `${kindTitle('job')} ` : ''
-  return `${kind}${code(t.app)} ${v.join} ${code(t.cache)}`
+  return `${WORKLOADS[t.kind ?? 'app'].namePrefix}${code(t.app)} ${v.join} ${code(t.cache)}`
 }
 
 /** The headline as Markdown (a heading): values escaped so that nothing in them formats or links. */

@@ -1,6 +1,7 @@
 import type { RedisCacheAccessPolicyAssignment, RedisResource } from '@azure/arm-rediscache'
 import { aadEnabled, entraFix } from '../domain/cache.js'
 import { principalOf } from '../domain/identities.js'
+import { WORKLOADS } from '../domain/target.js'
 import { findAssignmentFor } from '../plan/assignment-plan.js'
 import { desiredVariables, type ConnectionValues } from '../plan/variables-plan.js'
 import {
@@ -36,13 +37,13 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
     config.identity.kind === 'system'
       ? 'system-assigned identity'
       : `user-assigned identity ${config.identity.name}`
-  // A job's variables are checked in its template: it has no revisions, and its next execution runs the template.
-  const job = ctx.target.kind === 'job'
-  const noun = job ? 'job' : 'app'
-  const identityTitle = job ? 'Job has the managed identity' : 'App has the managed identity'
-  const variablesTitle = job
-    ? 'Job template has the Redis variables'
-    : 'Latest ready revision has the Redis variables'
+  // Without revisions (a job), the variables are checked in the template: its next execution runs it.
+  const workload = WORKLOADS[ctx.target.kind]
+  const { noun } = workload
+  const identityTitle = `${workload.nounTitle} has the managed identity`
+  const variablesTitle = workload.hasRevisions
+    ? 'Latest ready revision has the Redis variables'
+    : `${workload.nounTitle} template has the Redis variables`
 
   checks.push(
     identity.principalId && (!e.expectedPrincipalId || identity.principalId === e.expectedPrincipalId)
@@ -116,9 +117,9 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
   }
   const wanted = desiredVariables(config.variables, values)
   // Without the wait, the new revision may not be ready yet: its variables are the app template's.
-  const template = job || !config.wait ? e.app.template : e.revision?.template
-  const where = job
-    ? 'the job template'
+  const template = !workload.hasRevisions || !config.wait ? e.app.template : e.revision?.template
+  const where = !workload.hasRevisions
+    ? `the ${noun} template`
     : !config.wait
       ? 'the app template (wait is false)'
       : `revision ${e.revision?.name}`
@@ -127,7 +128,7 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
       id: 'variables',
       title: variablesTitle,
       status: 'failed',
-      evidence: job ? 'the job has no template' : 'the app has no ready revision',
+      evidence: workload.hasRevisions ? 'the app has no ready revision' : `the ${noun} has no template`,
       fix: 'Check the revision in the portal (Revisions and replicas) for why it is not ready.'
     })
   } else {
@@ -186,7 +187,7 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
       kind: config.identity.kind,
       names: config.variables,
       containers: config.containers,
-      job,
+      workload,
       template,
       where,
       identity: e.app.identity,
@@ -195,7 +196,7 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
     })
   )
 
-  if (job) {
+  if (!workload.hasRevisions) {
     checks.push(...jobRevisionChecks())
     return checks
   }

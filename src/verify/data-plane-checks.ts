@@ -1,4 +1,5 @@
 import { isOssCluster } from '../azure/managed-redis.js'
+import { WORKLOADS } from '../domain/target.js'
 import type { CheckRecord, RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
 import { checkHealthUrl } from './health-url.js'
@@ -17,9 +18,9 @@ export async function runDataPlaneChecks(ctx: RunContext, report: RunReport): Pr
   const checks: Promise<CheckRecord>[] = []
   if (ctx.config.healthUrl)
     checks.push(
-      ctx.target.kind === 'job'
-        ? Promise.resolve(HEALTH_URL_SKIPPED_FOR_JOB)
-        : checkHealthUrl(ctx, ctx.config.healthUrl)
+      WORKLOADS[ctx.target.kind].servesHttp
+        ? checkHealthUrl(ctx, ctx.config.healthUrl)
+        : Promise.resolve(HEALTH_URL_SKIPPED_FOR_JOB)
     )
   if (ctx.config.probeRedis)
     checks.push(

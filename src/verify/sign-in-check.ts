@@ -1,6 +1,7 @@
 import type { ManagedServiceIdentity, Template } from '@azure/arm-appcontainers'
 import type { IdentityChoice, VariableNames } from '../inputs/types.js'
 import { sameId } from '../domain/identities.js'
+import type { Workload } from '../domain/target.js'
 import { signedInPrincipal, signInIdentity } from '../plan/sign-in-identity.js'
 import type { CheckRecord } from '../report/run-report.js'
 
@@ -9,7 +10,7 @@ export interface SignInEvidence {
   names: VariableNames
   /** undefined: every container */
   containers?: string[]
-  job: boolean
+  workload: Workload
   /** The template the next replicas run (the ready revision's, or the job's), if there is one to read. */
   template?: Template
   where: string
@@ -27,13 +28,13 @@ export interface SignInEvidence {
  * when the app's credential picks another one.
  */
 export function signInCheck(e: SignInEvidence): CheckRecord {
-  const title = `${e.job ? 'Job' : 'App'} signs in as the connected identity`
+  const title = `${e.workload.nounTitle} signs in as the connected identity`
   if (!e.connectedPrincipalId) {
     return {
       id: 'sign-in-identity',
       title,
       status: 'skipped',
-      evidence: `nothing to compare: the ${e.job ? 'job' : 'app'} does not have the identity yet (see the identity check)`
+      evidence: `nothing to compare: the ${e.workload.noun} does not have the identity yet (see the identity check)`
     }
   }
   if (!e.template) {
