@@ -20,7 +20,7 @@ export async function signIn(
   let created: SignIn | undefined
   return recordStep(
     report,
-    { id: 'sign-in', title: 'Sign in to Azure' },
+    { id: 'sign-in' },
     async () => {
       created = createCredential(config.auth, cloud, deadline, o)
       // enableCae as the SDK clients ask for it: MSAL caches CAE and non-CAE tokens apart, so this one

@@ -12,7 +12,7 @@ import type { CacheRef } from '../read/read-cache.js'
 import type { CurrentState } from '../read/read-state.js'
 import { describeRevision } from '../domain/revision.js'
 import { getTarget, type TargetResource } from '../read/target.js'
-import { variablesTitle, WORKLOADS } from '../domain/target.js'
+import { WORKLOADS } from '../domain/target.js'
 import { speaksForItself } from '../progress.js'
 import { recordStep } from '../report/record-step.js'
 import type { RunReport } from '../report/run-report.js'
@@ -62,7 +62,6 @@ export async function applyConnection(
     report,
     {
       id: 'identity',
-      title: 'Managed identity',
       before: planned.identity.before,
       after: planned.identity.after
     },
@@ -151,7 +150,7 @@ function writeAssignment(
 ): Promise<RedisCacheAccessPolicyAssignment | undefined> {
   return recordStep<RedisCacheAccessPolicyAssignment | undefined>(
     report,
-    { id: 'assignment', title: 'Redis access policy assignment', before: plan.before, after: plan.after },
+    { id: 'assignment', before: plan.before, after: plan.after },
     async () => {
       if (plan.action === 'unchanged') return { status: 'unchanged', value: undefined }
       const { assignment: written, status } = await ctx.cacheQueue.run(
@@ -185,7 +184,6 @@ async function applyVariablesAndWait(
     report,
     {
       id: 'variables',
-      title: variablesTitle(ctx.target.kind),
       ...(changed
         ? {
             before: `${plan.changes.length} missing or different`,
@@ -217,7 +215,7 @@ async function applyVariablesAndWait(
   if (!name) return undefined
   return recordStep<RevisionOutcome>(
     report,
-    { id: 'revision', title: 'New revision', before: app.latestReadyRevisionName ?? 'none', after: name },
+    { id: 'revision', before: app.latestReadyRevisionName ?? 'none', after: name },
     async () => {
       if (revisionFailure)
         throw new Error(`Revision ${name} failed: ${readAzureError(revisionFailure).message}`)

@@ -55,7 +55,6 @@ export async function ensureEntraAuth(ctx: RunWideContext, report: RunReport): P
   if (!cache) {
     report.step({
       id: 'cache',
-      title: 'Microsoft Entra authentication on the cache',
       status: 'unchanged',
       detail: `${MANAGED} always uses Microsoft Entra ID`
     })
@@ -67,7 +66,6 @@ export async function ensureEntraAuth(ctx: RunWideContext, report: RunReport): P
     report,
     {
       id: 'cache',
-      title: 'Microsoft Entra authentication on the cache',
       before: aadEnabled(cache) ? 'on' : 'off',
       after: 'on'
     },
@@ -117,7 +115,6 @@ export async function turnOffAccessKeys(
     report,
     {
       id: 'access-keys',
-      title: 'Access keys on the cache',
       before: cache.disableAccessKeyAuthentication ? 'off' : 'on',
       after: 'off'
     },

@@ -9,7 +9,7 @@ import {
 } from '../plan/disconnect-plan.js'
 import type { CurrentState } from '../read/read-state.js'
 import { patchIdentity, type TargetResource } from '../read/target.js'
-import { describeTarget, variablesTitle } from '../domain/target.js'
+import { describeTarget } from '../domain/target.js'
 import { speaksForItself } from '../progress.js'
 import { recordStep } from '../report/record-step.js'
 import type { CheckRecord, RunReport } from '../report/run-report.js'
@@ -78,7 +78,6 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
     report,
     {
       id: 'assignment',
-      title: 'Redis access policy assignment',
       before: plan.assignment ? `${plan.assignment.name}: ${plan.assignment.accessPolicyName}` : 'none',
       after: 'none'
     },
@@ -107,7 +106,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
   )
   const removeVariables = recordStep(
     report,
-    { id: 'variables', title: variablesTitle(ctx.target.kind), ...variablesChange(plan) },
+    { id: 'variables', ...variablesChange(plan) },
     async () => {
       if (!plan.variables.changes.length)
         return { status: plan.kept.length ? 'skipped' : 'unchanged', value: state.app }
@@ -136,7 +135,6 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
       report,
       {
         id: 'identity',
-        title: 'Managed identity',
         before: removal?.before ?? 'not attached',
         after: removal?.kind === 'remove' ? removal.after : (removal?.before ?? 'not attached')
       },

@@ -8,6 +8,7 @@ import { describeRevision, readRevisionState } from '../domain/revision.js'
 import { getRevisionStatus } from '../read/revision-state.js'
 import type { TargetResource } from '../read/target.js'
 import { recordStep } from '../report/record-step.js'
+import { underWayTitle } from '../report/steps.js'
 import type { RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
 import { waitForRevision, type RevisionOutcome } from './revision.js'
@@ -52,7 +53,7 @@ export async function waitForRevisionInFlight(
     report,
     {
       id: 'revision',
-      title: 'Revision started before this run',
+      title: underWayTitle('revision'),
       before: app.latestReadyRevisionName ?? 'none',
       after: name
     },

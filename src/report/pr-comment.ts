@@ -8,6 +8,7 @@ import { WORKLOADS } from '../domain/target.js'
 import { escapeHtml as h, prose } from './escape.js'
 import { table } from './markdown.js'
 import type { RunReport, StepRecord } from './run-report.js'
+import { inPlanComment } from './steps.js'
 import { verdictMarkdown } from './verdict.js'
 
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
@@ -248,7 +249,7 @@ function render(
     parts.push(
       `<ul>${problems.map(p => `<li><b>${text(p.title, 200)}</b>: ${proseText(p.message, o.max * 4)}${p.fix ? `<br>👉 <b>Fix:</b> ${proseText(p.fix, o.max * 4)}` : ''}</li>`).join('')}</ul>\n`
     )
-  const steps = report.steps.filter(s => s.id !== 'sign-in' && s.id !== 'read')
+  const steps = report.steps.filter(s => inPlanComment(s.id))
   if (steps.length)
     parts.push(
       table(

@@ -1,6 +1,6 @@
 import type { PlannedConnection } from '../plan/plan-connection.js'
 import { repeatedNameWarnings } from '../plan/variables-plan.js'
-import { variablesTitle, WORKLOADS } from '../domain/target.js'
+import { WORKLOADS } from '../domain/target.js'
 import type { RunReport } from './run-report.js'
 
 /** `mode: plan`: each step as it would change, and nothing else. */
@@ -8,7 +8,6 @@ export function recordPlan(report: RunReport, planned: PlannedConnection): void 
   const { identity, assignment, variables } = planned
   report.step({
     id: 'identity',
-    title: 'Managed identity',
     status: identity.change === 'add' ? 'planned' : 'unchanged',
     before: identity.before,
     after: identity.after
@@ -16,7 +15,6 @@ export function recordPlan(report: RunReport, planned: PlannedConnection): void 
   if (assignment) {
     report.step({
       id: 'assignment',
-      title: 'Redis access policy assignment',
       status: assignment.action === 'unchanged' ? 'unchanged' : 'planned',
       before: assignment.before,
       after: assignment.after
@@ -27,7 +25,6 @@ export function recordPlan(report: RunReport, planned: PlannedConnection): void 
     report.warnings.push(...repeatedNameWarnings(variables.changes))
     report.step({
       id: 'variables',
-      title: variablesTitle(report.target?.kind ?? 'app'),
       status: variables.changes.length ? 'planned' : 'unchanged',
       detail: variables.changes.length
         ? `${variables.changes.length} to set in ${variables.selected.join(', ')}`

@@ -1,5 +1,6 @@
 import { withProgress } from '../progress.js'
 import type { RunReport, StepRecord } from './run-report.js'
+import { stepTitle } from './steps.js'
 
 /** A failure already recorded on a step of the report. */
 export class StepFailed extends Error {}
@@ -11,18 +12,22 @@ export type StepWork<T> = () => Promise<{
   value: T
 }>
 
+/** A step as it starts: its title comes from the step registry unless the step has a title of its own. */
+export type StepStart = Omit<StepRecord, 'status' | 'title'> & { title?: string }
+
 /**
  * Runs a step, timing it and recording its outcome; a failure is explained, recorded and rethrown as StepFailed.
  * A step that takes long says so in the log (a wait inside it, with its own state, speaks for it meanwhile).
  */
 export async function recordStep<T>(
   report: RunReport,
-  base: Omit<StepRecord, 'status'>,
+  start: StepStart,
   work: StepWork<T>,
   /** May read more (e.g. which lock refused a write) before it explains. */
   explain: (e: unknown) => { message: string; fix?: string } | Promise<{ message: string; fix?: string }>
 ): Promise<T> {
   const started = Date.now()
+  const base = { ...start, title: start.title ?? stepTitle(start.id, report.target?.kind) }
   try {
     const who = report.target ? `${report.target.app}: ` : ''
     const { status, after, detail, value } = await withProgress(`${who}${base.title}`, () => work())

@@ -1,19 +1,8 @@
 import type { Mode } from '../inputs/types.js'
 import type { TargetKind } from '../domain/target.js'
+import { stepRank, stepTitle, type StepId } from './steps.js'
 
-export type StepId =
-  'sign-in' | 'read' | 'identity' | 'assignment' | 'variables' | 'revision' | 'cache' | 'access-keys'
-/** The order steps are shown in, whatever order they finish in (the assignment and the variables run at once). */
-const STEP_ORDER: StepId[] = [
-  'sign-in',
-  'read',
-  'cache',
-  'identity',
-  'assignment',
-  'variables',
-  'revision',
-  'access-keys'
-]
+export type { StepId } from './steps.js'
 
 export type StepStatus = 'created' | 'updated' | 'unchanged' | 'planned' | 'failed' | 'skipped' | 'done'
 export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'warning'
@@ -109,12 +98,14 @@ export class RunReport {
   readonly startedAt = Date.now()
   finishedAt?: number
 
-  step(record: StepRecord): StepRecord {
+  /** Records a step as it finishes; its title comes from the step registry unless it brings its own. */
+  step(finished: Omit<StepRecord, 'title'> & { title?: string }): StepRecord {
+    const record = { ...finished, title: finished.title ?? stepTitle(finished.id, this.target?.kind) }
     const existing = this.steps.findIndex(s => s.id === record.id)
     if (existing >= 0) this.steps[existing] = record
     else {
-      const rank = STEP_ORDER.indexOf(record.id)
-      const after = this.steps.findIndex(s => STEP_ORDER.indexOf(s.id) > rank)
+      const rank = stepRank(record.id)
+      const after = this.steps.findIndex(s => stepRank(s.id) > rank)
       if (after >= 0) this.steps.splice(after, 0, record)
       else this.steps.push(record)
     }

@@ -1,21 +1,13 @@
 import { WORKLOADS } from '../domain/target.js'
 import { escapeMarkdown } from './escape.js'
-import type { CheckRecord, RunReport, StepId } from './run-report.js'
+import type { CheckRecord, RunReport } from './run-report.js'
+import { writesToAzure } from './steps.js'
 
 /**
  * The runner's own Redis probe signs in as the workflow identity, not as the app: when it alone fails, the app is
  * connected and what failed is the proof from the runner.
  */
 const RUNNER_PROBE = 'probe-redis'
-/** Steps that write to Azure; any other step (sign-in, read, plan) only reads. */
-const WRITE_STEPS = new Set<StepId>([
-  'cache',
-  'identity',
-  'assignment',
-  'variables',
-  'revision',
-  'access-keys'
-])
 
 /** The outcome of one app's run, in words: the summary's headline, the log line, the table row, the notice. */
 export interface Verdict {
@@ -34,7 +26,7 @@ export interface Verdict {
  */
 export function mayHaveWritten(report: RunReport): boolean {
   return report.steps.some(
-    s => WRITE_STEPS.has(s.id) && (s.status === 'created' || s.status === 'updated' || s.status === 'failed')
+    s => writesToAzure(s.id) && (s.status === 'created' || s.status === 'updated' || s.status === 'failed')
   )
 }
 
