@@ -1,16 +1,19 @@
-import { disconnect } from './apply/disconnect.js'
+import { connectionToRemove, disconnect } from './apply/disconnect.js'
 import { applyConnection } from './apply/apply-connection.js'
+import { waitForRevisionInFlight } from './apply/revision-in-flight.js'
+import { isOssCluster } from './azure/managed-redis.js'
 import { explainFailure } from './explain-failure.js'
 import type { Blocker } from './plan/blocker.js'
 import { planConnection } from './plan/plan-connection.js'
 import { planIdentity } from './plan/identity-plan.js'
-import { readState } from './read/read-state.js'
+import { readState, type CurrentState } from './read/read-state.js'
 import { portalLink } from './domain/portal-links.js'
 import { recordPlan } from './report/record-plan.js'
 import { StepFailed } from './report/record-step.js'
 import type { RunReport } from './report/run-report.js'
 import type { RunContext } from './run-context.js'
-import { verifyConnection } from './verify/verify-connection.js'
+import type { RedisEndpoint } from './verify/data-plane-checks.js'
+import { verifyConnection, type VerifyFrom } from './verify/verify-connection.js'
 
 const BLOCKER_TITLES: Record<Blocker['step'], string> = {
   cache: 'Cache is not ready for Microsoft Entra ID',
@@ -19,7 +22,31 @@ const BLOCKER_TITLES: Record<Blocker['step'], string> = {
   identity: 'The app would sign in as another identity'
 }
 
-/** One app's pipeline: read → plan → apply, verify, plan or disconnect. Every finding goes into its report. */
+/** Where the cache answers, as read: what the runner's probe connects to. */
+function endpointOf(state: CurrentState): RedisEndpoint {
+  return {
+    host: state.cache.hostName ?? '',
+    port: state.cache.sslPort ?? 0,
+    ossCluster: isOssCluster(state.cacheRef.clusteringPolicy)
+  }
+}
+
+/**
+ * The checks, after waiting for a revision still starting when the run made none: the app serves it once it is
+ * ready, so the checks read it.
+ */
+async function verifyStage(ctx: RunContext, report: RunReport, from: VerifyFrom): Promise<void> {
+  const waited = from.revision ?? (await waitForRevisionInFlight(ctx, report, from.app))
+  if (waited) report.results.revision = waited.app.latestReadyRevisionName ?? ''
+  const verified = await verifyConnection(ctx, { ...from, revision: waited })
+  report.results.revision = verified.revision
+  for (const check of verified.checks) report.check(check)
+}
+
+/**
+ * One app's pipeline: read → plan → apply, verify, plan or disconnect. Each stage returns what it found or did;
+ * the pipeline records it in the report (results, from which the outputs are computed), as each stage returns.
+ */
 export async function connectApp(ctx: RunContext, report: RunReport): Promise<void> {
   const { config } = ctx
   try {
@@ -35,13 +62,23 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
     const fqdn = state.app.configuration?.ingress?.fqdn
     if (fqdn) report.links.appUrl = `https://${fqdn}`
     const identity = planIdentity(state.app.identity, config.identity, state.userIdentity)
-    report.outputs['redis-host'] = state.cache.hostName ?? ''
-    report.outputs['redis-port'] = String(state.cache.sslPort ?? '')
+    const endpoint = endpointOf(state)
     report.clusteringPolicy = state.cacheRef.clusteringPolicy
-    report.outputs.revision = state.app.latestReadyRevisionName ?? ''
-    report.outputs['principal-id'] = identity.principalId ?? ''
-    report.outputs['client-id'] = identity.clientId ?? ''
-    if (config.mode === 'disconnect') return await disconnect(ctx, report, state)
+    report.results.read = {
+      host: endpoint.host,
+      port: String(state.cache.sslPort ?? ''),
+      revision: state.app.latestReadyRevisionName ?? '',
+      principalId: identity.principalId,
+      clientId: identity.clientId
+    }
+    if (config.mode === 'disconnect') {
+      report.results.disconnect = { principalId: connectionToRemove(state, config.identity).principalId }
+      const done = await disconnect(ctx, report, state)
+      if (!done) return
+      report.results.revision = done.revision
+      for (const check of done.checks) report.check(check)
+      return
+    }
 
     const planned = planConnection(state, config, ctx.target, identity, {
       entraAuthWillBeOn: config.enableEntraAuth && config.mode === 'plan'
@@ -56,18 +93,24 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
       )
       return
     }
-    if (config.mode === 'plan') return recordPlan(report, planned)
+    if (config.mode === 'plan') {
+      report.results.plan = { assignmentName: planned.assignment?.name ?? '' }
+      return recordPlan(report, planned)
+    }
     if (config.mode === 'verify') {
-      return await verifyConnection(ctx, report, {
+      return await verifyStage(ctx, report, {
         app: state.app,
         cache: state.cache,
+        endpoint,
         assignments: state.assignments,
         expectedPrincipalId: identity.principalId,
         policy: planned.assignment?.policy ?? config.accessPolicy
       })
     }
     const applied = await applyConnection(ctx, report, state, planned)
-    if (applied) await verifyConnection(ctx, report, applied)
+    report.results.apply = { principal: applied.principal, assignmentName: applied.assignmentName }
+    if (applied.revision) report.results.revision = applied.revision.app.latestReadyRevisionName ?? ''
+    if (applied.applied) await verifyStage(ctx, report, { ...applied.applied, endpoint })
   } catch (error) {
     if (error instanceof StepFailed) return
     const e = explainFailure(error, 'connect the app', {

@@ -111,9 +111,6 @@ async function connectAndPublish(deps: RunDependencies): Promise<RunReport[]> {
       'Rerun with debug logging on (re-run jobs > enable debug logging) and report the log if it persists.'
     )
   } finally {
-    for (const report of reports)
-      report.outputs.verified =
-        report.succeeded && report.checks.length > 0 && report.checks.every(c => c.status !== 'failed')
     await publish(reports, writes.entries)
     cancellation.dispose()
   }
@@ -170,7 +167,7 @@ async function connectAll({
         connectApp({ ...base, target, cache }, reports[i]).finally(() => finished.add(reports[i]))
       )
     )
-    if (config.disableAccessKeys && reports.every(r => r.succeeded && r.outputs.verified))
+    if (config.disableAccessKeys && reports.every(r => r.verified))
       await turnOffAccessKeys(
         base,
         shared,

@@ -46,17 +46,29 @@ export interface Applied {
   policy: string
 }
 
+/** What the apply did, as far as it got: a failed step leaves the rest out (the report says which). */
+export interface ApplyResult {
+  /** The identity the app signs in as, once the identity step is done. */
+  principal?: { principalId: string; clientId?: string }
+  /** The assignment written, or the one planned when its write failed. */
+  assignmentName?: string
+  /** The revision the variables made, seen ready. */
+  revision?: RevisionOutcome
+  /** What the checks start from; none when a step failed. */
+  applied?: Applied
+}
+
 /**
  * `mode: apply`: the identity first (the rest needs its principal id), then the assignment and the variables
- * at the same time. Each write is skipped when the plan says it is already right. Returns what the checks
- * start from, or nothing when a step failed (the report says which).
+ * at the same time. Each write is skipped when the plan says it is already right. Returns what it did and, when
+ * every step succeeded, what the checks start from.
  */
 export async function applyConnection(
   ctx: RunContext,
   report: RunReport,
   state: CurrentState,
   planned: PlannedConnection
-): Promise<Applied | undefined> {
+): Promise<ApplyResult> {
   const { config } = ctx
   const app = await recordStep<TargetResource>(
     report,
@@ -72,19 +84,18 @@ export async function applyConnection(
     },
     explainer(ctx, 'add the managed identity')
   )
-  const principal = principalOf(app, config.identity)
-  const principalId = principal.principalId ?? planned.identity.principalId
-  const clientId = principal.clientId ?? planned.identity.clientId
+  const attached = principalOf(app, config.identity)
+  const principalId = attached.principalId ?? planned.identity.principalId
+  const clientId = attached.clientId ?? planned.identity.clientId
   if (!principalId) {
     report.fail(
       'Managed identity',
       'Azure returned no principal id for the identity.',
       'Rerun the action; if it persists, check the identity in the portal.'
     )
-    return
+    return {}
   }
-  report.outputs['principal-id'] = principalId
-  report.outputs['client-id'] = clientId ?? ''
+  const principal = { principalId, clientId }
   // Now that the principal is known, plan again: the assignment and the variables depend on it.
   const final = planConnection({ ...state, app }, config, ctx.target, {
     ...planned.identity,
@@ -97,13 +108,12 @@ export async function applyConnection(
       final.blockers.map(b => b.message).join(' '),
       final.blockers.map(b => b.fix).join(' ')
     )
-    return
+    return { principal }
   }
   const assignmentPlan = final.assignment as AssignmentPlan & { objectId: string }
   const variablesPlan = final.variables as VariablesPlan
   report.variablesSet.push(...variablesPlan.changes)
   report.warnings.push(...repeatedNameWarnings(variablesPlan.changes))
-  report.outputs['assignment-name'] = assignmentPlan.name
 
   const replan = (current: TargetResource): VariablesPlan => {
     const again = planVariables({
@@ -121,24 +131,30 @@ export async function applyConnection(
     writeAssignment(ctx, report, state.cacheRef, assignmentPlan),
     applyVariablesAndWait(ctx, report, app, variablesPlan, replan)
   ])
-  if (assignment.status === 'rejected' || revision.status === 'rejected') return
+  const written = assignment.status === 'fulfilled' ? assignment.value : undefined
+  const done = {
+    principal,
+    assignmentName: written?.name ?? assignmentPlan.name,
+    revision: revision.status === 'fulfilled' ? revision.value : undefined
+  }
+  if (assignment.status === 'rejected' || revision.status === 'rejected') return done
 
-  const written = assignment.value
   const assignments = written
     ? [written, ...state.assignments.filter(a => a.name !== written.name)]
     : state.assignments
   const fresh =
     revision.value?.app ??
-    (report.outputs.changed
-      ? await getTarget(ctx.clients, ctx.target, { abortSignal: ctx.deadline.signal })
-      : app)
+    (report.changed ? await getTarget(ctx.clients, ctx.target, { abortSignal: ctx.deadline.signal }) : app)
   return {
-    app: fresh,
-    cache: state.cache,
-    assignments,
-    expectedPrincipalId: principalId,
-    revision: revision.value,
-    policy: assignmentPlan.policy
+    ...done,
+    applied: {
+      app: fresh,
+      cache: state.cache,
+      assignments,
+      expectedPrincipalId: principalId,
+      revision: revision.value,
+      policy: assignmentPlan.policy
+    }
   }
 }
 
@@ -160,7 +176,6 @@ function writeAssignment(
           timed: time => report.timeCacheQueue(time)
         }
       )
-      report.outputs['assignment-name'] = written.name ?? plan.name
       return {
         status,
         after: `${written.name}: ${written.accessPolicyName} (${written.provisioningState ?? 'Succeeded'})`,
@@ -220,7 +235,6 @@ async function applyVariablesAndWait(
       if (revisionFailure)
         throw new Error(`Revision ${name} failed: ${readAzureError(revisionFailure).message}`)
       const outcome = await speaksForItself(() => waitForRevision(ctx, name))
-      report.outputs.revision = outcome.app.latestReadyRevisionName ?? ''
       return { status: 'created', detail: `ready: ${describeRevision(outcome.revision)}`, value: outcome }
     },
     error => {

@@ -7,6 +7,7 @@ import {
   type DisconnectPlan,
   type KeptVariables
 } from '../plan/disconnect-plan.js'
+import type { IdentityChoice } from '../inputs/types.js'
 import type { CurrentState } from '../read/read-state.js'
 import { patchIdentity, type TargetResource } from '../read/target.js'
 import { describeTarget } from '../domain/target.js'
@@ -40,23 +41,38 @@ function keptWarning(ctx: RunContext, k: KeptVariables): string {
   return `Kept ${k.names.join(', ')} in container "${k.container}" of ${describeTarget(ctx.target)}: ${k.reason}. Remove them yourself if they are this connection's.`
 }
 
+/** The connection a disconnect removes: the cache's endpoint and the identity the app signs in to it as. */
+export function connectionToRemove(state: CurrentState, choice: IdentityChoice): DisconnectedConnection {
+  const principal = principalOf(state.app, choice)
+  return {
+    host: state.cache.hostName ?? '',
+    port: String(state.cache.sslPort ?? ''),
+    principalId: principal.principalId ?? state.userIdentity?.principalId,
+    clientId: principal.clientId ?? state.userIdentity?.clientId
+  }
+}
+
+/** What a disconnect that ran to its end found: its checks, and the latest ready revision they read. */
+export interface Disconnected {
+  checks: CheckRecord[]
+  revision: string
+}
+
 /**
  * `mode: disconnect`: removes the assignment and this connection's variables (a new revision), and the identity
  * only with remove-identity: true. What is not this connection's alone stays, with a warning that says why: an
  * assignment other apps' identity needs, variables that name another cache or identity, an identity the app's
  * registries or secrets use. Idempotent like apply: what is already gone is not touched.
  */
-export async function disconnect(ctx: RunContext, report: RunReport, state: CurrentState): Promise<void> {
+export async function disconnect(
+  ctx: RunContext,
+  report: RunReport,
+  state: CurrentState
+): Promise<Disconnected | undefined> {
   const { config } = ctx
   const explain = (doing: string) => (error: unknown) =>
     explainFailure(error, doing, { cloud: ctx.cloud, deadline: ctx.deadline })
-  const principal = principalOf(state.app, config.identity)
-  const connection: DisconnectedConnection = {
-    host: state.cache.hostName ?? '',
-    port: String(state.cache.sslPort ?? ''),
-    principalId: principal.principalId ?? state.userIdentity?.principalId,
-    clientId: principal.clientId ?? state.userIdentity?.clientId
-  }
+  const connection = connectionToRemove(state, config.identity)
   const planFor = (app: TargetResource) =>
     planDisconnect({
       choice: config.identity,
@@ -69,7 +85,6 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
     })
   const plan = planFor(state.app)
   report.variablesSet.push(...plan.variables.changes)
-  report.outputs['principal-id'] = connection.principalId ?? ''
   for (const k of plan.kept) report.warnings.push(keptWarning(ctx, k))
   const keptCount = plan.kept.reduce((n, k) => n + k.names.length, 0)
   if (keptCount) report.kept.push(plural(keptCount, 'variable'))
@@ -125,7 +140,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
     explain('remove the Redis variables')
   )
   const [assignmentResult, variablesResult] = await Promise.allSettled([removeAssignment, removeVariables])
-  if (assignmentResult.status === 'rejected' || variablesResult.status === 'rejected') return
+  if (assignmentResult.status === 'rejected' || variablesResult.status === 'rejected') return undefined
   let app = variablesResult.value
 
   const checks: CheckRecord[] = []
@@ -175,9 +190,7 @@ export async function disconnect(ctx: RunContext, report: RunReport, state: Curr
     decision: assignmentResult.value,
     planFor
   })
-  for (const check of [...verified, ...checks]) report.check(check)
-  report.outputs.revision = app.latestReadyRevisionName ?? ''
-  report.outputs.verified = report.checks.every(c => c.status !== 'failed')
+  return { checks: [...verified, ...checks], revision: app.latestReadyRevisionName ?? '' }
 }
 
 /** What is true after the disconnect, read back from Azure: each check says what it looked at. */

@@ -62,7 +62,6 @@ export async function waitForRevisionInFlight(
         `Revision ${name}, made before this run, is not the app's latest ready revision yet (${logSafe(describeRevision(first))}): waiting for it, the revision the app serves once it is ready.`
       )
       const outcome = await speaksForItself(() => waitForRevision(ctx, name))
-      report.outputs.revision = outcome.app.latestReadyRevisionName ?? ''
       return { status: 'done', detail: `ready: ${describeRevision(outcome.revision)}`, value: outcome }
     },
     error => {

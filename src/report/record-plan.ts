@@ -39,5 +39,4 @@ export function recordPlan(report: RunReport, planned: PlannedConnection): void 
         : {})
     })
   }
-  report.outputs['assignment-name'] = assignment?.name ?? ''
 }

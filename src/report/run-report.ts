@@ -1,32 +1,12 @@
 import type { Mode } from '../inputs/types.js'
 import type { TargetKind } from '../domain/target.js'
-import { stepRank, stepTitle, type StepId } from './steps.js'
+import { appOutputs, changedAnything, isVerified, type RunOutputs, type StageResults } from './app-outputs.js'
+import type { CheckRecord, StepRecord } from './records.js'
+import { stepRank, stepTitle } from './steps.js'
 
 export type { StepId } from './steps.js'
-
-export type StepStatus = 'created' | 'updated' | 'unchanged' | 'planned' | 'failed' | 'skipped' | 'done'
-export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'warning'
-
-export interface StepRecord {
-  id: StepId
-  title: string
-  status: StepStatus
-  before?: string
-  after?: string
-  detail?: string
-  durationMs?: number
-  /** For failures: the cause and how to fix it. */
-  error?: string
-  fix?: string
-}
-
-export interface CheckRecord {
-  id: string
-  title: string
-  status: CheckStatus
-  evidence: string
-  fix?: string
-}
+export type { CheckRecord, CheckStatus, StepRecord, StepStatus } from './records.js'
+export type { RunOutputs } from './app-outputs.js'
 
 export interface ResourceLinks {
   /** The portal blades of the app or job, the cache and the user-assigned identity. */
@@ -46,17 +26,6 @@ export interface CacheQueueTime {
   waitedMs: number
   /** This app's own writes. */
   workedMs: number
-}
-
-export interface RunOutputs {
-  'principal-id': string
-  'client-id': string
-  'redis-host': string
-  'redis-port': string
-  'assignment-name': string
-  revision: string
-  changed: boolean
-  verified: boolean
 }
 
 /** Everything the run did and found; rendered into the outputs, the annotations and the job summary. */
@@ -85,16 +54,8 @@ export class RunReport {
   clusteringPolicy?: string
   cacheQueue?: CacheQueueTime
   failure?: { title: string; message: string; fix?: string }
-  outputs: RunOutputs = {
-    'principal-id': '',
-    'client-id': '',
-    'redis-host': '',
-    'redis-port': '',
-    'assignment-name': '',
-    revision: '',
-    changed: false,
-    verified: false
-  }
+  /** What each stage of the pipeline returned: the outputs are computed from it. */
+  readonly results: StageResults = {}
   readonly startedAt = Date.now()
   finishedAt?: number
 
@@ -109,7 +70,6 @@ export class RunReport {
       if (after >= 0) this.steps.splice(after, 0, record)
       else this.steps.push(record)
     }
-    if (record.status === 'created' || record.status === 'updated') this.outputs.changed = true
     return record
   }
 
@@ -134,6 +94,19 @@ export class RunReport {
 
   fail(title: string, message: string, fix?: string): void {
     this.failure ??= { title, message, fix }
+  }
+
+  /** The action's outputs for this app: computed, never assigned (see appOutputs). */
+  get outputs(): RunOutputs {
+    return appOutputs(this.results, { changed: this.changed, verified: this.verified })
+  }
+
+  get changed(): boolean {
+    return changedAnything(this.steps)
+  }
+
+  get verified(): boolean {
+    return isVerified(this)
   }
 
   get succeeded(): boolean {
