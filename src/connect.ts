@@ -83,7 +83,7 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
     const planned = planConnection(state, config, ctx.target, identity, {
       entraAuthWillBeOn: config.enableEntraAuth && config.mode === 'plan'
     })
-    if (planned.blockers.length) {
+    if (!planned.ready) {
       const [first, ...rest] = planned.blockers
       const title = BLOCKER_TITLES[first.step]
       report.fail(
@@ -94,7 +94,7 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
       return
     }
     if (config.mode === 'plan') {
-      report.results.plan = { assignmentName: planned.assignment?.name ?? '' }
+      report.results.plan = { assignmentName: planned.assignment.name }
       return recordPlan(report, planned)
     }
     if (config.mode === 'verify') {
@@ -104,7 +104,7 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
         endpoint,
         assignments: state.assignments,
         expectedPrincipalId: identity.principalId,
-        policy: planned.assignment?.policy ?? config.accessPolicy
+        policy: planned.assignment.policy
       })
     }
     const applied = await applyConnection(ctx, report, state, planned)

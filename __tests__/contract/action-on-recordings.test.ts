@@ -105,6 +105,7 @@ describe('the action on real Azure answers', () => {
     const plan = planConnection(state, ctx.config, ctx.target, identity)
 
     expect(plan.blockers).toEqual([])
+    if (!plan.ready) throw new Error('the plan is blocked')
     expect(plan.values).toMatchObject({ host: 'cliredis000002.redis.cache.windows.net', port: '6380' })
     // The app has only its user-assigned identity: the system one is added and the user one is resent as read.
     expect(identity).toMatchObject({ change: 'add', before: `user-assigned ${UAMI_NAME}` })

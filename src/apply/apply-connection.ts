@@ -6,7 +6,7 @@ import { explainFailure } from '../explain-failure.js'
 import { endedByStop } from '../read/read-error.js'
 import type { AssignmentPlan } from '../plan/assignment-plan.js'
 import { clientIdContext } from '../plan/client-id-plan.js'
-import { planConnection, type PlannedConnection } from '../plan/plan-connection.js'
+import { planConnection, type ReadyPlan } from '../plan/plan-connection.js'
 import { planVariables, repeatedNameWarnings, type VariablesPlan } from '../plan/variables-plan.js'
 import type { CacheRef } from '../read/read-cache.js'
 import type { CurrentState } from '../read/read-state.js'
@@ -67,7 +67,7 @@ export async function applyConnection(
   ctx: RunContext,
   report: RunReport,
   state: CurrentState,
-  planned: PlannedConnection
+  planned: ReadyPlan
 ): Promise<ApplyResult> {
   const { config } = ctx
   const app = await recordStep<TargetResource>(
@@ -102,7 +102,7 @@ export async function applyConnection(
     principalId,
     clientId
   })
-  if (final.blockers.length) {
+  if (!final.ready) {
     report.fail(
       'Cannot continue',
       final.blockers.map(b => b.message).join(' '),
@@ -110,8 +110,9 @@ export async function applyConnection(
     )
     return { principal }
   }
-  const assignmentPlan = final.assignment as AssignmentPlan & { objectId: string }
-  const variablesPlan = final.variables as VariablesPlan
+  // Planned with the principal id, the assignment names it.
+  const assignmentPlan = { ...final.assignment, objectId: principalId }
+  const variablesPlan = final.variables
   report.variablesSet.push(...variablesPlan.changes)
   report.warnings.push(...repeatedNameWarnings(variablesPlan.changes))
 

@@ -9,13 +9,26 @@ import { clientIdContext } from './client-id-plan.js'
 import type { IdentityPlan } from './identity-plan.js'
 import { planVariables, type ConnectionValues, type VariablesPlan } from './variables-plan.js'
 
-export interface PlannedConnection {
+interface PlanOf {
   identity: IdentityPlan
-  assignment?: AssignmentPlan
-  variables?: VariablesPlan
   values: ConnectionValues
+}
+
+/** Every step planned, nothing in the way: the run can write (apply) or show (plan) it. */
+export interface ReadyPlan extends PlanOf {
+  ready: true
+  assignment: AssignmentPlan
+  variables: VariablesPlan
+  blockers: []
+}
+
+/** Something makes the run impossible: it fails before any write, saying what and how to fix it. */
+export interface BlockedPlan extends PlanOf {
+  ready: false
   blockers: Blocker[]
 }
+
+export type PlannedConnection = ReadyPlan | BlockedPlan
 
 /** Plans every step from the state read; what would make the run fail is a blocker, found before any write. */
 export function planConnection(
@@ -73,11 +86,16 @@ export function planConnection(
     values,
     signIn: clientIdContext(config.identity, state.app.identity)
   })
+  const all = [...blockers, ...assignment.blockers, ...variables.blockers]
+  // Each planner returns a plan or says what blocks it.
+  if (all.length || !assignment.plan || !variables.plan)
+    return { ready: false, identity, values, blockers: all }
   return {
+    ready: true,
     identity,
     assignment: assignment.plan,
     variables: variables.plan,
     values,
-    blockers: [...blockers, ...assignment.blockers, ...variables.blockers]
+    blockers: []
   }
 }
