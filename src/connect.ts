@@ -4,9 +4,10 @@ import { waitForRevisionInFlight } from './apply/revision-in-flight.js'
 import { isOssCluster } from './azure/managed-redis.js'
 import { explainFailure } from './explain-failure.js'
 import type { Blocker } from './plan/blocker.js'
-import { planConnection } from './plan/plan-connection.js'
-import { planIdentity } from './plan/identity-plan.js'
+import { planConnection, type ReadyPlan } from './plan/plan-connection.js'
+import { planIdentity, type IdentityPlan } from './plan/identity-plan.js'
 import { readState, type CurrentState } from './read/read-state.js'
+import { MODES, type Mode } from './domain/mode.js'
 import { portalLink } from './domain/portal-links.js'
 import { recordPlan } from './report/record-plan.js'
 import { StepFailed } from './report/record-step.js'
@@ -43,9 +44,70 @@ async function verifyStage(ctx: RunContext, report: RunReport, from: VerifyFrom)
   for (const check of verified.checks) report.check(check)
 }
 
+/** What every mode's pipeline starts from: the state read and the identity planned from it. */
+interface Read {
+  state: CurrentState
+  identity: IdentityPlan
+  endpoint: RedisEndpoint
+}
+
+/** Plans the connection; a blocked plan fails the run before any write, and nothing else happens. */
+function readyPlan(ctx: RunContext, report: RunReport, read: Read): ReadyPlan | undefined {
+  const { config } = ctx
+  const planned = planConnection(read.state, config, ctx.target, read.identity, {
+    entraAuthWillBeOn: config.enableEntraAuth && MODES[config.mode].entraAuth === 'assume-on'
+  })
+  if (planned.ready) return planned
+  const [first, ...rest] = planned.blockers
+  report.fail(
+    BLOCKER_TITLES[first.step],
+    [first.message, ...rest.map(b => b.message)].join(' '),
+    [first.fix, ...rest.map(b => b.fix)].join(' ')
+  )
+  return undefined
+}
+
+/** What each mode does once the state is read. */
+const AFTER_READ: Record<Mode, (ctx: RunContext, report: RunReport, read: Read) => Promise<void> | void> = {
+  async apply(ctx, report, read) {
+    const planned = readyPlan(ctx, report, read)
+    if (!planned) return
+    const applied = await applyConnection(ctx, report, read.state, planned)
+    report.results.apply = { principal: applied.principal, assignmentName: applied.assignmentName }
+    if (applied.revision) report.results.revision = applied.revision.app.latestReadyRevisionName ?? ''
+    if (applied.applied) await verifyStage(ctx, report, { ...applied.applied, endpoint: read.endpoint })
+  },
+  plan(ctx, report, read) {
+    const planned = readyPlan(ctx, report, read)
+    if (!planned) return
+    report.results.plan = { assignmentName: planned.assignment.name }
+    recordPlan(report, planned)
+  },
+  async verify(ctx, report, { state, identity, endpoint }) {
+    const planned = readyPlan(ctx, report, { state, identity, endpoint })
+    if (!planned) return
+    await verifyStage(ctx, report, {
+      app: state.app,
+      cache: state.cache,
+      endpoint,
+      assignments: state.assignments,
+      expectedPrincipalId: identity.principalId,
+      policy: planned.assignment.policy
+    })
+  },
+  async disconnect(ctx, report, { state }) {
+    report.results.disconnect = { principalId: connectionToRemove(state, ctx.config.identity).principalId }
+    const done = await disconnect(ctx, report, state)
+    if (!done) return
+    report.results.revision = done.revision
+    for (const check of done.checks) report.check(check)
+  }
+}
+
 /**
- * One app's pipeline: read → plan → apply, verify, plan or disconnect. Each stage returns what it found or did;
- * the pipeline records it in the report (results, from which the outputs are computed), as each stage returns.
+ * One app's pipeline: read, then what its mode does (plan → apply → verify, plan, verify or disconnect). Each stage
+ * returns what it found or did; the pipeline records it in the report (results, from which the outputs are
+ * computed) as each stage returns.
  */
 export async function connectApp(ctx: RunContext, report: RunReport): Promise<void> {
   const { config } = ctx
@@ -71,46 +133,7 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
       principalId: identity.principalId,
       clientId: identity.clientId
     }
-    if (config.mode === 'disconnect') {
-      report.results.disconnect = { principalId: connectionToRemove(state, config.identity).principalId }
-      const done = await disconnect(ctx, report, state)
-      if (!done) return
-      report.results.revision = done.revision
-      for (const check of done.checks) report.check(check)
-      return
-    }
-
-    const planned = planConnection(state, config, ctx.target, identity, {
-      entraAuthWillBeOn: config.enableEntraAuth && config.mode === 'plan'
-    })
-    if (!planned.ready) {
-      const [first, ...rest] = planned.blockers
-      const title = BLOCKER_TITLES[first.step]
-      report.fail(
-        title,
-        [first.message, ...rest.map(b => b.message)].join(' '),
-        [first.fix, ...rest.map(b => b.fix)].join(' ')
-      )
-      return
-    }
-    if (config.mode === 'plan') {
-      report.results.plan = { assignmentName: planned.assignment.name }
-      return recordPlan(report, planned)
-    }
-    if (config.mode === 'verify') {
-      return await verifyStage(ctx, report, {
-        app: state.app,
-        cache: state.cache,
-        endpoint,
-        assignments: state.assignments,
-        expectedPrincipalId: identity.principalId,
-        policy: planned.assignment.policy
-      })
-    }
-    const applied = await applyConnection(ctx, report, state, planned)
-    report.results.apply = { principal: applied.principal, assignmentName: applied.assignmentName }
-    if (applied.revision) report.results.revision = applied.revision.app.latestReadyRevisionName ?? ''
-    if (applied.applied) await verifyStage(ctx, report, { ...applied.applied, endpoint })
+    await AFTER_READ[config.mode](ctx, report, { state, identity, endpoint })
   } catch (error) {
     if (error instanceof StepFailed) return
     const e = explainFailure(error, 'connect the app', {

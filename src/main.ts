@@ -6,6 +6,7 @@ import { WriteLog } from './azure/write-log.js'
 import { Cancellation, type SignalTarget } from './cancellation.js'
 import { connectApp } from './connect.js'
 import { resolveCloud, type Cloud } from './domain/cloud.js'
+import { MODES } from './domain/mode.js'
 import type { IdTokenSource } from './credential/github-oidc.js'
 import { signIn } from './sign-in.js'
 import { Deadline, DeadlineExceededError } from './deadline.js'
@@ -158,7 +159,8 @@ async function connectAll({
       pace: deps.pace ?? 1,
       cacheQueue: new CacheQueue()
     }
-    if (config.enableEntraAuth && config.mode === 'apply') await ensureEntraAuth(base, shared)
+    if (config.enableEntraAuth && MODES[config.mode].entraAuth === 'turn-on')
+      await ensureEntraAuth(base, shared)
     const cache = readCache(base.clients, config, deadline.signal)
     // Every app awaits it; this keeps a failure from being reported as unhandled before they do.
     cache.catch(() => undefined)

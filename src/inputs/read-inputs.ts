@@ -9,6 +9,7 @@ import { checkResourceIdGroup } from './resource-id-group.js'
 import * as rules from './rules.js'
 import type { CacheKind } from '../domain/cache.js'
 import type { CloudName } from '../domain/cloud.js'
+import { MODE_NAMES, MODES } from '../domain/mode.js'
 import type { Auth, AuthMethod, RunConfig, Mode } from './types.js'
 
 /**
@@ -175,7 +176,7 @@ export function readInputs(get: Getter = name => core.getInput(name)): RunConfig
       'an assignment name has 3–63 letters, digits and inner hyphens (no spaces or underscores)'
     )
 
-  const mode = oneOf<Mode>('mode', ['apply', 'plan', 'verify', 'disconnect'])
+  const mode = oneOf<Mode>('mode', MODE_NAMES)
   const wait = boolean('wait')
   const timeoutText = text('timeout-minutes')
   const timeoutExplicit = timeoutText !== ''
@@ -193,15 +194,15 @@ export function readInputs(get: Getter = name => core.getInput(name)): RunConfig
   const deleteSharedAssignment = boolean('delete-shared-assignment')
   const enableEntraAuth = boolean('enable-entra-auth')
   const disableAccessKeys = boolean('disable-access-keys')
-  if (removeIdentity && mode !== 'disconnect')
+  if (removeIdentity && !MODES[mode].ownInputs.includes('remove-identity'))
     problems.push(
       'Input "remove-identity" only applies to mode: disconnect; remove it, or set mode: disconnect.'
     )
-  if (deleteSharedAssignment && mode !== 'disconnect')
+  if (deleteSharedAssignment && !MODES[mode].ownInputs.includes('delete-shared-assignment'))
     problems.push(
       'Input "delete-shared-assignment" only applies to mode: disconnect; remove it, or set mode: disconnect.'
     )
-  if (disableAccessKeys && mode !== 'apply')
+  if (disableAccessKeys && !MODES[mode].ownInputs.includes('disable-access-keys'))
     problems.push(
       'Input "disable-access-keys" only applies to mode: apply (it runs after every check passed); remove it for this mode.'
     )

@@ -1,8 +1,9 @@
 import type { CacheKind } from '../domain/cache.js'
 import type { CloudName } from '../domain/cloud.js'
+import type { Mode } from '../domain/mode.js'
 import type { Target } from '../domain/target.js'
 
-export type Mode = 'apply' | 'plan' | 'verify' | 'disconnect'
+export type { Mode } from '../domain/mode.js'
 export type AuthMethod = 'oidc' | 'azure-cli'
 
 /** How the run signs in: OIDC needs the tenant and the client; the Azure CLI takes its session's (or the given) tenant. */

@@ -50,5 +50,6 @@ export async function publish(reports: RunReport[], writes: WriteRecord[] = []):
   }
 
   for (const report of reports)
-    if (report.mode === 'plan' && isPullRequestEvent()) await commentPlanOnPullRequest(report)
+    if (report.modeTraits.commentsOnPullRequest && isPullRequestEvent())
+      await commentPlanOnPullRequest(report)
 }

@@ -1,4 +1,4 @@
-import type { Mode } from '../inputs/types.js'
+import { MODES, NO_MODE, type Mode, type ModeTraits } from '../domain/mode.js'
 import type { TargetKind } from '../domain/target.js'
 import { appOutputs, changedAnything, isVerified, type RunOutputs, type StageResults } from './app-outputs.js'
 import type { CheckRecord, StepRecord } from './records.js'
@@ -30,7 +30,8 @@ export interface CacheQueueTime {
 
 /** Everything the run did and found; rendered into the outputs, the annotations and the job summary. */
 export class RunReport {
-  mode: Mode | 'unknown' = 'unknown'
+  /** None when the run failed before it knew (bad inputs). */
+  mode?: Mode
   target?: {
     /** The app's or the job's name. */
     app: string
@@ -109,6 +110,11 @@ export class RunReport {
     return isVerified(this)
   }
 
+  /** What the run's mode does (see MODES). */
+  get modeTraits(): ModeTraits {
+    return this.mode ? MODES[this.mode] : NO_MODE
+  }
+
   get succeeded(): boolean {
     return (
       !this.failure &&
@@ -120,7 +126,7 @@ export class RunReport {
   toJSON(): object {
     return {
       schemaVersion: 1,
-      mode: this.mode,
+      mode: this.mode ?? 'unknown',
       succeeded: this.succeeded,
       target: this.target,
       clusteringPolicy: this.clusteringPolicy,

@@ -31,15 +31,7 @@ export function renderRunSummary(reports: RunReport[], writes: WriteRecord[] = [
   const cache = reports[0].target?.cache ?? ''
   const jobs = reports.some(r => r.target?.kind === 'job')
   const what = jobs ? 'apps and jobs' : 'apps'
-  const mode = reports[0].mode
-  const done =
-    mode === 'plan'
-      ? 'planned for'
-      : mode === 'verify'
-        ? 'verified with'
-        : mode === 'disconnect'
-          ? 'disconnected from'
-          : 'connected to'
+  const { done } = reports[0].modeTraits
   const head = failed.length
     ? `❌ ${failed.length} of ${reports.length} ${what} not ${done} <code>${escapeMarkdown(cache)}</code>`
     : `✅ ${reports.length} ${what} ${done} <code>${escapeMarkdown(cache)}</code>`

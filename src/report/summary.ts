@@ -146,7 +146,8 @@ function problemsOf(
 function variablesSection(report: RunReport): string {
   if (!report.variablesSet.length) return ''
   const n = report.variablesSet.length
-  if (report.mode === 'disconnect') {
+  const kind = report.modeTraits.variables
+  if (kind === 'removed') {
     const rows = report.variablesSet.map(v => [
       h(v.container),
       `<code>${h(v.name)}</code>`,
@@ -155,7 +156,7 @@ function variablesSection(report: RunReport): string {
     return details(`Variables removed (${n})`, table(['Container', 'Variable', 'Value removed'], rows))
   }
   const variablesFailed = report.steps.some(s => s.id === 'variables' && s.status === 'failed')
-  const label = report.mode === 'plan' ? 'to set' : variablesFailed ? 'sent' : 'set'
+  const label = kind === 'set' && variablesFailed ? 'sent' : kind
   const rows = report.variablesSet.map(v => [
     h(v.container),
     `<code>${h(v.name)}</code>`,
@@ -167,7 +168,7 @@ function variablesSection(report: RunReport): string {
 
 /** Client code that reads the variables this run set: only once the app is connected. */
 function usageSection(report: RunReport): string {
-  if (!report.succeeded || (report.mode !== 'apply' && report.mode !== 'verify')) return ''
+  if (!report.succeeded || !report.modeTraits.showsUsage) return ''
   const snippets = usageSnippets(report)
   if (!snippets.length) return ''
   const body = snippets
@@ -179,7 +180,7 @@ function usageSection(report: RunReport): string {
 function render(report: RunReport, o: { compact: boolean; max: number }): string {
   const parts: string[] = [`## ${verdictMarkdown(report)}\n`]
   const meta = [
-    ...(report.mode === 'unknown' ? [] : [`mode <code>${h(report.mode)}</code>`]),
+    ...(report.mode ? [`mode <code>${h(report.mode)}</code>`] : []),
     `duration ${h(duration((report.finishedAt ?? Date.now()) - report.startedAt))}`
   ]
   // Waiting for other apps' writes to the cache is worth a word only when there was some.

@@ -66,7 +66,7 @@ export function verdictOf(report: RunReport): Verdict {
     ]
       .filter(Boolean)
       .join('; ') || undefined
-  switch (report.mode) {
+  switch (report.mode ?? 'unknown') {
     case 'plan': {
       if (!report.succeeded)
         return { icon: '❌', label: 'Plan failed', join: '→', detail: report.failure?.title }
