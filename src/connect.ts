@@ -3,7 +3,6 @@ import { applyConnection } from './apply/apply-connection.js'
 import { waitForRevisionInFlight } from './apply/revision-in-flight.js'
 import { isOssCluster } from './azure/managed-redis.js'
 import { explainFailure } from './explain-failure.js'
-import type { Blocker } from './plan/blocker.js'
 import { planConnection, type ReadyPlan } from './plan/plan-connection.js'
 import { planIdentity, type IdentityPlan } from './plan/identity-plan.js'
 import { readState, type CurrentState } from './read/read-state.js'
@@ -11,17 +10,11 @@ import { MODES, type Mode } from './domain/mode.js'
 import { portalLink } from './domain/portal-links.js'
 import { recordPlan } from './report/record-plan.js'
 import { StepFailed } from './report/record-step.js'
+import { blockedTitle } from './report/steps.js'
 import type { RunReport } from './report/run-report.js'
 import type { RunContext } from './run-context.js'
 import type { RedisEndpoint } from './verify/data-plane-checks.js'
 import { verifyConnection, type VerifyFrom } from './verify/verify-connection.js'
-
-const BLOCKER_TITLES: Record<Blocker['step'], string> = {
-  cache: 'Cache is not ready for Microsoft Entra ID',
-  assignment: 'Cannot assign the access policy',
-  variables: 'Cannot set the variables',
-  identity: 'The app would sign in as another identity'
-}
 
 /** Where the cache answers, as read: what the runner's probe connects to. */
 function endpointOf(state: CurrentState): RedisEndpoint {
@@ -60,7 +53,7 @@ function readyPlan(ctx: RunContext, report: RunReport, read: Read): ReadyPlan | 
   if (planned.ready) return planned
   const [first, ...rest] = planned.blockers
   report.fail(
-    BLOCKER_TITLES[first.step],
+    blockedTitle(first.step),
     [first.message, ...rest.map(b => b.message)].join(' '),
     [first.fix, ...rest.map(b => b.fix)].join(' ')
   )

@@ -1,4 +1,5 @@
 import { variablesTitle, type TargetKind } from '../domain/target.js'
+import type { Blocker } from '../plan/blocker.js'
 
 /** One step of a run, as the report shows it. */
 interface StepDefinition {
@@ -6,6 +7,8 @@ interface StepDefinition {
   title: string | ((kind: TargetKind) => string)
   /** The title when the step finds the work already under way (a revision made before this run). */
   underWayTitle?: string
+  /** The failure's title when the plan finds this step impossible (see Blocker). */
+  blockedTitle?: string
   /** Whether the step writes to Azure (sign-in and read only read): a failed write may still have landed. */
   writes: boolean
   /** Shown in the pull-request comment of a plan (the reads before it are not). */
@@ -19,10 +22,30 @@ interface StepDefinition {
 const STEPS = {
   'sign-in': { title: 'Sign in to Azure', writes: false, inPlanComment: false },
   read: { title: 'Read the current state', writes: false, inPlanComment: false },
-  cache: { title: 'Microsoft Entra authentication on the cache', writes: true, inPlanComment: true },
-  identity: { title: 'Managed identity', writes: true, inPlanComment: true },
-  assignment: { title: 'Redis access policy assignment', writes: true, inPlanComment: true },
-  variables: { title: variablesTitle, writes: true, inPlanComment: true },
+  cache: {
+    title: 'Microsoft Entra authentication on the cache',
+    blockedTitle: 'Cache is not ready for Microsoft Entra ID',
+    writes: true,
+    inPlanComment: true
+  },
+  identity: {
+    title: 'Managed identity',
+    blockedTitle: 'The app would sign in as another identity',
+    writes: true,
+    inPlanComment: true
+  },
+  assignment: {
+    title: 'Redis access policy assignment',
+    blockedTitle: 'Cannot assign the access policy',
+    writes: true,
+    inPlanComment: true
+  },
+  variables: {
+    title: variablesTitle,
+    blockedTitle: 'Cannot set the variables',
+    writes: true,
+    inPlanComment: true
+  },
   revision: {
     title: 'New revision',
     underWayTitle: 'Revision started before this run',
@@ -51,6 +74,11 @@ export function stepTitle(id: StepId, kind: TargetKind = 'app'): string {
 export function underWayTitle(id: StepId): string | undefined {
   const { underWayTitle: title }: StepDefinition = STEPS[id]
   return title
+}
+
+/** The title of the failure when the plan finds the step impossible. */
+export function blockedTitle(id: Blocker['step']): string {
+  return STEPS[id].blockedTitle
 }
 
 export function writesToAzure(id: StepId): boolean {
