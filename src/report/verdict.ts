@@ -100,11 +100,11 @@ export function verdictOf(report: RunReport): Verdict {
       if (report.kept.length)
         return {
           icon: '⚠️',
-          label: report.outputs.changed ? 'Disconnected' : 'Already disconnected',
+          label: report.changed ? 'Disconnected' : 'Already disconnected',
           join: 'from',
           detail: `kept ${listed(report.kept)}; see the warnings`
         }
-      return report.outputs.changed
+      return report.changed
         ? { icon: '✅', label: 'Disconnected', join: 'from', detail: 'removed and verified' }
         : { icon: '✅', label: 'Already disconnected', join: 'from', detail: 'nothing to remove' }
     case 'apply':
@@ -112,7 +112,7 @@ export function verdictOf(report: RunReport): Verdict {
       if (probeOnly) return PROBE_FAILED
       if (failed.length)
         return { icon: '❌', label: 'Not verified', join: '→', detail: countFailed(failed, report.checks) }
-      return report.outputs.changed
+      return report.changed
         ? { icon: '✅', label: 'Connected', join: '→', detail: 'changes applied and verified' }
         : { icon: '✅', label: 'Already connected', join: '→', detail: 'nothing to change, verified' }
     case 'unknown':
