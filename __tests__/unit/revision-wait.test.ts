@@ -261,3 +261,68 @@ describe("the long waits run on the deadline's clock and the injected sleep", ()
     expect(run.clock()).toBeLessThan(60_000 + revisionPollIntervalMs(60_000) + 2 * ROUND_TRIP_MS)
   })
 })
+
+describe('a newer revision made by another deploy', () => {
+  const OLD = 'orders-api--v1'
+  const THEIRS = 'orders-api--v3'
+  const createdAt: Record<string, Date> = {
+    [OLD]: new Date('2026-11-29T08:00:00Z'),
+    [NAME]: new Date('2026-11-29T08:05:00Z'),
+    [THEIRS]: new Date('2026-11-29T08:05:02Z')
+  }
+  const stopped: Shown = { ...scaledToZero, runningState: 'Stopped' }
+
+  /** The revisions as `shown` says; the app's answers in turn (the last one repeats). */
+  function world(
+    shown: Record<string, Shown>,
+    apps: { latestRevisionName: string; latestReadyRevisionName: string }[]
+  ) {
+    let now = 0
+    const getRevision = jest.fn(async (_rg: string, _app: string, name: string) => {
+      now += ROUND_TRIP_MS
+      return { name, createdTime: createdAt[name], ...shown[name] }
+    })
+    const get = jest.fn(async () => {
+      now += ROUND_TRIP_MS
+      return apps.length > 1 ? (apps.shift() ?? apps[0]) : apps[0]
+    })
+    const ctx = {
+      target: { kind: 'app', name: 'orders-api', resourceGroup: 'rg-apps' },
+      clients: { apps: { containerAppsRevisions: { getRevision }, containerApps: { get } } },
+      deadline: new Deadline(20 * 60_000, () => now),
+      sleep: async (ms: number) => {
+        now += ms
+      },
+      pollIntervalMs: 1000
+    } as unknown as RunContext
+    return { ctx, getRevision }
+  }
+
+  it('deactivated ours (Stopped): the wait follows the newer one and says it was replaced', async () => {
+    const { ctx, getRevision } = world({ [NAME]: stopped, [THEIRS]: scaledToZero }, [
+      { latestRevisionName: THEIRS, latestReadyRevisionName: THEIRS }
+    ])
+    const outcome = await waitForRevision(ctx, NAME)
+    expect(outcome.replaced).toEqual({ revision: NAME, by: THEIRS })
+    expect(outcome.revision.name).toBe(THEIRS)
+    expect(getRevision.mock.calls.map(c => c[2])).toEqual([NAME, THEIRS, THEIRS])
+    expect(logged.join('')).toContain(`Revision ${NAME} was replaced by ${THEIRS}`)
+  })
+
+  it('an app answer that names an older revision is not taken for a replacement', async () => {
+    const { ctx } = world({ [NAME]: scaledToZero, [OLD]: stopped }, [
+      { latestRevisionName: OLD, latestReadyRevisionName: OLD },
+      { latestRevisionName: NAME, latestReadyRevisionName: NAME }
+    ])
+    const outcome = await waitForRevision(ctx, NAME)
+    expect(outcome.replaced).toBeUndefined()
+    expect(outcome.revision.name).toBe(NAME)
+  })
+
+  it('ours failed and nothing newer exists: it fails as before, naming ours', async () => {
+    const { ctx } = world({ [NAME]: { ...activating, runningState: 'Degraded', healthState: 'Unhealthy' } }, [
+      { latestRevisionName: NAME, latestReadyRevisionName: OLD }
+    ])
+    await expect(waitForRevision(ctx, NAME)).rejects.toThrow(`Revision ${NAME} is Degraded`)
+  })
+})

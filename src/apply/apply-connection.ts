@@ -10,7 +10,6 @@ import { planConnection, type ReadyPlan } from '../plan/plan-connection.js'
 import { planVariables, repeatedNameWarnings, type VariablesPlan } from '../plan/variables-plan.js'
 import type { CacheRef } from '../read/read-cache.js'
 import type { CurrentState } from '../read/read-state.js'
-import { describeRevision } from '../domain/revision.js'
 import { getTarget, type TargetResource } from '../read/target.js'
 import { WORKLOADS } from '../domain/target.js'
 import { speaksForItself } from '../progress.js'
@@ -20,7 +19,7 @@ import type { RunContext } from '../run-context.js'
 import { applyAssignment } from './assignment.js'
 import { principalOf } from '../domain/identities.js'
 import { applyIdentity } from './identity.js'
-import { waitForRevision, type RevisionOutcome } from './revision.js'
+import { describeOutcome, replacedWarning, waitForRevision, type RevisionOutcome } from './revision.js'
 import { applyVariables } from './variables.js'
 
 const REVISION_FIX =
@@ -236,7 +235,9 @@ async function applyVariablesAndWait(
       if (revisionFailure)
         throw new Error(`Revision ${name} failed: ${readAzureError(revisionFailure).message}`)
       const outcome = await speaksForItself(() => waitForRevision(ctx, name))
-      return { status: 'created', detail: `ready: ${describeRevision(outcome.revision)}`, value: outcome }
+      const replaced = replacedWarning(outcome)
+      if (replaced) report.warnings.push(replaced)
+      return { status: 'created', detail: describeOutcome(outcome), value: outcome }
     },
     error => {
       const e = explainFailure(error, `wait for revision ${name}`, { deadline: ctx.deadline })

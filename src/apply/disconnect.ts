@@ -19,7 +19,7 @@ import type { CacheRef } from '../read/read-cache.js'
 import { cacheAssignments } from './cache-assignments.js'
 import { deleteAssignment } from './delete-assignment.js'
 import { principalOf } from '../domain/identities.js'
-import { readRevisionEvidence, waitForRevision } from './revision.js'
+import { readRevisionEvidence, replacedWarning, waitForRevision } from './revision.js'
 import { decideAssignment, type AssignmentDecision } from './shared-assignment.js'
 import { applyVariables } from './variables.js'
 
@@ -129,9 +129,13 @@ export async function disconnect(
       if (config.wait && updated.latestRevisionName) {
         const revision = updated.latestRevisionName
         const outcome = await speaksForItself(() => waitForRevision(ctx, revision))
+        const replaced = replacedWarning(outcome)
+        if (replaced) report.warnings.push(replaced)
         return {
           status: 'updated',
-          detail: `new revision ${updated.latestRevisionName} is ready`,
+          detail: outcome.replaced
+            ? `new revision ${revision} was replaced by ${outcome.replaced.by}, which is ready`
+            : `new revision ${revision} is ready`,
           value: outcome.app
         }
       }

@@ -11,7 +11,7 @@ import { recordStep } from '../report/record-step.js'
 import { underWayTitle } from '../report/steps.js'
 import type { RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
-import { waitForRevision, type RevisionOutcome } from './revision.js'
+import { describeOutcome, replacedWarning, waitForRevision, type RevisionOutcome } from './revision.js'
 
 const FIX =
   'Check the revision in the portal (Revisions and replicas) and its logs: it was made before this run (by an earlier run of this action or by another deploy), and its containers did not start.'
@@ -62,7 +62,9 @@ export async function waitForRevisionInFlight(
         `Revision ${name}, made before this run, is not the app's latest ready revision yet (${logSafe(describeRevision(first))}): waiting for it, the revision the app serves once it is ready.`
       )
       const outcome = await speaksForItself(() => waitForRevision(ctx, name))
-      return { status: 'done', detail: `ready: ${describeRevision(outcome.revision)}`, value: outcome }
+      const replaced = replacedWarning(outcome)
+      if (replaced) report.warnings.push(replaced)
+      return { status: 'done', detail: describeOutcome(outcome), value: outcome }
     },
     error => {
       const e = explainFailure(error, `wait for revision ${name}`, { deadline })

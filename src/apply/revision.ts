@@ -17,6 +17,8 @@ import { logSafe } from '../domain/text.js'
 export interface RevisionOutcome {
   revision: RevisionStatus
   app: ContainerApp
+  /** Another deploy made a newer revision while the run waited: the one waited for, and the one the app runs. */
+  replaced?: { revision: string; by: string }
 }
 
 /** The new revision ended without becoming ready (Degraded, ActivationFailed, Failed, Stopped …). */
@@ -51,46 +53,105 @@ export function revisionPollIntervalMs(waitedMs: number): number {
  * and is the app's latest ready revision; fails as soon as it reads Degraded, ActivationFailed, Failed or Stopped.
  * One GET (the revision) per poll, and one of the app to confirm; the operation that made the revision has
  * already succeeded by now, so only the revision tells whether its containers start.
+ *
+ * Another deploy may make a newer revision meanwhile; in Single revision mode it deactivates this one (Stopped)
+ * once it is ready. The app then runs the newer revision, so the wait follows it, and the outcome says so: what
+ * the run checks next is what the app runs.
  */
 export async function waitForRevision(ctx: RunContext, revisionName: string): Promise<RevisionOutcome> {
   const { clients, deadline } = ctx
   const options = { abortSignal: deadline.signal }
-  const waitingFor = `revision ${revisionName} to become ready`
+  let awaited = revisionName
+  const waitingFor = () => `revision ${awaited} to become ready`
   const startedAt = deadline.now()
   let lastSeen = 'nothing yet'
   let saidAt = startedAt
   const orDeadline = <T>(read: Promise<T>): Promise<T> =>
     read.catch((error: unknown) => {
-      if (deadline.expired) throw new DeadlineExceededError(waitingFor, lastSeen)
+      if (deadline.expired) throw new DeadlineExceededError(waitingFor(), lastSeen)
       throw error
     })
+  const readApp = () =>
+    orDeadline(clients.apps.containerApps.get(ctx.target.resourceGroup, ctx.target.name, options))
   for (;;) {
     const polledAt = deadline.now()
     const revision = await orDeadline(
-      getRevisionStatus(clients.apps, ctx.target.resourceGroup, ctx.target.name, revisionName, options)
+      getRevisionStatus(clients.apps, ctx.target.resourceGroup, ctx.target.name, awaited, options)
     )
     const reading = readRevisionState(revision)
     lastSeen = describeRevision(revision)
-    if (reading.phase === 'failed') throw new RevisionFailedError(describeFailure(revisionName, reading))
-    if (reading.phase === 'ready') {
-      const app = await orDeadline(
-        clients.apps.containerApps.get(ctx.target.resourceGroup, ctx.target.name, options)
-      )
-      if (app.latestReadyRevisionName === revisionName) return { revision, app }
+    if (reading.phase !== 'pending') {
+      const app = await readApp()
+      const newer = await newerRevision(ctx, app, revision)
+      if (newer) {
+        core.info(
+          `Revision ${awaited} was replaced by ${newer} while this run waited for it (another deploy changed the app): waiting for ${newer}, which the app runs now, and checking that one.`
+        )
+        awaited = newer
+        continue
+      }
+      if (reading.phase === 'failed') throw new RevisionFailedError(describeFailure(awaited, reading))
+      if (app.latestReadyRevisionName === awaited) {
+        return {
+          revision,
+          app,
+          ...(awaited !== revisionName ? { replaced: { revision: revisionName, by: awaited } } : {})
+        }
+      }
       lastSeen += `; the app's latest ready revision is still ${app.latestReadyRevisionName ?? 'none'}`
     }
     const now = deadline.now()
     if (now - saidAt >= PROGRESS_EVERY_MS) {
       core.info(
-        `Waiting for ${waitingFor} (${Math.round((now - startedAt) / 1000)} s so far): ${logSafe(lastSeen)}.`
+        `Waiting for ${waitingFor()} (${Math.round((now - startedAt) / 1000)} s so far): ${logSafe(lastSeen)}.`
       )
       saidAt = now
     }
     const remaining = deadline.remainingMs()
-    if (remaining <= 0) throw new DeadlineExceededError(waitingFor, lastSeen)
+    if (remaining <= 0) throw new DeadlineExceededError(waitingFor(), lastSeen)
     const interval = revisionPollIntervalMs(polledAt - startedAt)
     await ctx.sleep(Math.max(0, Math.min(polledAt + interval - now, remaining)))
   }
+}
+
+/**
+ * The app's latest revision when it was made after `current`: another deploy's. A read that names an older one
+ * (an answer from before the run's own write) is not taken for a replacement.
+ */
+async function newerRevision(
+  ctx: RunContext,
+  app: ContainerApp,
+  current: RevisionStatus
+): Promise<string | undefined> {
+  const latest = app.latestRevisionName
+  if (!latest || latest === current.name || !current.createdTime) return undefined
+  const candidate = await getRevisionStatus(
+    ctx.clients.apps,
+    ctx.target.resourceGroup,
+    ctx.target.name,
+    latest,
+    {
+      abortSignal: ctx.deadline.signal
+    }
+  )
+  return candidate.createdTime && candidate.createdTime.getTime() > current.createdTime.getTime()
+    ? latest
+    : undefined
+}
+
+/** What the revision step says of a wait that ended ready. */
+export function describeOutcome(outcome: RevisionOutcome): string {
+  const ready = `ready: ${describeRevision(outcome.revision)}`
+  return outcome.replaced ? `${outcome.replaced.by}, made by another deploy, ${ready}` : ready
+}
+
+/** The warning a replaced revision deserves: what the run checked is not the revision it made. */
+export function replacedWarning(outcome: RevisionOutcome): string | undefined {
+  const r = outcome.replaced
+  return (
+    r &&
+    `Revision ${r.revision}, made by this run, was replaced by ${r.by} while the run waited for it: another deploy changed the app at the same time. The checks are of ${r.by}, which the app runs now.`
+  )
 }
 
 function readRevision(ctx: RunContext, name: string | undefined): Promise<RevisionStatus | undefined> {
