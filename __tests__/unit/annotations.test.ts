@@ -8,6 +8,7 @@ function report(app: string, o: { changed?: boolean; failed?: boolean; warning?:
   r.mode = 'apply'
   r.target = {
     app,
+    kind: 'app',
     resourceGroup: 'rg-apps',
     cache: 'orders-cache',
     cacheResourceGroup: 'rg-data',

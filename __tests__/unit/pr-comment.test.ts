@@ -5,6 +5,7 @@ import { heading, hrefs, textOf, view } from '../e2e/github-view.ts'
 
 const target = {
   app: 'orders-api',
+  kind: 'app' as const,
   resourceGroup: 'rg-apps',
   cache: 'orders-cache',
   cacheResourceGroup: 'rg-data',

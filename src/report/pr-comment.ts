@@ -30,7 +30,7 @@ export function isPullRequestEvent(env: NodeJS.ProcessEnv = process.env): boolea
 /** Names the comment of one app and cache, so that steps for different apps each keep their own. */
 export function planMarker(target: NonNullable<RunReport['target']>): string {
   // A job's part is "job:<name>", so it never shares a comment with an app of the same name (apps keep theirs).
-  const name = `${WORKLOADS[target.kind ?? 'app'].markerPrefix}${target.app}`
+  const name = `${WORKLOADS[target.kind].markerPrefix}${target.app}`
   const key = [target.resourceGroup, name, target.cacheResourceGroup, target.cache]
     .map(part => encodeURIComponent(part))
     .join('/')

@@ -35,8 +35,8 @@ export class RunReport {
   target?: {
     /** The app's or the job's name. */
     app: string
-    /** 'job' for a Container Apps job; an app otherwise. */
-    kind?: TargetKind
+    /** A container app or a Container Apps job. */
+    kind: TargetKind
     resourceGroup: string
     cache: string
     cacheResourceGroup: string

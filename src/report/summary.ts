@@ -36,7 +36,7 @@ function clip(text: string, max: number): string {
 
 /** The app's name, or "Container Apps job <name>": a job says what it is. */
 export function targetName(target: NonNullable<RunReport['target']>): string {
-  return `${WORKLOADS[target.kind ?? 'app'].namePrefix}<code>${h(target.app)}</code>`
+  return `${WORKLOADS[target.kind].namePrefix}<code>${h(target.app)}</code>`
 }
 
 /** A failure stands out in a table of passes. */
@@ -102,7 +102,7 @@ function troubledRevision(report: RunReport): { name?: string } | undefined {
 function revisionLogs(report: RunReport): string {
   const target = report.target
   const troubled = troubledRevision(report)
-  if (!target || !WORKLOADS[target.kind ?? 'app'].hasRevisions || !troubled) return ''
+  if (!target || !WORKLOADS[target.kind].hasRevisions || !troubled) return ''
   const command = (type: string) =>
     `az containerapp logs show --name ${codeValue(target.app)} --resource-group ${codeValue(target.resourceGroup)}${troubled.name ? ` --revision ${codeValue(troubled.name)}` : ''} --type ${type} --tail 100`
   const stream = report.links.logStream

@@ -124,7 +124,7 @@ function targetText(report: RunReport, code: (s: string) => string): string | un
   const t = report.target
   if (!t) return undefined
   const v = verdictOf(report)
-  return `${WORKLOADS[t.kind ?? 'app'].namePrefix}${code(t.app)} ${v.join} ${code(t.cache)}`
+  return `${WORKLOADS[t.kind].namePrefix}${code(t.app)} ${v.join} ${code(t.cache)}`
 }
 
 /** The headline as Markdown (a heading): values escaped so that nothing in them formats or links. */
