@@ -8,6 +8,7 @@ import { planIdentity, type IdentityPlan } from './plan/identity-plan.js'
 import { readState, type CurrentState } from './read/read-state.js'
 import { MODES, type Mode } from './domain/mode.js'
 import { portalLink } from './domain/portal-links.js'
+import { cacheFacts } from './domain/cache.js'
 import { recordPlan } from './report/record-plan.js'
 import { StepFailed } from './report/record-step.js'
 import { blockedTitle } from './report/steps.js'
@@ -18,10 +19,11 @@ import { verifyConnection, type VerifyFrom } from './verify/verify-connection.js
 
 /** Where the cache answers, as read: what the runner's probe connects to. */
 function endpointOf(state: CurrentState): RedisEndpoint {
+  const cache = cacheFacts(state.cache)
   return {
-    host: state.cache.hostName ?? '',
-    port: state.cache.sslPort ?? 0,
-    ossCluster: isOssCluster(state.cacheRef.clusteringPolicy)
+    host: cache.hostName ?? '',
+    port: cache.port ?? 0,
+    ossCluster: isOssCluster(cache.clusteringPolicy)
   }
 }
 
@@ -83,7 +85,7 @@ const AFTER_READ: Record<Mode, (ctx: RunContext, report: RunReport, read: Read) 
       app: state.app,
       cache: state.cache,
       endpoint,
-      assignments: state.assignments,
+      assignments: state.cache.assignments,
       expectedPrincipalId: identity.principalId,
       policy: planned.assignment.policy
     })
@@ -113,15 +115,16 @@ export async function connectApp(ctx: RunContext, report: RunReport): Promise<vo
       report.fail(e.title, e.message, e.fix)
       throw new StepFailed(e.message)
     })
-    report.links.cache = portalLink(ctx.cloud.portal, state.cacheRef.id)
+    report.links.cache = portalLink(ctx.cloud.portal, state.cache.id)
     const fqdn = state.app.configuration?.ingress?.fqdn
     if (fqdn) report.links.appUrl = `https://${fqdn}`
     const identity = planIdentity(state.app.identity, config.identity, state.userIdentity)
     const endpoint = endpointOf(state)
-    report.clusteringPolicy = state.cacheRef.clusteringPolicy
+    const cache = cacheFacts(state.cache)
+    report.clusteringPolicy = cache.clusteringPolicy
     report.results.read = {
       host: endpoint.host,
-      port: String(state.cache.sslPort ?? ''),
+      port: String(cache.port ?? ''),
       revision: state.app.latestReadyRevisionName ?? '',
       principalId: identity.principalId,
       clientId: identity.clientId

@@ -15,7 +15,8 @@ import { readInputs } from './inputs/read-inputs.js'
 import { readCache } from './read/read-cache.js'
 import type { RunConfig } from './inputs/types.js'
 import { targetId, WORKLOADS, type Target } from './domain/target.js'
-import { appBlades, cacheResourceId, portalLink } from './domain/portal-links.js'
+import { appBlades, portalLink } from './domain/portal-links.js'
+import { cacheResourceId } from './domain/cache.js'
 import { publish } from './report/publish.js'
 import { StepFailed } from './report/record-step.js'
 import { RunReport } from './report/run-report.js'
@@ -53,7 +54,14 @@ function reportFor(config: RunConfig, target: Target, cloud: Cloud): RunReport {
   // A bare cache name's kind is known after the read, which sets this link again (connect.ts).
   report.links.cache = portalLink(
     cloud.portal,
-    cacheResourceId(config.subscriptionId, config.redisResourceGroup, config.redisName, config.redisKind)
+    cacheResourceId(
+      {
+        subscriptionId: config.subscriptionId,
+        resourceGroup: config.redisResourceGroup,
+        name: config.redisName
+      },
+      config.redisKind
+    )
   )
   if (config.identity.kind === 'user')
     report.links.identity = portalLink(cloud.portal, config.identity.resourceId)
@@ -159,11 +167,15 @@ async function connectAll({
       pace: deps.pace ?? 1,
       cacheQueue: new CacheQueue()
     }
-    if (config.enableEntraAuth && MODES[config.mode].entraAuth === 'turn-on')
-      await ensureEntraAuth(base, shared)
-    const cache = readCache(base.clients, config, deadline.signal)
+    const read = readCache(base.clients, config, deadline.signal)
     // Every app awaits it; this keeps a failure from being reported as unhandled before they do.
-    cache.catch(() => undefined)
+    read.catch(() => undefined)
+    // Entra goes on before any app is connected; a cache that cannot be read fails in each app's report.
+    const readable =
+      config.enableEntraAuth && MODES[config.mode].entraAuth === 'turn-on'
+        ? await read.catch(() => undefined)
+        : undefined
+    const cache = readable ? Promise.resolve(await ensureEntraAuth(base, shared, readable)) : read
     await Promise.all(
       config.targets.map((target, i) =>
         connectApp({ ...base, target, cache }, reports[i]).finally(() => finished.add(reports[i]))
@@ -173,6 +185,7 @@ async function connectAll({
       await turnOffAccessKeys(
         base,
         shared,
+        await cache,
         config.targets.map((target, i) => ({ target, revision: reports[i].outputs.revision }))
       )
   } catch (error) {

@@ -6,7 +6,7 @@ import type { Target } from './domain/target.js'
 import type { Deadline } from './deadline.js'
 import type { RunConfig } from './inputs/types.js'
 import type { CacheQueue } from './cache-queue.js'
-import type { CacheState } from './read/read-cache.js'
+import type { CacheState } from './domain/cache.js'
 
 /** What every step of a run shares, whichever app or job it works on (the steps on the cache use only this). */
 export interface RunWideContext {

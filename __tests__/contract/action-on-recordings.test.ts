@@ -19,7 +19,7 @@ import { readCache } from '../../src/read/read-cache.js'
 import { ReadError, readState } from '../../src/read/read-state.js'
 import { patchTemplate } from '../../src/read/target.js'
 import type { RunContext } from '../../src/run-context.js'
-import { aadEnabled } from '../../src/domain/cache.js'
+import { cacheFacts } from '../../src/domain/cache.js'
 import { controlPlaneChecks } from '../../src/verify/control-plane.js'
 import { body, recording } from './recordings.ts'
 import { replay, replayClients, SUBSCRIPTION } from './replay.ts'
@@ -179,11 +179,11 @@ describe('the action on real Azure answers', () => {
     const ctx = context([recorded('GET', appPath, 'containerapp-get'), ...classicCacheRoutes])
     const state = await readState(ctx.clients, ctx.config, ctx.target, ctx.deadline)
     const raw = body<{ name: string; properties: Revision }>('containerapp-revision-get')
-    expect(aadEnabled(state.cache)).toBe(true)
+    expect(cacheFacts(state.cache).entraOn).toBe(true)
     const checks = controlPlaneChecks(ctx, {
       app: state.app,
       cache: state.cache,
-      assignments: state.assignments,
+      assignments: state.cache.assignments,
       revision: { name: raw.name, ...raw.properties },
       policy: 'Data Contributor'
     })
@@ -254,10 +254,13 @@ describe('the action on real Azure answers', () => {
       }
     )
     const cache = await readCache(ctx.clients, ctx.config, ctx.deadline.signal)
-    expect(cache.cache).toMatchObject({
+    // The cluster's host name and the database's port, each from its own resource.
+    expect(cache).toMatchObject({
+      kind: 'managed-redis',
       hostName: 'clitest-as-000001.centraluseuap.redis.azure.net',
-      sslPort: 10000
+      port: 10000
     })
+    expect(cache).not.toHaveProperty('cache')
     const objectId = '00000000-0000-0000-0000-00000000a3d1'
     expect(cache.assignments).toEqual([
       expect.objectContaining({

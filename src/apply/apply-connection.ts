@@ -1,4 +1,4 @@
-import type { RedisCacheAccessPolicyAssignment, RedisResource } from '@azure/arm-rediscache'
+import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
 import { readAzureError } from '../azure/azure-error.js'
 import { isRevisionFailure } from '../azure/classify.js'
 import { locksBehind } from '../azure/locks.js'
@@ -8,7 +8,7 @@ import type { AssignmentPlan } from '../plan/assignment-plan.js'
 import { clientIdContext } from '../plan/client-id-plan.js'
 import { planConnection, type ReadyPlan } from '../plan/plan-connection.js'
 import { planVariables, repeatedNameWarnings, type VariablesPlan } from '../plan/variables-plan.js'
-import type { CacheRef } from '../read/read-cache.js'
+import type { CacheState } from '../domain/cache.js'
 import type { CurrentState } from '../read/read-state.js'
 import { getTarget, type TargetResource } from '../read/target.js'
 import { WORKLOADS } from '../domain/target.js'
@@ -36,7 +36,7 @@ const explainer = (ctx: RunContext, doing: string) => async (error: unknown) =>
 /** What the checks after an apply start from: the freshest app, cache and assignments the run holds. */
 export interface Applied {
   app: TargetResource
-  cache: RedisResource
+  cache: CacheState
   assignments: RedisCacheAccessPolicyAssignment[]
   expectedPrincipalId: string
   /** The revision the variables made, seen ready. */
@@ -128,7 +128,7 @@ export async function applyConnection(
   }
   // The assignment and the variables both need only the principal id: do them at once.
   const [assignment, revision] = await Promise.allSettled([
-    writeAssignment(ctx, report, state.cacheRef, assignmentPlan),
+    writeAssignment(ctx, report, state.cache, assignmentPlan),
     applyVariablesAndWait(ctx, report, app, variablesPlan, replan)
   ])
   const written = assignment.status === 'fulfilled' ? assignment.value : undefined
@@ -140,8 +140,8 @@ export async function applyConnection(
   if (assignment.status === 'rejected' || revision.status === 'rejected') return done
 
   const assignments = written
-    ? [written, ...state.assignments.filter(a => a.name !== written.name)]
-    : state.assignments
+    ? [written, ...state.cache.assignments.filter(a => a.name !== written.name)]
+    : state.cache.assignments
   const fresh =
     revision.value?.app ??
     (report.changed ? await getTarget(ctx.clients, ctx.target, { abortSignal: ctx.deadline.signal }) : app)
@@ -161,7 +161,7 @@ export async function applyConnection(
 function writeAssignment(
   ctx: RunContext,
   report: RunReport,
-  ref: CacheRef,
+  cache: CacheState,
   plan: AssignmentPlan & { objectId: string }
 ): Promise<RedisCacheAccessPolicyAssignment | undefined> {
   return recordStep<RedisCacheAccessPolicyAssignment | undefined>(
@@ -170,7 +170,7 @@ function writeAssignment(
     async () => {
       if (plan.action === 'unchanged') return { status: 'unchanged', value: undefined }
       const { assignment: written, status } = await ctx.cacheQueue.run(
-        () => applyAssignment(ctx, ref, plan),
+        () => applyAssignment(ctx, cache, plan),
         {
           what: `the access policy assignment of ${ctx.target.name}`,
           timed: time => report.timeCacheQueue(time)

@@ -1,10 +1,9 @@
 import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
 import { readAzureError } from '../azure/azure-error.js'
 import { isDuplicateAssignment } from '../azure/classify.js'
-import { managedRedisAssignmentName } from '../azure/managed-redis.js'
 import { withRetry } from '../azure/retry.js'
 import { findAssignmentFor, planAssignment, type AssignmentPlan } from '../plan/assignment-plan.js'
-import type { CacheRef } from '../read/read-cache.js'
+import { CACHE_KINDS, type CacheState } from '../domain/cache.js'
 import type { RunContext } from '../run-context.js'
 import { cacheAssignments } from './cache-assignments.js'
 
@@ -21,15 +20,14 @@ export interface AssignmentApplied {
  */
 async function planFromFreshList(
   ctx: RunContext,
-  ref: CacheRef,
+  cache: CacheState,
   first: AssignmentPlan & { objectId: string }
 ): Promise<{ plan: AssignmentPlan; existing?: RedisCacheAccessPolicyAssignment }> {
-  const assignments = await cacheAssignments(ctx, ref).list()
+  const assignments = await cacheAssignments(ctx, cache).list()
   const requestedName =
     first.action === 'create'
       ? first.name
-      : (ctx.config.assignmentName ??
-        (ref.kind === 'managed-redis' ? managedRedisAssignmentName(first.objectId) : undefined))
+      : (ctx.config.assignmentName ?? CACHE_KINDS[cache.kind].defaultAssignmentName(first.objectId))
   const again = planAssignment({
     assignments,
     policies: [{ name: first.policy }],
@@ -54,13 +52,13 @@ async function planFromFreshList(
  */
 export async function applyAssignment(
   ctx: RunContext,
-  ref: CacheRef,
+  cache: CacheState,
   first: AssignmentPlan & { objectId: string }
 ): Promise<AssignmentApplied> {
   const { deadline } = ctx
-  const { plan, existing } = await planFromFreshList(ctx, ref, first)
+  const { plan, existing } = await planFromFreshList(ctx, cache, first)
   if (plan.action === 'unchanged' && existing) return { assignment: existing, status: 'unchanged' }
-  const assignments = cacheAssignments(ctx, ref)
+  const assignments = cacheAssignments(ctx, cache)
   const put = (name: string) => assignments.put(name, plan.policy, first.objectId)
   const status = plan.action === 'update' ? 'updated' : 'created'
   try {

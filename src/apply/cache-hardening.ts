@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import type { RedisResource, RedisUpdateParameters } from '@azure/arm-rediscache'
 import { withRetry } from '../azure/retry.js'
 import type { RunWideContext } from '../run-context.js'
-import { aadEnabled } from '../domain/cache.js'
+import { aadEnabled, type ClassicCacheState } from '../domain/cache.js'
 import { minutesAndSeconds, waitLong } from './long-wait.js'
 
 /** Learn (Azure Cache for Redis, Microsoft Entra authentication): enabling it reboots the nodes, which "can take up
@@ -15,14 +15,15 @@ const ENTRA_PROGRESS_MS = 20_000
 /** One PATCH of the cache, waited for by the SDK poller, with a busy cache waited out. */
 function updateCache(
   ctx: RunWideContext,
+  cache: ClassicCacheState,
   patch: RedisUpdateParameters,
   what: string,
   pollMs: number
 ): Promise<RedisResource> {
-  const { config, clients, deadline } = ctx
+  const { clients, deadline } = ctx
   return withRetry(
     () =>
-      clients.redis.redis.beginUpdateAndWait(config.redisResourceGroup, config.redisName, patch, {
+      clients.redis.redis.beginUpdateAndWait(cache.resourceGroup, cache.name, patch, {
         abortSignal: deadline.signal,
         updateIntervalInMs: pollMs
       }),
@@ -43,11 +44,13 @@ export const isConfiguringEntra = (cache: RedisResource): boolean =>
  */
 export async function enableEntraAuth(
   ctx: RunWideContext,
+  cache: ClassicCacheState,
   o: { alreadySent: boolean }
 ): Promise<RedisResource> {
-  const { config, clients, deadline } = ctx
+  const { clients, deadline } = ctx
+  const { resourceGroup, name } = cache
   const pollMs = ENTRA_POLL_MS * ctx.pace
-  const waitingFor = `Microsoft Entra authentication on cache ${config.redisName} (its nodes reboot; up to 30 minutes)`
+  const waitingFor = `Microsoft Entra authentication on cache ${name} (its nodes reboot; up to 30 minutes)`
   core.info(
     `${o.alreadySent ? 'Waiting for' : 'Turning on'} ${waitingFor}; looking every ${minutesAndSeconds(pollMs)}.`
   )
@@ -59,14 +62,14 @@ export async function enableEntraAuth(
     : await withRetry(
         () =>
           clients.redis.redis.beginUpdate(
-            config.redisResourceGroup,
-            config.redisName,
+            resourceGroup,
+            name,
             { redisConfiguration: { aadEnabled: 'true' } },
             options
           ),
         { deadline, sleep: ctx.sleep, what: 'turn on Microsoft Entra authentication on the cache' }
       )
-  const cache = await waitLong<RedisResource>({
+  const after = await waitLong<RedisResource>({
     waitingFor,
     pollMs,
     progressMs: ENTRA_PROGRESS_MS * ctx.pace,
@@ -78,7 +81,7 @@ export async function enableEntraAuth(
         if (!poller.isDone())
           return { done: false, seen: `update operation ${poller.getOperationState().status}` }
       }
-      const current = await clients.redis.redis.get(config.redisResourceGroup, config.redisName, options)
+      const current = await clients.redis.redis.get(resourceGroup, name, options)
       if (isConfiguringEntra(current) || /Updating/i.test(current.provisioningState ?? ''))
         return {
           done: false,
@@ -87,21 +90,22 @@ export async function enableEntraAuth(
       return { done: true, value: current }
     }
   })
-  if (!/^Succeeded$/i.test(cache.provisioningState ?? '') || !aadEnabled(cache)) {
+  if (!/^Succeeded$/i.test(after.provisioningState ?? '') || !aadEnabled(after)) {
     throw new Error(
-      `The cache finished configuring with provisioningState ${cache.provisioningState ?? 'unknown'} and Microsoft Entra authentication ${aadEnabled(cache) ? 'on' : 'off'}.`
+      `The cache finished configuring with provisioningState ${after.provisioningState ?? 'unknown'} and Microsoft Entra authentication ${aadEnabled(after) ? 'on' : 'off'}.`
     )
   }
   core.info(
-    `Microsoft Entra authentication is on for cache ${config.redisName} (${minutesAndSeconds(deadline.now() - started)}).`
+    `Microsoft Entra authentication is on for cache ${name} (${minutesAndSeconds(deadline.now() - started)}).`
   )
-  return cache
+  return after
 }
 
 /** Turns access keys off; only ever called after every check passed, so Entra is proven to work first. */
-export function disableAccessKeys(ctx: RunWideContext): Promise<RedisResource> {
+export function disableAccessKeys(ctx: RunWideContext, cache: ClassicCacheState): Promise<RedisResource> {
   return updateCache(
     ctx,
+    cache,
     { disableAccessKeyAuthentication: true },
     'turn off access keys on the cache',
     ctx.pollIntervalMs

@@ -1,31 +1,20 @@
 import * as core from '@actions/core'
-import type { RedisResource } from '@azure/arm-rediscache'
-import { readAzureError } from '../azure/azure-error.js'
 import { TimeoutTooShortError } from '../deadline.js'
 import { explainFailure } from '../explain-failure.js'
 import { recordStep } from '../report/record-step.js'
 import type { RunReport } from '../report/run-report.js'
 import type { RunWideContext } from '../run-context.js'
 import { findAccessKeyUse, type Connected } from './access-key-use.js'
-import { aadEnabled, entraFix } from '../domain/cache.js'
+import {
+  aadEnabled,
+  CACHE_KINDS,
+  entraFix,
+  type CacheState,
+  type ClassicCacheState,
+  type ManagedRedisState
+} from '../domain/cache.js'
 import { disableAccessKeys, ENTRA_ENABLE_MS, enableEntraAuth, isConfiguringEntra } from './cache-hardening.js'
 import { minutesAndSeconds } from './long-wait.js'
-
-/** The classic cache, or undefined for Azure Managed Redis (which always uses Entra ID and has no such toggle). */
-async function classicCache(ctx: RunWideContext): Promise<RedisResource | undefined> {
-  const { config, clients, deadline } = ctx
-  if (config.redisKind === 'managed-redis') return undefined
-  try {
-    return await clients.redis.redis.get(config.redisResourceGroup, config.redisName, {
-      abortSignal: deadline.signal
-    })
-  } catch (error) {
-    if (config.redisKind === undefined && readAzureError(error).status === 404) return undefined
-    throw error
-  }
-}
-
-const MANAGED = 'Azure Managed Redis'
 
 /**
  * Turning Entra on takes up to 30 minutes. Without timeout-minutes the run's budget grows by that much; an explicit
@@ -48,21 +37,17 @@ function makeRoomForEntra(ctx: RunWideContext): void {
   )
 }
 
-/** enable-entra-auth: true — before any app is connected, since assignments need Entra on the cache. */
-export async function ensureEntraAuth(ctx: RunWideContext, report: RunReport): Promise<void> {
+/** Classic: the long PATCH, waited out; returns the cache as it is after. */
+async function classicEntra(
+  ctx: RunWideContext,
+  report: RunReport,
+  state: ClassicCacheState
+): Promise<CacheState> {
   const { config } = ctx
-  const cache = await classicCache(ctx)
-  if (!cache) {
-    report.step({
-      id: 'cache',
-      status: 'unchanged',
-      detail: `${MANAGED} always uses Microsoft Entra ID`
-    })
-    return
-  }
+  const { cache } = state
   // On, but still rebooting into it: an earlier run (or someone else) turned it on; only the wait is left.
   const configuring = aadEnabled(cache) && isConfiguringEntra(cache)
-  await recordStep(
+  return recordStep<CacheState>(
     report,
     {
       id: 'cache',
@@ -70,21 +55,25 @@ export async function ensureEntraAuth(ctx: RunWideContext, report: RunReport): P
       after: 'on'
     },
     async () => {
-      if (aadEnabled(cache) && !configuring) return { status: 'unchanged', value: undefined }
+      if (aadEnabled(cache) && !configuring) return { status: 'unchanged', value: state }
       makeRoomForEntra(ctx)
       if (configuring) {
-        await ctx.cacheQueue.run(() => enableEntraAuth(ctx, { alreadySent: true }))
+        const after = await ctx.cacheQueue.run(() => enableEntraAuth(ctx, state, { alreadySent: true }))
         return {
           status: 'unchanged',
           detail: 'waited for the cache to finish turning it on (ConfiguringAAD)',
-          value: undefined
+          value: { ...state, cache: after }
         }
       }
       report.warnings.push(
         `Microsoft Entra authentication was turned on for cache ${config.redisName}: its nodes rebooted (this can take up to 30 minutes and drops open connections).`
       )
-      await ctx.cacheQueue.run(() => enableEntraAuth(ctx, { alreadySent: false }))
-      return { status: 'updated', detail: 'the cache rebooted its nodes (ConfiguringAAD)', value: undefined }
+      const after = await ctx.cacheQueue.run(() => enableEntraAuth(ctx, state, { alreadySent: false }))
+      return {
+        status: 'updated',
+        detail: 'the cache rebooted its nodes (ConfiguringAAD)',
+        value: { ...state, cache: after }
+      }
     },
     error =>
       explainFailure(error, 'turn on Microsoft Entra authentication on the cache', {
@@ -95,22 +84,17 @@ export async function ensureEntraAuth(ctx: RunWideContext, report: RunReport): P
 }
 
 /**
- * disable-access-keys: true — only once every check of every app passed, and while nothing the action can see
- * may still use a key (see findAccessKeyUse): otherwise the keys stay on and the step says why.
+ * Classic: one PATCH, only while nothing the action can see may still use a key (see findAccessKeyUse): otherwise
+ * the keys stay on and the step says why.
  */
-export async function turnOffAccessKeys(
+async function classicAccessKeys(
   ctx: RunWideContext,
   report: RunReport,
+  state: ClassicCacheState,
   connected: Connected[]
 ): Promise<void> {
   const { config } = ctx
-  const cache = await classicCache(ctx)
-  if (!cache) {
-    report.warnings.push(
-      `disable-access-keys is not applied to ${MANAGED} ${config.redisName}: set accessKeysAuthentication to Disabled on its database (new Managed Redis caches have it off).`
-    )
-    return
-  }
+  const { cache } = state
   await recordStep(
     report,
     {
@@ -130,10 +114,71 @@ export async function turnOffAccessKeys(
       report.warnings.push(
         `Access keys were turned off for cache ${config.redisName}: clients that still use a key or connection string can no longer connect.`
       )
-      await ctx.cacheQueue.run(() => disableAccessKeys(ctx))
+      await ctx.cacheQueue.run(() => disableAccessKeys(ctx, state))
       return { status: 'updated', value: undefined }
     },
     error =>
       explainFailure(error, 'turn off access keys on the cache', { cloud: ctx.cloud, deadline: ctx.deadline })
   )
+}
+
+/** Managed Redis: Entra ID is always on, and the action does not turn its database's access keys off. */
+const MANAGED = CACHE_KINDS['managed-redis'].product
+
+function managedEntra(report: RunReport, state: ManagedRedisState): CacheState {
+  report.step({
+    id: 'cache',
+    status: 'unchanged',
+    detail: `${MANAGED} always uses Microsoft Entra ID`
+  })
+  return state
+}
+
+function managedAccessKeys(report: RunReport, state: ManagedRedisState): void {
+  report.warnings.push(
+    `disable-access-keys is not applied to ${MANAGED} ${state.name}: set accessKeysAuthentication to Disabled on its database (new Managed Redis caches have it off).`
+  )
+}
+
+/** The cache-wide settings steps of the cache's kind. */
+interface CacheSettings {
+  entra(ctx: RunWideContext, report: RunReport): Promise<CacheState>
+  accessKeys(ctx: RunWideContext, report: RunReport, connected: Connected[]): Promise<void>
+}
+
+function settingsOf(cache: CacheState): CacheSettings {
+  switch (cache.kind) {
+    case 'redis':
+      return {
+        entra: (ctx, report) => classicEntra(ctx, report, cache),
+        accessKeys: (ctx, report, connected) => classicAccessKeys(ctx, report, cache, connected)
+      }
+    case 'managed-redis':
+      return {
+        entra: (_ctx, report) => Promise.resolve(managedEntra(report, cache)),
+        accessKeys: (_ctx, report) => Promise.resolve(managedAccessKeys(report, cache))
+      }
+  }
+}
+
+/**
+ * enable-entra-auth: true — before any app is connected, since assignments need Entra on the cache. Returns the
+ * cache as it is after, for the apps' plans.
+ */
+export function ensureEntraAuth(
+  ctx: RunWideContext,
+  report: RunReport,
+  cache: CacheState
+): Promise<CacheState> {
+  return settingsOf(cache).entra(ctx, report)
+}
+
+/** disable-access-keys: true — only once every check of every app passed. */
+export function turnOffAccessKeys(
+  ctx: RunWideContext,
+  report: RunReport,
+  cache: CacheState,
+  connected: Connected[]
+): Promise<void> {
+  return settingsOf(cache).accessKeys(ctx, report, connected)
 }

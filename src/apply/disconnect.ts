@@ -15,10 +15,10 @@ import { speaksForItself } from '../progress.js'
 import { recordStep } from '../report/record-step.js'
 import type { CheckRecord, RunReport } from '../report/run-report.js'
 import type { RunContext } from '../run-context.js'
-import type { CacheRef } from '../read/read-cache.js'
 import { cacheAssignments } from './cache-assignments.js'
 import { deleteAssignment } from './delete-assignment.js'
 import { principalOf } from '../domain/identities.js'
+import { cacheFacts, type CacheState } from '../domain/cache.js'
 import { readRevisionEvidence, replacedWarning, waitForRevision } from './revision.js'
 import { decideAssignment, type AssignmentDecision } from './shared-assignment.js'
 import { applyVariables } from './variables.js'
@@ -44,9 +44,10 @@ function keptWarning(ctx: RunContext, k: KeptVariables): string {
 /** The connection a disconnect removes: the cache's endpoint and the identity the app signs in to it as. */
 export function connectionToRemove(state: CurrentState, choice: IdentityChoice): DisconnectedConnection {
   const principal = principalOf(state.app, choice)
+  const cache = cacheFacts(state.cache)
   return {
-    host: state.cache.hostName ?? '',
-    port: String(state.cache.sslPort ?? ''),
+    host: cache.hostName ?? '',
+    port: String(cache.port ?? ''),
     principalId: principal.principalId ?? state.userIdentity?.principalId,
     clientId: principal.clientId ?? state.userIdentity?.clientId
   }
@@ -77,7 +78,7 @@ export async function disconnect(
     planDisconnect({
       choice: config.identity,
       connection,
-      assignments: state.assignments,
+      assignments: state.cache.assignments,
       app,
       selected: config.containers,
       names: config.variables,
@@ -111,7 +112,7 @@ export async function disconnect(
         }
       }
       if (decision.warning) report.warnings.push(decision.warning)
-      await ctx.cacheQueue.run(() => deleteAssignment(ctx, state.cacheRef, name), {
+      await ctx.cacheQueue.run(() => deleteAssignment(ctx, state.cache, name), {
         what: `the removal of the access policy assignment of ${ctx.target.name}`,
         timed: time => report.timeCacheQueue(time)
       })
@@ -188,7 +189,7 @@ export async function disconnect(
     )
   }
   const verified = await disconnectChecks(ctx, {
-    ref: state.cacheRef,
+    cache: state.cache,
     app,
     connection,
     decision: assignmentResult.value,
@@ -201,7 +202,7 @@ export async function disconnect(
 async function disconnectChecks(
   ctx: RunContext,
   o: {
-    ref: CacheRef
+    cache: CacheState
     app: TargetResource
     connection: DisconnectedConnection
     /** undefined: there was no assignment to decide about. */
@@ -211,7 +212,7 @@ async function disconnectChecks(
 ): Promise<CheckRecord[]> {
   const { config } = ctx
   const { principalId } = o.connection
-  const assignments = await cacheAssignments(ctx, o.ref).list()
+  const assignments = await cacheAssignments(ctx, o.cache).list()
   const left = principalId ? findAssignmentFor(assignments, principalId) : undefined
   const kept = o.decision?.delete === false ? o.decision : undefined
   const looked = o.decision?.delete ? `; ${o.decision.looked}` : ''

@@ -1,32 +1,27 @@
 import type { ResourceManagementContext } from '@azure/arm-resources/api'
 import { createOrUpdateById, deleteById, getById } from '@azure/arm-resources/api/resources'
-import type {
-  RedisCacheAccessPolicy,
-  RedisCacheAccessPolicyAssignment,
-  RedisResource
-} from '@azure/arm-rediscache'
+import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
+import {
+  cacheResourceId,
+  MANAGED_REDIS_POLICY,
+  type CacheAddress,
+  type ManagedRedisState
+} from '../domain/cache.js'
 import { checkAnswer, readAnswer, type Expectation } from './check-answer.js'
 import { API_VERSIONS } from './api-versions.js'
 
 /**
  * Azure Managed Redis (Microsoft.Cache/redisEnterprise) through the generic resource client: no released
- * @azure/arm-redisenterprisecache has the access policy assignment operations. Its resources are mapped onto
- * the shapes the classic cache uses, so planning and checks serve both.
+ * @azure/arm-redisenterprisecache has the access policy assignment operations. The cluster and its database are
+ * read into ManagedRedisState, their own fields; only the assignments take the classic cache's terms.
  */
 export const MANAGED_REDIS_API_VERSION = API_VERSIONS.managedRedis
-export const MANAGED_REDIS_POLICY = 'default'
-/** Managed Redis assignment names allow letters and digits only (no hyphens), up to 60. */
-export const MANAGED_REDIS_ASSIGNMENT_NAME = /^[A-Za-z0-9]{1,60}$/
 
 /** The generic Resource Manager client context (@azure/arm-resources' modular API). */
 export type ManagedRedisClients = ResourceManagementContext
 
 // The generic client writes "/{+resourceId}": a resource id is passed without its leading slash.
 const bare = (id: string): string => id.replace(/^\/+/, '')
-
-export function managedRedisAssignmentName(objectId: string): string {
-  return objectId.replace(/-/g, '')
-}
 
 interface AssignmentJson {
   id?: string
@@ -52,15 +47,6 @@ export function isOssCluster(clusteringPolicy: string | undefined): boolean {
   return clusteringPolicy?.toLowerCase() === DEFAULT_CLUSTERING_POLICY.toLowerCase()
 }
 
-export interface ManagedRedisState {
-  cache: RedisResource
-  databaseId: string
-  /** OSSCluster, EnterpriseCluster or NoCluster (a string: Azure may add values) */
-  clusteringPolicy: string
-  policies: RedisCacheAccessPolicy[]
-  assignments: RedisCacheAccessPolicyAssignment[]
-}
-
 /** Reads a resource by id and checks that the answer is it (see check-answer.ts). */
 async function getChecked(c: ManagedRedisClients, id: string, expected: Expectation, signal: AbortSignal) {
   const { value, answer } = await readAnswer(expected, onResponse =>
@@ -72,11 +58,12 @@ async function getChecked(c: ManagedRedisClients, id: string, expected: Expectat
 
 export async function readManagedRedis(
   c: ManagedRedisClients,
-  clusterId: string,
+  address: CacheAddress,
   signal: AbortSignal
 ): Promise<ManagedRedisState> {
+  const clusterId = cacheResourceId(address, 'managed-redis')
   const databaseId = `${clusterId}/databases/default`
-  const name = clusterId.split('/').pop() ?? clusterId
+  const { name } = address
   const [cluster, database, assignments] = await Promise.all([
     getChecked(
       c,
@@ -97,27 +84,21 @@ export async function readManagedRedis(
     ),
     listManagedRedisAssignments(c, databaseId, signal)
   ])
-  const clusterProps = (cluster.properties ?? {}) as { hostName?: string; provisioningState?: string }
-  const databaseProps = (database.properties ?? {}) as {
-    port?: number
-    accessKeysAuthentication?: string
-    clusteringPolicy?: string
-  }
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+  const clusterProps = cluster.properties ?? {}
+  const databaseProps = database.properties ?? {}
+  const port = databaseProps.port
   return {
-    cache: {
-      id: cluster.id,
-      name: cluster.name,
-      location: cluster.location ?? '',
-      sku: { name: 'Basic', family: 'C', capacity: 0 },
-      hostName: clusterProps.hostName,
-      sslPort: databaseProps.port,
-      provisioningState: clusterProps.provisioningState,
-      // Managed Redis always takes Microsoft Entra ID tokens.
-      redisConfiguration: { aadEnabled: 'true' },
-      disableAccessKeyAuthentication: databaseProps.accessKeysAuthentication === 'Disabled'
-    },
+    kind: 'managed-redis',
+    id: clusterId,
+    resourceGroup: address.resourceGroup,
+    name,
     databaseId,
-    clusteringPolicy: databaseProps.clusteringPolicy || DEFAULT_CLUSTERING_POLICY,
+    clusteringPolicy: text(databaseProps.clusteringPolicy) || DEFAULT_CLUSTERING_POLICY,
+    hostName: text(clusterProps.hostName),
+    port: typeof port === 'number' ? port : undefined,
+    accessKeysAuthentication: text(databaseProps.accessKeysAuthentication),
+    provisioningState: text(clusterProps.provisioningState),
     policies: [{ name: MANAGED_REDIS_POLICY }],
     assignments
   }

@@ -1,6 +1,5 @@
 import type { RedisCacheAccessPolicy, RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
-import { MANAGED_REDIS_POLICY } from '../azure/managed-redis.js'
-import type { CacheKind } from '../domain/cache.js'
+import { CACHE_KINDS, type CacheKind } from '../domain/cache.js'
 import type { Blocker } from './blocker.js'
 
 export type AssignmentPlan =
@@ -11,12 +10,9 @@ export type AssignmentPlan =
 const sameText = (a: string | undefined, b: string | undefined): boolean =>
   (a ?? '').toLowerCase() === (b ?? '').toLowerCase()
 
-/**
- * The policy to assign: Azure Managed Redis has a single policy, "default" (full access), which the action's
- * default of Data Contributor maps to; any other name is looked up on the cache like a custom policy.
- */
+/** The policy to assign on this kind of cache (see CACHE_KINDS' policyFor). */
 export function effectivePolicy(requested: string, kind: CacheKind): string {
-  return kind === 'managed-redis' && /^data contributor$/i.test(requested) ? MANAGED_REDIS_POLICY : requested
+  return CACHE_KINDS[kind].policyFor(requested)
 }
 
 export function findPolicy(

@@ -1,8 +1,7 @@
 import type { Target } from '../domain/target.js'
 import type { RunConfig } from '../inputs/types.js'
 import type { CurrentState } from '../read/read-state.js'
-import { aadEnabled, entraFix } from '../domain/cache.js'
-import { MANAGED_REDIS_ASSIGNMENT_NAME, managedRedisAssignmentName } from '../azure/managed-redis.js'
+import { CACHE_KINDS, cacheFacts, entraFix } from '../domain/cache.js'
 import { effectivePolicy, planAssignment, type AssignmentPlan } from './assignment-plan.js'
 import type { Blocker } from './blocker.js'
 import { clientIdContext } from './client-id-plan.js'
@@ -38,43 +37,44 @@ export function planConnection(
   identity: IdentityPlan,
   o: { entraAuthWillBeOn?: boolean } = {}
 ): PlannedConnection {
+  const cache = cacheFacts(state.cache)
   const values: ConnectionValues = {
-    host: state.cache.hostName ?? '',
-    port: String(state.cache.sslPort ?? ''),
+    host: cache.hostName ?? '',
+    port: String(cache.port ?? ''),
     objectId: identity.principalId,
     clientId: config.identity.kind === 'user' ? identity.clientId : undefined
   }
   const blockers: Blocker[] = []
-  if (!aadEnabled(state.cache) && !o.entraAuthWillBeOn) {
+  if (!cache.entraOn && !o.entraAuthWillBeOn) {
     blockers.push({
       step: 'cache',
-      message: `Microsoft Entra authentication is off on cache ${config.redisName} (aad-enabled is ${String(state.cache.redisConfiguration?.aadEnabled ?? 'unset')}), so it cannot accept access policy assignments or tokens.`,
+      message: `Microsoft Entra authentication is off on cache ${config.redisName} (${cache.entraSetting}), so it cannot accept access policy assignments or tokens.`,
       fix: `${entraFix(config.redisName, config.redisResourceGroup)} Or set \`enable-entra-auth: true\` to have this action do it.`
     })
   }
-  if (!state.cache.sslPort || !state.cache.hostName) {
+  if (!cache.port || !cache.hostName) {
     blockers.push({
       step: 'cache',
-      message: `Cache ${config.redisName} reports no host name or TLS port (provisioning state ${state.cache.provisioningState ?? 'unknown'}).`,
+      message: `Cache ${config.redisName} reports no host name or TLS port (provisioning state ${cache.provisioningState ?? 'unknown'}).`,
       fix: 'Wait until the cache is provisioned, then rerun.'
     })
   }
-  const managed = state.cacheRef.kind === 'managed-redis'
-  // Managed Redis names allow no hyphens, so its default name is the object id without them.
+  const kind = CACHE_KINDS[state.cache.kind]
   const requestedName =
     config.assignmentName ??
-    (managed && identity.principalId ? managedRedisAssignmentName(identity.principalId) : undefined)
-  if (managed && config.assignmentName && !MANAGED_REDIS_ASSIGNMENT_NAME.test(config.assignmentName)) {
+    (identity.principalId ? kind.defaultAssignmentName(identity.principalId) : undefined)
+  const nameRule = kind.assignmentName
+  if (nameRule && config.assignmentName && !nameRule.pattern.test(config.assignmentName)) {
     blockers.push({
       step: 'assignment',
-      message: `Input "assignment-name" is "${config.assignmentName}", but Azure Managed Redis assignment names are 1–60 letters and digits (no hyphens).`,
-      fix: 'Remove the hyphens, or leave assignment-name empty to use the object id without hyphens.'
+      message: `Input "assignment-name" is "${config.assignmentName}", but ${nameRule.rule}.`,
+      fix: nameRule.fix
     })
   }
   const assignment = planAssignment({
-    assignments: state.assignments,
-    policies: state.policies,
-    wantedPolicy: effectivePolicy(config.accessPolicy, state.cacheRef.kind),
+    assignments: state.cache.assignments,
+    policies: state.cache.policies,
+    wantedPolicy: effectivePolicy(config.accessPolicy, state.cache.kind),
     objectId: identity.principalId,
     requestedName,
     alias: target.name

@@ -1,12 +1,8 @@
-import type {
-  RedisCacheAccessPolicy,
-  RedisCacheAccessPolicyAssignment,
-  RedisResource
-} from '@azure/arm-rediscache'
 import type { AzureClients } from '../azure/clients.js'
 import type { Deadline } from '../deadline.js'
 import type { RunConfig } from '../inputs/types.js'
-import { readCache, type CacheRef, type CacheState } from './read-cache.js'
+import type { CacheState } from '../domain/cache.js'
+import { readCache } from './read-cache.js'
 import { ReadError } from './read-error.js'
 import { readUserIdentity, type UserIdentity } from './read-user-identity.js'
 import { getTarget, type TargetResource } from './target.js'
@@ -19,11 +15,8 @@ export type { UserIdentity }
 export interface CurrentState {
   /** The container app or the job (see target.ts). */
   app: TargetResource
-  cache: RedisResource
-  policies: RedisCacheAccessPolicy[]
-  assignments: RedisCacheAccessPolicyAssignment[]
-  /** Which kind of cache, and where its assignments live. */
-  cacheRef: CacheRef
+  /** The cache of either kind, with its policies and assignments. */
+  cache: CacheState
   userIdentity?: UserIdentity
 }
 
@@ -62,10 +55,7 @@ export async function readState(
   ])
   return {
     app: appState,
-    cache: cacheState.cache,
-    policies: cacheState.policies,
-    assignments: cacheState.assignments,
-    cacheRef: cacheState.ref,
+    cache: cacheState,
     userIdentity
   }
 }

@@ -1,5 +1,5 @@
-import type { RedisCacheAccessPolicyAssignment, RedisResource } from '@azure/arm-rediscache'
-import { aadEnabled, entraFix } from '../domain/cache.js'
+import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
+import { cacheFacts, entraFix, type CacheState } from '../domain/cache.js'
 import { principalOf } from '../domain/identities.js'
 import { WORKLOADS } from '../domain/target.js'
 import { findAssignmentFor } from '../plan/assignment-plan.js'
@@ -18,7 +18,7 @@ import { signInCheck } from './sign-in-check.js'
 export interface Evidence {
   /** The app or the job, read fresh. */
   app: TargetResource
-  cache: RedisResource
+  cache: CacheState
   assignments: RedisCacheAccessPolicyAssignment[]
   /** The latest ready revision, read fresh. */
   revision?: RevisionStatus
@@ -64,19 +64,20 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
         }
   )
 
+  const cache = cacheFacts(e.cache)
   checks.push(
-    aadEnabled(e.cache)
+    cache.entraOn
       ? {
           id: 'entra-auth',
           title: 'Cache accepts Microsoft Entra authentication',
           status: 'passed',
-          evidence: 'redisConfiguration aad-enabled = true'
+          evidence: cache.entraSetting
         }
       : {
           id: 'entra-auth',
           title: 'Cache accepts Microsoft Entra authentication',
           status: 'failed',
-          evidence: `redisConfiguration aad-enabled = ${String(e.cache.redisConfiguration?.aadEnabled ?? 'unset')}`,
+          evidence: cache.entraSetting,
           fix: entraFix(config.redisName, config.redisResourceGroup)
         }
   )
@@ -110,8 +111,8 @@ export function controlPlaneChecks(ctx: RunContext, e: Evidence): CheckRecord[] 
   }
 
   const values: ConnectionValues = {
-    host: e.cache.hostName ?? '',
-    port: String(e.cache.sslPort ?? ''),
+    host: cache.hostName ?? '',
+    port: String(cache.port ?? ''),
     objectId: identity.principalId,
     clientId: config.identity.kind === 'user' ? identity.clientId : undefined
   }

@@ -1,4 +1,5 @@
-import type { RedisCacheAccessPolicyAssignment, RedisResource } from '@azure/arm-rediscache'
+import type { RedisCacheAccessPolicyAssignment } from '@azure/arm-rediscache'
+import type { CacheState } from '../domain/cache.js'
 import { readNewerRevision, readRevisionEvidence, type RevisionOutcome } from '../apply/revision.js'
 import type { TargetResource } from '../read/target.js'
 import type { CheckRecord } from '../report/run-report.js'
@@ -9,7 +10,7 @@ import { runDataPlaneChecks, type RedisEndpoint } from './data-plane-checks.js'
 /** What the checks start from: the freshest app, cache and assignments the run holds. */
 export interface VerifyFrom {
   app: TargetResource
-  cache: RedisResource
+  cache: CacheState
   endpoint: RedisEndpoint
   assignments: RedisCacheAccessPolicyAssignment[]
   expectedPrincipalId?: string
