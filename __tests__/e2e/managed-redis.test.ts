@@ -76,6 +76,40 @@ describe('Azure Managed Redis', () => {
     expect(run.result.steps.find(s => s.id === 'assignment')?.status).toBe('unchanged')
   })
 
+  it('enable-entra-auth and disable-access-keys take the kind from the one read: no classic GET after detection, no invented setting', async () => {
+    world = await startWorld({ dataPlane: false })
+    const { sandbox } = world
+    sandbox.addManagedRedis(CACHE_RG, AMR)
+    const run = await world.run({
+      'redis-name': AMR,
+      'enable-entra-auth': 'true',
+      'disable-access-keys': 'true'
+    })
+    expect(run.exitCode).toBe(0)
+    // The bare name is looked up once as a classic cache (a 404: the detection); the cache steps ask no more.
+    const classicReads = sandbox.requestLog.filter(e => e.operation === 'redis.get')
+    expect(classicReads).toHaveLength(1)
+    expect(run.result.steps.find(s => s.id === 'cache')).toMatchObject({
+      status: 'unchanged',
+      detail: 'Azure Managed Redis always uses Microsoft Entra ID'
+    })
+    expect(
+      run.warnings.some(w => /disable-access-keys is not applied to Azure Managed Redis/.test(w.message))
+    ).toBe(true)
+    // Nothing is written to the cluster or its database but the assignment.
+    expect(
+      armWrites(sandbox).filter(
+        w => /Microsoft\.Cache/i.test(w.path) && !/accessPolicyAssignments/.test(w.path)
+      )
+    ).toEqual([])
+    // The Entra check quotes what is true of Managed Redis, not a classic cache's aad-enabled setting.
+    const entra = run.result.checks.find(c => c.id === 'entra-auth')
+    expect(entra).toMatchObject({
+      status: 'passed',
+      evidence: 'Azure Managed Redis always accepts Microsoft Entra ID'
+    })
+  })
+
   it('the app really connects through the data plane (health URL), and disconnect removes the assignment', async () => {
     world = await startWorld()
     const { sandbox } = world
