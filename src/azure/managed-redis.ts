@@ -7,7 +7,7 @@ import {
   type CacheAddress,
   type ManagedRedisState
 } from '../domain/cache.js'
-import { checkAnswer, readAnswer, type Expectation } from './check-answer.js'
+import { checkAnswer, readAnswer, valueAt, type Expectation } from './check-answer.js'
 import { API_VERSIONS } from './api-versions.js'
 
 /**
@@ -23,19 +23,16 @@ export type ManagedRedisClients = ResourceManagementContext
 // The generic client writes "/{+resourceId}": a resource id is passed without its leading slash.
 const bare = (id: string): string => id.replace(/^\/+/, '')
 
-interface AssignmentJson {
-  id?: string
-  name?: string
-  properties?: { accessPolicyName?: string; user?: { objectId?: string }; provisioningState?: string }
-}
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
 
-function toAssignment(a: AssignmentJson): RedisCacheAccessPolicyAssignment {
+/** An assignment's JSON in the classic cache's terms (the object id sits under properties.user). */
+function toAssignment(a: unknown): RedisCacheAccessPolicyAssignment {
   return {
-    id: a.id,
-    name: a.name,
-    accessPolicyName: a.properties?.accessPolicyName,
-    objectId: a.properties?.user?.objectId,
-    provisioningState: a.properties?.provisioningState
+    id: text(valueAt(a, 'id')),
+    name: text(valueAt(a, 'name')),
+    accessPolicyName: text(valueAt(a, 'properties.accessPolicyName')),
+    objectId: text(valueAt(a, 'properties.user.objectId')),
+    provisioningState: text(valueAt(a, 'properties.provisioningState'))
   }
 }
 
@@ -84,7 +81,6 @@ export async function readManagedRedis(
     ),
     listManagedRedisAssignments(c, databaseId, signal)
   ])
-  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
   const clusterProps = cluster.properties ?? {}
   const databaseProps = database.properties ?? {}
   const port = databaseProps.port
@@ -114,14 +110,16 @@ export async function listManagedRedisAssignments(
   let query: Record<string, string> | undefined = { 'api-version': MANAGED_REDIS_API_VERSION }
   while (next) {
     const response = await c.pathUnchecked(next).get({ queryParameters: query, abortSignal: signal })
+    // The unchecked path answers untyped JSON: read it field by field.
+    const body: unknown = response.body
     if (response.status !== '200')
       throw Object.assign(new Error(`listing ${next} answered ${response.status}`), {
         statusCode: Number(response.status),
-        details: response.body as unknown
+        details: body
       })
-    const body = response.body as { value?: AssignmentJson[]; nextLink?: string }
-    found.push(...(body.value ?? []).map(toAssignment))
-    next = body.nextLink
+    const items = valueAt(body, 'value')
+    found.push(...(Array.isArray(items) ? items : []).map(toAssignment))
+    next = text(valueAt(body, 'nextLink'))
     query = undefined
   }
   return found
