@@ -116,4 +116,8 @@ it('Multiple mode with all traffic on the new revision and no key anywhere: keys
   expect(run.exitCode).toBe(0)
   expect(run.result.steps.find(s => s.id === 'access-keys')?.status).toBe('updated')
   expect(world.sandbox.getCache(CACHE_RG, CACHE).properties.disableAccessKeyAuthentication).toBe(true)
+  // The step starts from the run's one read of the cache, which already said which kind it is.
+  const log = world.sandbox.requestLog
+  const patch = log.findIndex(e => e.operation === 'redis.update')
+  expect(log.slice(0, patch).filter(e => e.operation === 'redis.get')).toHaveLength(1)
 }, 90_000)
