@@ -43,7 +43,6 @@ async function classicEntra(
   report: RunReport,
   state: ClassicCacheState
 ): Promise<CacheState> {
-  const { config } = ctx
   const { cache } = state
   // On, but still rebooting into it: an earlier run (or someone else) turned it on; only the wait is left.
   const configuring = aadEnabled(cache) && isConfiguringEntra(cache)
@@ -66,7 +65,7 @@ async function classicEntra(
         }
       }
       report.warnings.push(
-        `Microsoft Entra authentication was turned on for cache ${config.redisName}: its nodes rebooted (this can take up to 30 minutes and drops open connections).`
+        `Microsoft Entra authentication was turned on for cache ${state.name}: its nodes rebooted (this can take up to 30 minutes and drops open connections).`
       )
       const after = await ctx.cacheQueue.run(() => enableEntraAuth(ctx, state, { alreadySent: false }))
       return {
@@ -93,7 +92,6 @@ async function classicAccessKeys(
   state: ClassicCacheState,
   connected: Connected[]
 ): Promise<void> {
-  const { config } = ctx
   const { cache } = state
   await recordStep(
     report,
@@ -107,12 +105,12 @@ async function classicAccessKeys(
       const inUse = await findAccessKeyUse(ctx, connected, cache.hostName ?? '')
       if (inUse.length) {
         report.warnings.push(
-          `Access keys were left on for cache ${config.redisName}: something may still use them (${inUse.length} finding${inUse.length === 1 ? '' : 's'}; see the Access keys step). Rerun with disable-access-keys once it no longer does.`
+          `Access keys were left on for cache ${state.name}: something may still use them (${inUse.length} finding${inUse.length === 1 ? '' : 's'}; see the Access keys step). Rerun with disable-access-keys once it no longer does.`
         )
         return { status: 'skipped', after: 'on', detail: `kept on: ${inUse.join('; ')}`, value: undefined }
       }
       report.warnings.push(
-        `Access keys were turned off for cache ${config.redisName}: clients that still use a key or connection string can no longer connect.`
+        `Access keys were turned off for cache ${state.name}: clients that still use a key or connection string can no longer connect.`
       )
       await ctx.cacheQueue.run(() => disableAccessKeys(ctx, state))
       return { status: 'updated', value: undefined }
