@@ -295,7 +295,7 @@ describe('a newer revision made by another deploy', () => {
       },
       pollIntervalMs: 1000
     } as unknown as RunContext
-    return { ctx, getRevision }
+    return { ctx, getRevision, get }
   }
 
   it('deactivated ours (Stopped): the wait follows the newer one and says it was replaced', async () => {
@@ -319,10 +319,12 @@ describe('a newer revision made by another deploy', () => {
     expect(outcome.revision.name).toBe(NAME)
   })
 
-  it('ours failed and nothing newer exists: it fails as before, naming ours', async () => {
-    const { ctx } = world({ [NAME]: { ...activating, runningState: 'Degraded', healthState: 'Unhealthy' } }, [
-      { latestRevisionName: NAME, latestReadyRevisionName: OLD }
-    ])
+  it('ours failed to start (Degraded): it fails at once, naming ours, without looking for a newer one', async () => {
+    const { ctx, get } = world(
+      { [NAME]: { ...activating, runningState: 'Degraded', healthState: 'Unhealthy' } },
+      [{ latestRevisionName: NAME, latestReadyRevisionName: OLD }]
+    )
     await expect(waitForRevision(ctx, NAME)).rejects.toThrow(`Revision ${NAME} is Degraded`)
+    expect(get).not.toHaveBeenCalled()
   })
 })

@@ -5,6 +5,7 @@ import { DeadlineExceededError } from '../deadline.js'
 import {
   describeFailure,
   describeRevision,
+  isDeactivated,
   readRevisionState,
   type RevisionStatus
 } from '../domain/revision.js'
@@ -55,8 +56,8 @@ export function revisionPollIntervalMs(waitedMs: number): number {
  * already succeeded by now, so only the revision tells whether its containers start.
  *
  * Another deploy may make a newer revision meanwhile; in Single revision mode it deactivates this one (Stopped)
- * once it is ready. The app then runs the newer revision, so the wait follows it, and the outcome says so: what
- * the run checks next is what the app runs.
+ * once it is ready. The app then runs the newer revision, so the wait follows it (a revision that failed to start
+ * still fails the wait at once), and the outcome says so: what the run checks next is what the app runs.
  */
 export async function waitForRevision(ctx: RunContext, revisionName: string): Promise<RevisionOutcome> {
   const { clients, deadline } = ctx
@@ -80,6 +81,10 @@ export async function waitForRevision(ctx: RunContext, revisionName: string): Pr
     )
     const reading = readRevisionState(revision)
     lastSeen = describeRevision(revision)
+    // A revision that failed to start is this run's failure, at once; one that was deactivated, or that is ready
+    // but not what the app runs, may have been replaced by another deploy's.
+    if (reading.phase === 'failed' && !isDeactivated(revision))
+      throw new RevisionFailedError(describeFailure(awaited, reading))
     if (reading.phase !== 'pending') {
       const app = await readApp()
       const newer = await newerRevision(ctx, app, revision)

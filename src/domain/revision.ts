@@ -25,7 +25,20 @@ const READY_RUNNING_STATES = ['running', 'runningatmaxscale', 'scaledtozero']
 const FAILED_RUNNING_STATES = ['degraded', 'activationfailed', 'failed', 'stopped', 'deprovisioning']
 const FAILED_PROVISIONING_STATES = ['failed', 'deprovisioning', 'deprovisioned']
 
+/** Of those, the ends a newer revision brings about: deactivated (Single revision mode) or being removed. */
+const DEACTIVATED_RUNNING_STATES = ['stopped', 'deprovisioning']
+const DEACTIVATED_PROVISIONING_STATES = ['deprovisioning', 'deprovisioned']
+
 const lower = (s: string | undefined): string => (s ?? '').toLowerCase()
+
+/** The revision was deactivated or is being removed, rather than failing to start: what another deploy's newer
+ *  revision does to it. */
+export function isDeactivated(r: RevisionStatus): boolean {
+  return (
+    DEACTIVATED_RUNNING_STATES.includes(lower(r.runningState)) ||
+    DEACTIVATED_PROVISIONING_STATES.includes(lower(r.provisioningState))
+  )
+}
 /** Azure's words on one line: they go into log lines, where a line break could start a workflow command. */
 const oneLine = (s: string | undefined): string | undefined => s?.replace(/\s+/g, ' ').trim()
 
