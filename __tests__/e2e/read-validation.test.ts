@@ -6,6 +6,7 @@ import {
   APP,
   APP_RG,
   CACHE,
+  CACHE_RG,
   armWrites,
   startWorld,
   stopWorlds,
@@ -96,6 +97,44 @@ describe('an answer to the app GET that is not the app', () => {
 })
 
 describe('the other reads the plan rests on', () => {
+  it.each([
+    ['access policy assignments', 'accessPolicyAssignments'],
+    ['access policies', 'accessPolicies']
+  ])(
+    "the cache's %s answered {} (which a client reads as an empty list) are a read failure; nothing is written",
+    async (what, segment) => {
+      const { world } = await appWithUserIdentity()
+      world.sandbox.faults.add({
+        method: 'GET',
+        path: new RegExp(`/redis/${CACHE}/${segment}$`),
+        kind: 'answer',
+        text: '{}',
+        times: 10
+      })
+      const run = await world.run({ identity: 'system' })
+      const { message } = expectReadFailure(run, world)
+      expect(message).toContain(
+        `is not a list of the ${what} of cache ${CACHE}: not a list (no "value" array)`
+      )
+    }
+  )
+
+  it("a Managed Redis database's assignments answered {} are a read failure; nothing is written", async () => {
+    const { world } = await appWithUserIdentity()
+    world.sandbox.addManagedRedis(CACHE_RG, 'orders-amr')
+    world.sandbox.faults.add({
+      method: 'GET',
+      path: /\/redisEnterprise\/orders-amr\/databases\/default\/accessPolicyAssignments$/,
+      kind: 'answer',
+      text: '{}',
+      times: 10
+    })
+    const run = await world.run({ identity: 'system', 'redis-name': 'orders-amr' })
+    const { message } = expectReadFailure(run, world)
+    expect(message).toContain('is not a list of the access policy assignments of')
+    expect(message).toContain('not a list (no "value" array)')
+  })
+
   it('a cache answer without hostName and sslPort is a read failure; nothing is written', async () => {
     const { world } = await appWithUserIdentity()
     world.sandbox.faults.add({

@@ -122,3 +122,48 @@ export async function readAnswer<T>(
     ])
   }
 }
+
+/** Why a page's body is not an ARM list (`{"value": [...]}`), or nothing when it is one. */
+function listProblems(body: unknown): string[] {
+  if (body === undefined || body === null || body === '') return ['no body']
+  if (typeof body === 'string') return [`not JSON (it starts with "${opening(body)}")`]
+  if (!isRecord(body)) return ['not a JSON object']
+  return Array.isArray(body.value) ? [] : ['not a list (no "value" array)']
+}
+
+/**
+ * Reads every page of a list through an official client with `onResponse`, and checks that each page Azure
+ * answered is an ARM list. The clients read `{}` as an empty page, which would pass for "there are none"; one
+ * fails on it with a TypeError, which would say nothing. Azure's own refusals (a 403) are thrown as they are.
+ */
+export async function readList<T>(
+  what: string,
+  list: (onResponse: OnResponse) => AsyncIterable<T>
+): Promise<T[]> {
+  const pages: Answer[] = []
+  const onResponse: OnResponse = response => {
+    if (response.status >= 200 && response.status < 300)
+      pages.push({
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        body: rawBody(response)
+      })
+  }
+  const notAList = (): UnexpectedAnswerError | undefined => {
+    for (const page of pages) {
+      const problems = listProblems(page.body)
+      if (problems.length) return new UnexpectedAnswerError(what, page, problems)
+    }
+    return undefined
+  }
+  const items: T[] = []
+  try {
+    for await (const item of list(onResponse)) items.push(item)
+  } catch (error) {
+    if (readAzureError(error).status === undefined) throw notAList() ?? error
+    throw error
+  }
+  const problem = notAList()
+  if (problem) throw problem
+  return items
+}

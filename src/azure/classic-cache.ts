@@ -1,15 +1,9 @@
 import type { RedisCacheAccessPolicyAssignment, RedisResource } from '@azure/arm-rediscache'
 import { cacheResourceId, type CacheAddress, type ClassicCacheState } from '../domain/cache.js'
-import { checkAnswer, readAnswer, type Expectation } from './check-answer.js'
+import { checkAnswer, readAnswer, readList, type Expectation } from './check-answer.js'
 import type { AzureClients } from './clients.js'
 
 /** Azure Cache for Redis (Microsoft.Cache/redis) through @azure/arm-rediscache. */
-
-async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = []
-  for await (const item of pages) items.push(item)
-  return items
-}
 
 /**
  * Reads the classic cache and checks that the answer is it, with the endpoint the variables need: a cache answers
@@ -46,8 +40,10 @@ export async function readClassicCache(
   const options = { abortSignal: signal }
   const [cache, policies, assignments] = await Promise.all([
     readClassicResource(clients, address, signal),
-    all(clients.redis.accessPolicy.list(address.resourceGroup, address.name, options)),
-    all(clients.redis.accessPolicyAssignment.list(address.resourceGroup, address.name, options))
+    readList(`a list of the access policies of cache ${address.name}`, onResponse =>
+      clients.redis.accessPolicy.list(address.resourceGroup, address.name, { ...options, onResponse })
+    ),
+    listClassicAssignments(clients, address, signal)
   ])
   return {
     kind: 'redis',
@@ -65,7 +61,10 @@ export function listClassicAssignments(
   cache: { resourceGroup: string; name: string },
   signal: AbortSignal
 ): Promise<RedisCacheAccessPolicyAssignment[]> {
-  return all(
-    clients.redis.accessPolicyAssignment.list(cache.resourceGroup, cache.name, { abortSignal: signal })
+  return readList(`a list of the access policy assignments of cache ${cache.name}`, onResponse =>
+    clients.redis.accessPolicyAssignment.list(cache.resourceGroup, cache.name, {
+      abortSignal: signal,
+      onResponse
+    })
   )
 }

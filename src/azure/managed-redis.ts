@@ -9,6 +9,7 @@ import {
 } from '../domain/cache.js'
 import { checkAnswer, readAnswer, valueAt, type Expectation } from './check-answer.js'
 import { API_VERSIONS } from './api-versions.js'
+import { UnexpectedAnswerError } from './unexpected-answer.js'
 
 /**
  * Azure Managed Redis (Microsoft.Cache/redisEnterprise) through the generic resource client: no released
@@ -118,7 +119,14 @@ export async function listManagedRedisAssignments(
         details: body
       })
     const items = valueAt(body, 'value')
-    found.push(...(Array.isArray(items) ? items : []).map(toAssignment))
+    // Read as an empty list, `{}` would pass for "no assignments": a page that is not a list is not Azure's.
+    if (!Array.isArray(items))
+      throw new UnexpectedAnswerError(
+        `a list of the access policy assignments of ${databaseId}`,
+        { status: 200, body },
+        [typeof body === 'string' ? 'not JSON' : 'not a list (no "value" array)']
+      )
+    found.push(...items.map(toAssignment))
     next = text(valueAt(body, 'nextLink'))
     query = undefined
   }
