@@ -209,6 +209,35 @@ describe('an assignment belongs to the identity, not to the app', () => {
     expect(step(forced, 'assignment')?.detail).toContain('other carriers not checked')
   })
 
+  it.each([
+    ['{}', '{}'],
+    ['a list without its value', '{"nextLink":null}'],
+    ['a proxy page answered 200', '<html><body>Sign in to continue</body></html>']
+  ])('a listing answered %s is not "nobody else": the assignment stays, with the reason', async (_, text) => {
+    const shared = await sharedIdentityWorld()
+    world = shared.world
+    const { sandbox } = world
+    sandbox.faults.add({
+      method: 'GET',
+      path: /\/providers\/Microsoft\.App\/containerApps$/,
+      kind: 'answer',
+      text,
+      contentType: text.startsWith('<') ? 'text/html' : 'application/json',
+      times: 10
+    })
+    const run = await world.run({ identity: shared.identity.id, mode: 'disconnect' })
+    expect(run.exitCode).toBe(0)
+    expect(sandbox.listAssignments(CACHE_RG, CACHE)).toHaveLength(1)
+    expect(await appReachesRedis(sandbox, OTHER_APP)).toMatchObject({ status: 200 })
+    expect(step(run, 'assignment')).toMatchObject({
+      status: 'skipped',
+      after: 'kept: could not check who else carries the identity'
+    })
+    expect(warningTexts(run).join('\n')).toMatch(
+      /is not a list of the container apps of the subscription: (not a list \(no "value" array\)|not JSON)/
+    )
+  })
+
   it('delete-shared-assignment only applies to mode: disconnect', async () => {
     world = await startWorld()
     const run = await world.run({ 'delete-shared-assignment': 'true' })

@@ -26,6 +26,8 @@ export type AssignmentDecision =
 
 function whatWasListed(lookup: CarriersLookup, subscriptionId: string): string {
   if (lookup.looked) return `the container apps and jobs of subscription ${subscriptionId}`
+  if (lookup.notAzure)
+    return `the container apps and jobs of subscription ${subscriptionId} could not be listed: ${lookup.message}`
   return lookup.status === 403
     ? `the container apps and jobs of subscription ${subscriptionId} could not be listed: the workflow identity may not read them there (403 ${lookup.code ?? 'Forbidden'})`
     : `the container apps and jobs of subscription ${subscriptionId} could not be listed (${[lookup.status, lookup.code].filter(Boolean).join(' ')}: ${lookup.message})`
@@ -71,7 +73,9 @@ export async function decideAssignment(
     : `could not check whether other apps or jobs carry ${identity}: ${whatWasListed(lookup, subscription)}`
   const fix = others
     ? 'Once nothing else uses the identity for Redis, rerun the disconnect; to delete the assignment now, rerun with delete-shared-assignment: true.'
-    : `Grant the workflow identity Reader on subscription ${subscription} and rerun, or rerun with delete-shared-assignment: true to delete it without looking.`
+    : !lookup.looked && lookup.notAzure
+      ? 'Something other than Azure Resource Manager answered the listing: check HTTPS_PROXY and NO_PROXY on the runner and rerun once Azure answers, or rerun with delete-shared-assignment: true to delete it without looking.'
+      : `Grant the workflow identity Reader on subscription ${subscription} and rerun, or rerun with delete-shared-assignment: true to delete it without looking.`
   return {
     delete: false,
     reason: others ? `${others} also ${carry} the identity` : 'could not check who else carries the identity',

@@ -42,7 +42,10 @@ export interface WorkloadOperations {
   ): Promise<TargetResource>
   /** The `template` of a PATCH that sets these containers. */
   template(containers: Record<string, unknown>[]): Record<string, unknown>
-  listBySubscription(apps: ContainerAppsClient, o: ReadOptions): AsyncIterable<ListedWorkload>
+  listBySubscription(
+    apps: ContainerAppsClient,
+    o: ReadOptions & { onResponse: OnResponse }
+  ): AsyncIterable<ListedWorkload>
   /** An app's revisions; a job has none. */
   listRevisions?(apps: ContainerAppsClient, t: Target, o: ReadOptions): AsyncIterable<Revision>
 }

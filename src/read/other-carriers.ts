@@ -2,7 +2,9 @@ import { readAzureError } from '../azure/azure-error.js'
 import { endedByStop } from './read-error.js'
 import { findUserAssigned } from '../domain/identities.js'
 import type { AzureClients } from '../azure/clients.js'
-import { describeTarget, TARGET_KINDS, type TargetKind } from '../domain/target.js'
+import { describeTarget, TARGET_KINDS, WORKLOADS, type TargetKind } from '../domain/target.js'
+import { readList } from '../azure/check-answer.js'
+import { UnexpectedAnswerError } from '../azure/unexpected-answer.js'
 import { WORKLOAD_OPERATIONS, type ListedWorkload } from '../azure/workload-operations.js'
 
 /** Another container app or job that has the identity attached. */
@@ -14,13 +16,15 @@ export interface Carrier {
 
 /** What the subscription-wide look for other carriers of an identity found, or why it could not look. */
 export type CarriersLookup =
-  { looked: true; carriers: Carrier[] } | { looked: false; status?: number; code?: string; message: string }
-
-async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = []
-  for await (const item of pages) items.push(item)
-  return items
-}
+  | { looked: true; carriers: Carrier[] }
+  | {
+      looked: false
+      status?: number
+      code?: string
+      message: string
+      /** The listing was answered by something other than Azure (a proxy's page, `{}`). */
+      notAzure?: true
+    }
 
 const resourceGroupOf = (id: string | undefined): string =>
   /\/resourceGroups\/([^/]+)\//i.exec(id ?? '')?.[1] ?? ''
@@ -44,12 +48,19 @@ export async function findOtherCarriers(
         .map(item => ({ kind, name: item.name ?? '', resourceGroup: resourceGroupOf(item.id) }))
     const byKind = await Promise.all(
       TARGET_KINDS.map(async kind =>
-        carriers(kind, await all(WORKLOAD_OPERATIONS[kind].listBySubscription(clients.apps, options)))
+        carriers(
+          kind,
+          await readList(`a list of the ${WORKLOADS[kind].described}s of the subscription`, onResponse =>
+            WORKLOAD_OPERATIONS[kind].listBySubscription(clients.apps, { ...options, onResponse })
+          )
+        )
       )
     )
     return { looked: true, carriers: byKind.flat() }
   } catch (error) {
     if (endedByStop(error) || o.signal.aborted) throw error
+    if (error instanceof UnexpectedAnswerError)
+      return { looked: false, message: error.message, notAzure: true }
     const { status, code, message } = readAzureError(error)
     return { looked: false, status, code, message }
   }
