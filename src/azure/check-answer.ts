@@ -96,6 +96,15 @@ function rawBody(response: RawResponse): unknown {
   }
 }
 
+/** The answer as it came: its status, its content type and its body. */
+function answerOf(response: RawResponse): Answer {
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: rawBody(response)
+  }
+}
+
 /**
  * Runs a read through an official client with `onResponse`, keeping the answer as it came. A body the client
  * could not parse as the JSON it claimed to be is not Azure's answer either.
@@ -106,11 +115,7 @@ export async function readAnswer<T>(
 ): Promise<{ value: T; answer: Answer | undefined }> {
   let answer: Answer | undefined
   const onResponse: OnResponse = response => {
-    answer = {
-      status: response.status,
-      contentType: response.headers.get('content-type'),
-      body: rawBody(response)
-    }
+    answer = answerOf(response)
   }
   try {
     return { value: await read(onResponse), answer }
@@ -124,7 +129,7 @@ export async function readAnswer<T>(
 }
 
 /** Why a page's body is not an ARM list (`{"value": [...]}`), or nothing when it is one. */
-function listProblems(body: unknown): string[] {
+export function listProblems(body: unknown): string[] {
   if (body === undefined || body === null || body === '') return ['no body']
   if (typeof body === 'string') return [`not JSON (it starts with "${opening(body)}")`]
   if (!isRecord(body)) return ['not a JSON object']
@@ -142,12 +147,7 @@ export async function readList<T>(
 ): Promise<T[]> {
   const pages: Answer[] = []
   const onResponse: OnResponse = response => {
-    if (response.status >= 200 && response.status < 300)
-      pages.push({
-        status: response.status,
-        contentType: response.headers.get('content-type'),
-        body: rawBody(response)
-      })
+    if (response.status >= 200 && response.status < 300) pages.push(answerOf(response))
   }
   const notAList = (): UnexpectedAnswerError | undefined => {
     for (const page of pages) {

@@ -7,7 +7,7 @@ import {
   type CacheAddress,
   type ManagedRedisState
 } from '../domain/cache.js'
-import { checkAnswer, readAnswer, valueAt, type Expectation } from './check-answer.js'
+import { checkAnswer, listProblems, readAnswer, valueAt, type Expectation } from './check-answer.js'
 import { API_VERSIONS } from './api-versions.js'
 import { UnexpectedAnswerError } from './unexpected-answer.js'
 
@@ -124,7 +124,7 @@ export async function listManagedRedisAssignments(
       throw new UnexpectedAnswerError(
         `a list of the access policy assignments of ${databaseId}`,
         { status: 200, body },
-        [typeof body === 'string' ? 'not JSON' : 'not a list (no "value" array)']
+        listProblems(body)
       )
     found.push(...items.map(toAssignment))
     next = text(valueAt(body, 'nextLink'))
